@@ -1,0 +1,110 @@
+"""Stored card and hub settings, read into typed values; free of Home Assistant."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, time
+import re
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from .model import (
+    DEFAULT_REMINDER_DAYS,
+    DEFAULT_TIME_ZONE,
+    Card,
+    CardType,
+    Period,
+    PeriodUnit,
+    RenewalMode,
+)
+
+_PHONE_SEPARATORS = re.compile(r"[\s\-().]")
+_PHONE = re.compile(r"\+?\d{5,15}")
+
+
+def normalize_phone_number(raw: str) -> str:
+    """Return the number as an optional "+" and digits, or raise ValueError."""
+    compact = _PHONE_SEPARATORS.sub("", raw)
+    if not _PHONE.fullmatch(compact):
+        raise ValueError("not a phone number")
+    return compact
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CardConfig:
+    """Everything a user told simrenew about one card."""
+
+    name: str
+    expiry_date: date
+    time_zone: ZoneInfo
+    carrier: str | None = None
+    phone_number: str | None = None
+    card_type: CardType = CardType.OTHER
+    period: Period | None = None
+    renewal_mode: RenewalMode = RenewalMode.FROM_RENEWAL
+    renewal_cost: float | None = None
+    currency: str = "HKD"
+    grace_days: int = 0
+    activity_interval_days: int = 0
+    renewal_url: str | None = None
+    auto_renew: bool = False
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> CardConfig:
+        """Read a card from its stored subentry data."""
+        period = None
+        if data.get("renewal_period"):
+            period = Period(
+                length=int(data["renewal_period"]),
+                unit=PeriodUnit(data.get("renewal_period_unit", PeriodUnit.DAYS)),
+            )
+        cost = data.get("renewal_cost")
+        return cls(
+            name=data["name"],
+            expiry_date=date.fromisoformat(data["expiry_date"]),
+            time_zone=ZoneInfo(data.get("time_zone", DEFAULT_TIME_ZONE)),
+            carrier=data.get("carrier"),
+            phone_number=data.get("phone_number"),
+            card_type=CardType(data.get("card_type", CardType.OTHER)),
+            period=period,
+            renewal_mode=RenewalMode(data.get("renewal_mode", RenewalMode.FROM_RENEWAL)),
+            renewal_cost=None if cost is None else float(cost),
+            currency=data.get("currency", "HKD"),
+            grace_days=int(data.get("grace_days", 0)),
+            activity_interval_days=int(data.get("activity_interval_days", 0)),
+            renewal_url=data.get("renewal_url"),
+            auto_renew=bool(data.get("auto_renew", False)),
+        )
+
+    def rules(self, last_activity: date | None = None) -> Card:
+        """Return the date rules of this card."""
+        return Card(
+            expiry_date=self.expiry_date,
+            time_zone=self.time_zone,
+            period=self.period,
+            renewal_mode=self.renewal_mode,
+            grace_days=self.grace_days,
+            activity_interval_days=self.activity_interval_days,
+            last_activity=last_activity,
+        )
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class HubOptions:
+    """Household-wide reminder settings."""
+
+    reminder_days: tuple[int, ...] = DEFAULT_REMINDER_DAYS
+    reminder_time: time = time(9, 0)
+
+    @classmethod
+    def from_options(cls, options: Mapping[str, Any]) -> HubOptions:
+        """Read the hub's options, falling back to the defaults."""
+        days = options.get("reminder_days")
+        when = options.get("reminder_time")
+        return cls(
+            reminder_days=DEFAULT_REMINDER_DAYS
+            if days is None
+            else tuple(sorted({int(day) for day in days}, reverse=True)),
+            reminder_time=time(9, 0) if when is None else time.fromisoformat(when),
+        )

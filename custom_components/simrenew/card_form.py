@@ -1,0 +1,222 @@
+"""The card form shared by the first setup, "Add card" and reconfigure, and its checks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+import voluptuous as vol
+from yarl import URL
+
+from homeassistant.data_entry_flow import section
+from homeassistant.generated.currencies import ACTIVE_CURRENCIES
+from homeassistant.helpers.selector import (
+    BooleanSelector,
+    DateSelector,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
+from homeassistant.util import dt as dt_util
+
+from .card_config import normalize_phone_number
+from .const import (
+    CONF_ACTIVITY_INTERVAL_DAYS,
+    CONF_AUTO_RENEW,
+    CONF_CARD_TYPE,
+    CONF_CARRIER,
+    CONF_CURRENCY,
+    CONF_EXPIRY_DATE,
+    CONF_GRACE_DAYS,
+    CONF_NAME,
+    CONF_PHONE_NUMBER,
+    CONF_RENEWAL_COST,
+    CONF_RENEWAL_MODE,
+    CONF_RENEWAL_PERIOD,
+    CONF_RENEWAL_PERIOD_UNIT,
+    CONF_RENEWAL_URL,
+    CONF_TIME_ZONE,
+    DEFAULT_CURRENCY,
+)
+from .model import (
+    DEFAULT_TIME_ZONE,
+    CardType,
+    PeriodUnit,
+    RenewalMode,
+    expiry_is_plausible,
+    local_today,
+)
+
+SECTION_ADVANCED = "advanced"
+ADVANCED_FIELDS = (
+    CONF_TIME_ZONE,
+    CONF_GRACE_DAYS,
+    CONF_ACTIVITY_INTERVAL_DAYS,
+    CONF_RENEWAL_URL,
+    CONF_AUTO_RENEW,
+)
+MAX_DAYS = 3660
+INT_FIELDS = (CONF_RENEWAL_PERIOD, CONF_GRACE_DAYS, CONF_ACTIVITY_INTERVAL_DAYS)
+COMMON_TIME_ZONES = [
+    "Asia/Hong_Kong",
+    "Asia/Shanghai",
+    "Asia/Macau",
+    "Asia/Taipei",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Europe/London",
+    "America/New_York",
+    "America/Los_Angeles",
+    "Australia/Sydney",
+    "UTC",
+]
+
+
+def _whole_number() -> NumberSelector:
+    """Return a whole-number box; its range is checked by `async_validate_card`."""
+    return NumberSelector(NumberSelectorConfig(step=1, mode=NumberSelectorMode.BOX))
+
+
+def _choice(options: Iterable[str], key: str) -> SelectSelector:
+    """Return a translated drop-down of fixed options."""
+    return SelectSelector(
+        SelectSelectorConfig(
+            options=list(options), translation_key=key, mode=SelectSelectorMode.DROPDOWN
+        )
+    )
+
+
+CARD_SCHEMA = vol.Schema(
+    {
+        vol.Required(CONF_NAME): TextSelector(),
+        vol.Optional(CONF_CARRIER): TextSelector(),
+        vol.Required(CONF_CARD_TYPE, default=CardType.NUMBER_KEEPING): _choice(
+            CardType, CONF_CARD_TYPE
+        ),
+        vol.Optional(CONF_PHONE_NUMBER): TextSelector(
+            TextSelectorConfig(type=TextSelectorType.TEL)
+        ),
+        vol.Required(CONF_EXPIRY_DATE): DateSelector(),
+        vol.Optional(CONF_RENEWAL_PERIOD): _whole_number(),
+        vol.Required(CONF_RENEWAL_PERIOD_UNIT, default=PeriodUnit.DAYS): _choice(
+            PeriodUnit, CONF_RENEWAL_PERIOD_UNIT
+        ),
+        vol.Required(CONF_RENEWAL_MODE, default=RenewalMode.FROM_RENEWAL): _choice(
+            RenewalMode, CONF_RENEWAL_MODE
+        ),
+        vol.Optional(CONF_RENEWAL_COST): NumberSelector(
+            NumberSelectorConfig(step=0.01, mode=NumberSelectorMode.BOX)
+        ),
+        vol.Required(CONF_CURRENCY, default=DEFAULT_CURRENCY): SelectSelector(
+            SelectSelectorConfig(
+                options=sorted(ACTIVE_CURRENCIES), mode=SelectSelectorMode.DROPDOWN
+            )
+        ),
+        vol.Required(SECTION_ADVANCED): section(
+            vol.Schema(
+                {
+                    vol.Required(CONF_TIME_ZONE, default=DEFAULT_TIME_ZONE): SelectSelector(
+                        SelectSelectorConfig(
+                            options=COMMON_TIME_ZONES,
+                            custom_value=True,
+                            mode=SelectSelectorMode.DROPDOWN,
+                        )
+                    ),
+                    vol.Required(CONF_GRACE_DAYS, default=0): _whole_number(),
+                    vol.Required(CONF_ACTIVITY_INTERVAL_DAYS, default=0): _whole_number(),
+                    vol.Optional(CONF_RENEWAL_URL): TextSelector(
+                        TextSelectorConfig(type=TextSelectorType.URL)
+                    ),
+                    vol.Required(CONF_AUTO_RENEW, default=False): BooleanSelector(),
+                }
+            ),
+            {"collapsed": True},
+        ),
+    }
+)
+
+
+def flatten_input(user_input: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the form's answers as one flat mapping, with counts as whole numbers."""
+    flat = {key: value for key, value in user_input.items() if key != SECTION_ADVANCED}
+    flat.update(user_input.get(SECTION_ADVANCED, {}))
+    for key in INT_FIELDS:
+        if key in flat:
+            flat[key] = int(flat[key])
+    for key in (CONF_NAME, CONF_CARRIER, CONF_RENEWAL_URL, CONF_TIME_ZONE):
+        if key in flat:
+            flat[key] = str(flat[key]).strip()
+            if not flat[key]:
+                del flat[key]
+    return flat
+
+
+def nest_data(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Return stored card data in the form's shape, to show it again."""
+    nested = {key: value for key, value in data.items() if key not in ADVANCED_FIELDS}
+    nested[SECTION_ADVANCED] = {key: data[key] for key in ADVANCED_FIELDS if key in data}
+    return nested
+
+
+def _is_https_url(value: str) -> bool:
+    """Return whether `value` is an absolute https URL with a host."""
+    try:
+        url = URL(value)
+    except ValueError:
+        return False
+    return url.scheme == "https" and bool(url.host)
+
+
+async def async_validate_card(
+    flat: dict[str, Any],
+    other_cards: Iterable[Mapping[str, Any]],
+) -> tuple[dict[str, Any], dict[str, str], str | None]:
+    """Check a card's answers against each other and the household's other cards.
+
+    Returns the data to store, the errors per field, and an abort reason for a card
+    that is already registered.
+    """
+    errors: dict[str, str] = {}
+    others = list(other_cards)
+    data = dict(flat)
+    if CONF_NAME not in data:
+        errors[CONF_NAME] = "name_required"
+    elif any(
+        str(other[CONF_NAME]).casefold() == data[CONF_NAME].casefold() for other in others
+    ):
+        errors[CONF_NAME] = "name_in_use"
+
+    if (phone := data.get(CONF_PHONE_NUMBER)) is not None:
+        try:
+            data[CONF_PHONE_NUMBER] = normalize_phone_number(phone)
+        except ValueError:
+            errors[CONF_PHONE_NUMBER] = "invalid_phone_number"
+        else:
+            if any(other.get(CONF_PHONE_NUMBER) == data[CONF_PHONE_NUMBER] for other in others):
+                return data, errors, "already_configured"
+
+    zone = await dt_util.async_get_time_zone(data.get(CONF_TIME_ZONE, DEFAULT_TIME_ZONE))
+    if zone is None:
+        errors[CONF_TIME_ZONE] = "invalid_time_zone"
+    else:
+        today = local_today(dt_util.utcnow(), zone)
+        if not expiry_is_plausible(date.fromisoformat(data[CONF_EXPIRY_DATE]), today):
+            errors[CONF_EXPIRY_DATE] = "expiry_out_of_range"
+
+    if not 0 < data.get(CONF_RENEWAL_PERIOD, 1) <= MAX_DAYS:
+        errors[CONF_RENEWAL_PERIOD] = "invalid_period"
+    for key in (CONF_GRACE_DAYS, CONF_ACTIVITY_INTERVAL_DAYS):
+        if not 0 <= data.get(key, 0) <= MAX_DAYS:
+            errors[key] = "invalid_days"
+    if data.get(CONF_RENEWAL_COST, 0) < 0:
+        errors[CONF_RENEWAL_COST] = "invalid_cost"
+    if (url := data.get(CONF_RENEWAL_URL)) is not None and not _is_https_url(url):
+        errors[CONF_RENEWAL_URL] = "invalid_url"
+    return data, errors, None

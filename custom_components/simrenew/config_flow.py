@@ -1,0 +1,205 @@
+"""Config flow: the household hub with its first card, more cards, and reminder options."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, override
+
+import voluptuous as vol
+
+from homeassistant.config_entries import (
+    ConfigEntry,
+    ConfigFlow,
+    ConfigFlowResult,
+    ConfigSubentryFlow,
+    OptionsFlow,
+    SubentryFlowResult,
+)
+from homeassistant.core import callback
+from homeassistant.helpers.selector import (
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+    TimeSelector,
+)
+
+from .card_form import CARD_SCHEMA, async_validate_card, flatten_input, nest_data
+from .const import (
+    CONF_NAME,
+    CONF_REMINDER_DAYS,
+    CONF_REMINDER_TIME,
+    DEFAULT_REMINDER_TIME,
+    DOMAIN,
+    SUBENTRY_CARD,
+)
+from .model import DEFAULT_REMINDER_DAYS
+
+HUB_TITLE = "SIM Renew"
+REMINDER_DAY_CHOICES = ["30", "21", "14", "10", "7", "5", "3", "2", "1", "0"]
+MAX_REMINDER_DAYS = 365
+
+DEFAULT_OPTIONS: dict[str, Any] = {
+    CONF_REMINDER_DAYS: list(DEFAULT_REMINDER_DAYS),
+    CONF_REMINDER_TIME: DEFAULT_REMINDER_TIME,
+}
+
+OPTIONS_SCHEMA = vol.Schema(
+    {
+        vol.Required(CONF_REMINDER_DAYS): SelectSelector(
+            SelectSelectorConfig(
+                options=REMINDER_DAY_CHOICES,
+                multiple=True,
+                custom_value=True,
+                mode=SelectSelectorMode.DROPDOWN,
+            )
+        ),
+        vol.Required(CONF_REMINDER_TIME): TimeSelector(),
+    }
+)
+
+
+class SimRenewConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Creates the household hub together with its first card."""
+
+    VERSION = 1
+    MINOR_VERSION = 1
+
+    @override
+    async def async_step_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the first card."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data, errors, _ = await async_validate_card(flatten_input(user_input), ())
+            if not errors:
+                return self.async_create_entry(
+                    title=HUB_TITLE,
+                    data={},
+                    options=DEFAULT_OPTIONS,
+                    subentries=[
+                        {
+                            "subentry_type": SUBENTRY_CARD,
+                            "data": data,
+                            "title": data[CONF_NAME],
+                            "unique_id": None,
+                        }
+                    ],
+                )
+        return self.async_show_form(
+            step_id="user",
+            data_schema=self.add_suggested_values_to_schema(CARD_SCHEMA, user_input),
+            errors=errors,
+        )
+
+    @classmethod
+    @callback
+    @override
+    def async_get_supported_subentry_types(
+        cls, config_entry: ConfigEntry
+    ) -> dict[str, type[ConfigSubentryFlow]]:
+        """Offer "Add card" on the hub."""
+        return {SUBENTRY_CARD: CardSubentryFlow}
+
+    @staticmethod
+    @callback
+    @override
+    def async_get_options_flow(config_entry: ConfigEntry) -> OptionsFlow:
+        """Offer the reminder options."""
+        return SimRenewOptionsFlow()
+
+
+class CardSubentryFlow(ConfigSubentryFlow):
+    """Adds a card to the hub, or changes one."""
+
+    def _other_cards(self, exclude: str | None = None) -> list[Mapping[str, Any]]:
+        """Return the data of the hub's cards other than `exclude`."""
+        return [
+            subentry.data
+            for subentry_id, subentry in self._get_entry().subentries.items()
+            if subentry.subentry_type == SUBENTRY_CARD and subentry_id != exclude
+        ]
+
+    async def async_step_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Ask for a new card."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data, errors, abort = await async_validate_card(
+                flatten_input(user_input), self._other_cards()
+            )
+            if abort is not None:
+                return self.async_abort(reason=abort)
+            if not errors:
+                return self.async_create_entry(title=data[CONF_NAME], data=data)
+        return self.async_show_form(
+            step_id="user",
+            data_schema=self.add_suggested_values_to_schema(CARD_SCHEMA, user_input),
+            errors=errors,
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Change a card; the form shows what is stored."""
+        subentry = self._get_reconfigure_subentry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data, errors, abort = await async_validate_card(
+                flatten_input(user_input), self._other_cards(subentry.subentry_id)
+            )
+            if abort is not None:
+                return self.async_abort(reason=abort)
+            if not errors:
+                return self.async_update_and_abort(
+                    self._get_entry(), subentry, title=data[CONF_NAME], data=data
+                )
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=self.add_suggested_values_to_schema(
+                CARD_SCHEMA, user_input or nest_data(subentry.data)
+            ),
+            errors=errors,
+            description_placeholders={"name": subentry.title},
+        )
+
+
+class SimRenewOptionsFlow(OptionsFlow):
+    """Changes when reminders go out."""
+
+    async def async_step_init(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the reminder days and time."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            try:
+                days = sorted({int(day) for day in user_input[CONF_REMINDER_DAYS]}, reverse=True)
+            except ValueError:
+                days = []
+            if not days or not all(0 <= day <= MAX_REMINDER_DAYS for day in days):
+                errors[CONF_REMINDER_DAYS] = "invalid_reminder_days"
+            else:
+                return self.async_create_entry(
+                    data={
+                        CONF_REMINDER_DAYS: days,
+                        CONF_REMINDER_TIME: user_input[CONF_REMINDER_TIME],
+                    }
+                )
+        suggested = user_input or {
+            CONF_REMINDER_DAYS: [
+                str(day)
+                for day in self.config_entry.options.get(
+                    CONF_REMINDER_DAYS, DEFAULT_REMINDER_DAYS
+                )
+            ],
+            CONF_REMINDER_TIME: self.config_entry.options.get(
+                CONF_REMINDER_TIME, DEFAULT_REMINDER_TIME
+            ),
+        }
+        return self.async_show_form(
+            step_id="init",
+            data_schema=self.add_suggested_values_to_schema(OPTIONS_SCHEMA, suggested),
+            errors=errors,
+        )

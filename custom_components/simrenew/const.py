@@ -1,0 +1,33 @@
+"""Constants shared by the Home Assistant side of simrenew."""
+
+from __future__ import annotations
+
+import logging
+from typing import Final
+
+DOMAIN: Final = "simrenew"
+LOGGER = logging.getLogger(__package__)
+
+SUBENTRY_CARD: Final = "card"
+
+CONF_NAME: Final = "name"
+CONF_CARRIER: Final = "carrier"
+CONF_PHONE_NUMBER: Final = "phone_number"
+CONF_CARD_TYPE: Final = "card_type"
+CONF_EXPIRY_DATE: Final = "expiry_date"
+CONF_RENEWAL_PERIOD: Final = "renewal_period"
+CONF_RENEWAL_PERIOD_UNIT: Final = "renewal_period_unit"
+CONF_RENEWAL_MODE: Final = "renewal_mode"
+CONF_RENEWAL_COST: Final = "renewal_cost"
+CONF_CURRENCY: Final = "currency"
+CONF_GRACE_DAYS: Final = "grace_days"
+CONF_ACTIVITY_INTERVAL_DAYS: Final = "activity_interval_days"
+CONF_TIME_ZONE: Final = "time_zone"
+CONF_RENEWAL_URL: Final = "renewal_url"
+CONF_AUTO_RENEW: Final = "auto_renew"
+
+CONF_REMINDER_DAYS: Final = "reminder_days"
+CONF_REMINDER_TIME: Final = "reminder_time"
+
+DEFAULT_CURRENCY: Final = "HKD"
+DEFAULT_REMINDER_TIME: Final = "09:00:00"

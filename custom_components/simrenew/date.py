@@ -1,0 +1,45 @@
+"""The editable expiry date of a card; setting it records a manual correction."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import override
+
+from homeassistant.components.date import DateEntity, DateEntityDescription
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .entity import SimRenewCardEntity
+from .hub import SimRenewConfigEntry
+
+PARALLEL_UPDATES = 0
+
+EXPIRY_DATE = DateEntityDescription(key="expiry_date", translation_key="expiry_date")
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: SimRenewConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the expiry date entity of every card."""
+    hub = entry.runtime_data
+    for card_id in hub.cards:
+        async_add_entities(
+            [SimRenewExpiryDate(hub, card_id, EXPIRY_DATE)], config_subentry_id=card_id
+        )
+
+
+class SimRenewExpiryDate(SimRenewCardEntity, DateEntity):
+    """The last day the card works, as the user can correct it."""
+
+    @property
+    @override
+    def native_value(self) -> date:
+        """Return the stored expiry date."""
+        return self.card.config.expiry_date
+
+    @override
+    async def async_set_value(self, value: date) -> None:
+        """Record a corrected expiry date."""
+        self.hub.async_set_expiry(self.card_id, value)

@@ -1,0 +1,37 @@
+"""Diagnostics for a household: options, cards and scheduler, without personal data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.core import HomeAssistant
+
+from .const import CONF_PHONE_NUMBER
+from .hub import SimRenewConfigEntry
+
+TO_REDACT = {CONF_PHONE_NUMBER, "reference"}
+
+
+async def async_get_config_entry_diagnostics(
+    hass: HomeAssistant, entry: SimRenewConfigEntry
+) -> dict[str, Any]:
+    """Return what support needs to see of a household."""
+    hub = entry.runtime_data
+    return {
+        "options": dict(entry.options),
+        "cards": {
+            card_id: {
+                "data": async_redact_data(dict(entry.subentries[card_id].data), TO_REDACT),
+                "deadline": view.state.deadline.isoformat(),
+                "days_until_expiry": view.state.days_until_expiry,
+                "status": view.state.status,
+            }
+            for card_id, view in hub.cards.items()
+        },
+        "scheduler": {
+            "next_wake": None
+            if hub.scheduler.next_wake is None
+            else hub.scheduler.next_wake.isoformat()
+        },
+    }

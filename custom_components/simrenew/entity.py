@@ -1,0 +1,52 @@
+"""The base of every per-card entity: one device per card, updates pushed by the hub."""
+
+from __future__ import annotations
+
+from typing import override
+
+from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
+from homeassistant.helpers.entity import Entity, EntityDescription
+
+from .const import DOMAIN
+from .hub import CardView, SimRenewHub
+
+CARD_TYPE_MODELS = {
+    "number_keeping": "Number-keeping SIM",
+    "data": "Data SIM",
+    "china_hk": "China–Hong Kong SIM",
+    "virtual_number": "Virtual number",
+    "other": "SIM card",
+}
+
+
+class SimRenewCardEntity(Entity):
+    """An entity that shows one aspect of one card."""
+
+    _attr_has_entity_name = True
+    _attr_should_poll = False
+
+    def __init__(self, hub: SimRenewHub, card_id: str, description: EntityDescription) -> None:
+        """Bind the entity to its card and describe its device."""
+        self.hub = hub
+        self.card_id = card_id
+        self.entity_description = description
+        config = hub.cards[card_id].config
+        self._attr_unique_id = f"{card_id}_{description.key}"
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, card_id)},
+            name=config.name,
+            manufacturer=config.carrier,
+            model=CARD_TYPE_MODELS[config.card_type],
+            entry_type=DeviceEntryType.SERVICE,
+        )
+
+    @property
+    def card(self) -> CardView:
+        """Return the card as the hub sees it now."""
+        return self.hub.cards[self.card_id]
+
+    @override
+    async def async_added_to_hass(self) -> None:
+        """Follow the hub's updates for this card."""
+        await super().async_added_to_hass()
+        self.async_on_remove(self.hub.async_add_listener(self.card_id, self.async_write_ha_state))

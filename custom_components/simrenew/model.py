@@ -1,0 +1,195 @@
+"""Card rules and date arithmetic; free of Home Assistant so it can be tested alone."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+DEFAULT_TIME_ZONE = "Asia/Hong_Kong"
+DEFAULT_REMINDER_DAYS: tuple[int, ...] = (14, 7, 3, 1, 0)
+
+
+class CardType(StrEnum):
+    """Kind of SIM card."""
+
+    NUMBER_KEEPING = "number_keeping"
+    DATA = "data"
+    CHINA_HK = "china_hk"
+    VIRTUAL_NUMBER = "virtual_number"
+    OTHER = "other"
+
+
+class PeriodUnit(StrEnum):
+    """Unit of a renewal period."""
+
+    DAYS = "days"
+    MONTHS = "months"
+
+
+class RenewalMode(StrEnum):
+    """How a renewal moves the expiry date."""
+
+    FROM_RENEWAL = "from_renewal"
+    EXTEND_EXPIRY = "extend_expiry"
+    RESET = "reset"
+
+
+class CardStatus(StrEnum):
+    """Where a card stands relative to its deadline, in the order a card passes through."""
+
+    ACTIVE = "active"
+    EXPIRING_SOON = "expiring_soon"
+    GRACE_PERIOD = "grace_period"
+    EXPIRED = "expired"
+
+
+STATUS_ORDER: tuple[CardStatus, ...] = tuple(CardStatus)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Period:
+    """A renewal period of whole days or whole calendar months."""
+
+    length: int
+    unit: PeriodUnit
+
+    def __post_init__(self) -> None:
+        """Reject periods that could not move a date forward."""
+        if self.length <= 0:
+            raise ValueError("period length must be positive")
+
+    def after(self, day: date) -> date:
+        """Return the day that lies one period after `day`."""
+        if self.unit is PeriodUnit.DAYS:
+            return day + timedelta(days=self.length)
+        return add_months(day, self.length)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Card:
+    """The facts about one card that its dates depend on."""
+
+    expiry_date: date
+    time_zone: ZoneInfo
+    period: Period | None = None
+    renewal_mode: RenewalMode = RenewalMode.FROM_RENEWAL
+    grace_days: int = 0
+    activity_interval_days: int = 0
+    last_activity: date | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CardState:
+    """What a card looks like on one day in its own time zone."""
+
+    today: date
+    deadline: date
+    days_until_expiry: int
+    days_until_deadline: int
+    status: CardStatus
+    expires_at: datetime
+
+
+def add_months(day: date, months: int) -> date:
+    """Add calendar months, clamping to the end of a shorter month."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    last = calendar.monthrange(year, month)[1]
+    return date(year, month, min(day.day, last))
+
+
+def renewed_expiry(
+    *,
+    expiry_date: date,
+    renewal_date: date,
+    period: Period,
+    mode: RenewalMode,
+) -> date:
+    """Return the expiry after one renewal made on `renewal_date`."""
+    if mode is RenewalMode.EXTEND_EXPIRY:
+        return period.after(expiry_date)
+    from_renewal = period.after(renewal_date)
+    if mode is RenewalMode.RESET:
+        return from_renewal
+    # Topping up early never shortens validity.
+    return max(expiry_date, from_renewal)
+
+
+def local_today(now: datetime, zone: ZoneInfo) -> date:
+    """Return the calendar date that `now` falls on in `zone`."""
+    return now.astimezone(zone).date()
+
+
+def start_of_day(day: date, zone: ZoneInfo) -> datetime:
+    """Return the first instant of `day` in `zone`, even where midnight is skipped by DST."""
+    # zoneinfo maps a skipped wall time with the pre-transition offset, which lands
+    # exactly on the first instant that does exist; the round trip normalises it.
+    local = datetime.combine(day, time.min, tzinfo=zone)
+    return local.astimezone(ZoneInfo("UTC")).astimezone(zone)
+
+
+def deadline(card: Card) -> date:
+    """Return the last day on which the card is safe: expiry or required activity."""
+    if card.activity_interval_days > 0 and card.last_activity is not None:
+        activity_due = card.last_activity + timedelta(days=card.activity_interval_days)
+        return min(card.expiry_date, activity_due)
+    return card.expiry_date
+
+
+def status_on(
+    *, today: date, deadline_day: date, grace_days: int, warn_days: int
+) -> CardStatus:
+    """Return the status of a card with the given deadline on `today`."""
+    days_left = (deadline_day - today).days
+    if days_left < 0:
+        if -days_left <= grace_days:
+            return CardStatus.GRACE_PERIOD
+        return CardStatus.EXPIRED
+    if days_left <= warn_days:
+        return CardStatus.EXPIRING_SOON
+    return CardStatus.ACTIVE
+
+
+def warn_days(reminder_days: tuple[int, ...] | list[int]) -> int:
+    """Return how many days before the deadline a card counts as expiring soon."""
+    return max(reminder_days, default=0)
+
+
+def card_state(card: Card, now: datetime, reminder_days: tuple[int, ...]) -> CardState:
+    """Return the state of `card` at the instant `now`."""
+    today = local_today(now, card.time_zone)
+    deadline_day = deadline(card)
+    return CardState(
+        today=today,
+        deadline=deadline_day,
+        days_until_expiry=(card.expiry_date - today).days,
+        days_until_deadline=(deadline_day - today).days,
+        status=status_on(
+            today=today,
+            deadline_day=deadline_day,
+            grace_days=card.grace_days,
+            warn_days=warn_days(reminder_days),
+        ),
+        expires_at=start_of_day(card.expiry_date + timedelta(days=1), card.time_zone),
+    )
+
+
+def next_transition(card: Card, now: datetime) -> datetime:
+    """Return the next instant after `now` at which the card's state can change."""
+    # Every count of days left changes at the card's midnight, so that is the next change.
+    tomorrow = local_today(now, card.time_zone) + timedelta(days=1)
+    return start_of_day(tomorrow, card.time_zone)
+
+
+EXPIRY_MAX_PAST_DAYS = 366
+EXPIRY_MAX_FUTURE_DAYS = 20 * 366
+
+
+def expiry_is_plausible(expiry: date, today: date) -> bool:
+    """Return whether an expiry date is close enough to today to be a real one."""
+    offset = (expiry - today).days
+    return -EXPIRY_MAX_PAST_DAYS <= offset <= EXPIRY_MAX_FUTURE_DAYS
