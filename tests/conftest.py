@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
 from typing import Any
 
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 # The harness ships its own custom_components package; importing ours first makes it win.
 import custom_components.simrenew  # noqa: F401
 from custom_components.simrenew.const import DOMAIN, SUBENTRY_CARD
 from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.core import HomeAssistant
-from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 CARD_DATA: dict[str, Any] = {
     "name": "Mum's CMHK",
@@ -33,11 +32,8 @@ CARD_DATA: dict[str, Any] = {
 
 
 @pytest.fixture(autouse=True)
-def auto_enable_custom_integrations(
-    enable_custom_integrations: None,
-) -> Generator[None]:
+def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant load integrations from custom_components."""
-    yield
 
 
 def card_subentry(data: dict[str, Any] | None = None, **changes: Any) -> ConfigSubentryData:

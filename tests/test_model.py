@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 import pytest
 
 from custom_components.simrenew.model import (
@@ -16,7 +15,6 @@ from custom_components.simrenew.model import (
     Period,
     PeriodUnit,
     RenewalMode,
-    add_months,
     card_state,
     deadline,
     next_transition,
@@ -69,14 +67,10 @@ def test_period_must_be_positive() -> None:
         (RenewalMode.RESET, date(2026, 12, 31), date(2026, 5, 15), date(2026, 11, 11)),
     ],
 )
-def test_renewed_expiry(
-    mode: RenewalMode, expiry: date, renewed_on: date, expected: date
-) -> None:
+def test_renewed_expiry(mode: RenewalMode, expiry: date, renewed_on: date, expected: date) -> None:
     """Each renewal mode moves the expiry by its own rule."""
     period = Period(length=180, unit=DAYS)
-    result = renewed_expiry(
-        expiry_date=expiry, renewal_date=renewed_on, period=period, mode=mode
-    )
+    result = renewed_expiry(expiry_date=expiry, renewal_date=renewed_on, period=period, mode=mode)
     assert result == expected
 
 
@@ -89,12 +83,8 @@ def test_deadline_uses_activity_interval() -> None:
         last_activity=date(2026, 6, 1),
     )
     assert deadline(card) == date(2026, 8, 30)
-    assert deadline(Card(expiry_date=date(2026, 12, 31), time_zone=HK)) == date(
-        2026, 12, 31
-    )
-    unknown_activity = Card(
-        expiry_date=date(2026, 12, 31), time_zone=HK, activity_interval_days=90
-    )
+    assert deadline(Card(expiry_date=date(2026, 12, 31), time_zone=HK)) == date(2026, 12, 31)
+    unknown_activity = Card(expiry_date=date(2026, 12, 31), time_zone=HK, activity_interval_days=90)
     assert deadline(unknown_activity) == date(2026, 12, 31)
 
 
@@ -111,16 +101,16 @@ def test_deadline_uses_activity_interval() -> None:
 )
 def test_status_on(today: date, expected: CardStatus) -> None:
     """Status walks from active through grace to expired around the deadline."""
-    result = status_on(
-        today=today, deadline_day=date(2026, 12, 1), grace_days=30, warn_days=14
-    )
+    result = status_on(today=today, deadline_day=date(2026, 12, 1), grace_days=30, warn_days=14)
     assert result == expected
 
 
 def test_status_without_grace_expires_the_day_after() -> None:
     """With no grace, the day after the deadline is expired."""
     assert (
-        status_on(today=date(2026, 12, 2), deadline_day=date(2026, 12, 1), grace_days=0, warn_days=0)
+        status_on(
+            today=date(2026, 12, 2), deadline_day=date(2026, 12, 1), grace_days=0, warn_days=0
+        )
         == CardStatus.EXPIRED
     )
 
@@ -175,9 +165,7 @@ def test_renewal_never_shortens(
     expiry: date, renewed_on: date, period: Period, mode: RenewalMode
 ) -> None:
     """In from_renewal and extend_expiry modes the expiry never moves back."""
-    result = renewed_expiry(
-        expiry_date=expiry, renewal_date=renewed_on, period=period, mode=mode
-    )
+    result = renewed_expiry(expiry_date=expiry, renewal_date=renewed_on, period=period, mode=mode)
     assert result >= expiry
 
 

@@ -150,7 +150,7 @@ def flatten_input(user_input: Mapping[str, Any]) -> dict[str, Any]:
     for key in INT_FIELDS:
         if key in flat:
             flat[key] = int(flat[key])
-    for key in (CONF_NAME, CONF_CARRIER, CONF_RENEWAL_URL, CONF_TIME_ZONE):
+    for key in (CONF_NAME, CONF_CARRIER, CONF_PHONE_NUMBER, CONF_RENEWAL_URL, CONF_TIME_ZONE):
         if key in flat:
             flat[key] = str(flat[key]).strip()
             if not flat[key]:
@@ -174,6 +174,32 @@ def _is_https_url(value: str) -> bool:
     return url.scheme == "https" and bool(url.host)
 
 
+def _check_numbers(data: Mapping[str, Any]) -> dict[str, str]:
+    """Return errors for counts, cost and URL outside what a card can have."""
+    errors: dict[str, str] = {}
+    if not 0 < data.get(CONF_RENEWAL_PERIOD, 1) <= MAX_DAYS:
+        errors[CONF_RENEWAL_PERIOD] = "invalid_period"
+    for key in (CONF_GRACE_DAYS, CONF_ACTIVITY_INTERVAL_DAYS):
+        if not 0 <= data.get(key, 0) <= MAX_DAYS:
+            errors[key] = "invalid_days"
+    if data.get(CONF_RENEWAL_COST, 0) < 0:
+        errors[CONF_RENEWAL_COST] = "invalid_cost"
+    if (url := data.get(CONF_RENEWAL_URL)) is not None and not _is_https_url(url):
+        errors[CONF_RENEWAL_URL] = "invalid_url"
+    return errors
+
+
+async def _check_dates(data: Mapping[str, Any]) -> dict[str, str]:
+    """Return errors for an unknown time zone or an implausible expiry date."""
+    zone = await dt_util.async_get_time_zone(data.get(CONF_TIME_ZONE, DEFAULT_TIME_ZONE))
+    if zone is None:
+        return {CONF_TIME_ZONE: "invalid_time_zone"}
+    today = local_today(dt_util.utcnow(), zone)
+    if not expiry_is_plausible(date.fromisoformat(data[CONF_EXPIRY_DATE]), today):
+        return {CONF_EXPIRY_DATE: "expiry_out_of_range"}
+    return {}
+
+
 async def async_validate_card(
     flat: dict[str, Any],
     other_cards: Iterable[Mapping[str, Any]],
@@ -188,11 +214,8 @@ async def async_validate_card(
     data = dict(flat)
     if CONF_NAME not in data:
         errors[CONF_NAME] = "name_required"
-    elif any(
-        str(other[CONF_NAME]).casefold() == data[CONF_NAME].casefold() for other in others
-    ):
+    elif any(str(other[CONF_NAME]).casefold() == data[CONF_NAME].casefold() for other in others):
         errors[CONF_NAME] = "name_in_use"
-
     if (phone := data.get(CONF_PHONE_NUMBER)) is not None:
         try:
             data[CONF_PHONE_NUMBER] = normalize_phone_number(phone)
@@ -201,22 +224,6 @@ async def async_validate_card(
         else:
             if any(other.get(CONF_PHONE_NUMBER) == data[CONF_PHONE_NUMBER] for other in others):
                 return data, errors, "already_configured"
-
-    zone = await dt_util.async_get_time_zone(data.get(CONF_TIME_ZONE, DEFAULT_TIME_ZONE))
-    if zone is None:
-        errors[CONF_TIME_ZONE] = "invalid_time_zone"
-    else:
-        today = local_today(dt_util.utcnow(), zone)
-        if not expiry_is_plausible(date.fromisoformat(data[CONF_EXPIRY_DATE]), today):
-            errors[CONF_EXPIRY_DATE] = "expiry_out_of_range"
-
-    if not 0 < data.get(CONF_RENEWAL_PERIOD, 1) <= MAX_DAYS:
-        errors[CONF_RENEWAL_PERIOD] = "invalid_period"
-    for key in (CONF_GRACE_DAYS, CONF_ACTIVITY_INTERVAL_DAYS):
-        if not 0 <= data.get(key, 0) <= MAX_DAYS:
-            errors[key] = "invalid_days"
-    if data.get(CONF_RENEWAL_COST, 0) < 0:
-        errors[CONF_RENEWAL_COST] = "invalid_cost"
-    if (url := data.get(CONF_RENEWAL_URL)) is not None and not _is_https_url(url):
-        errors[CONF_RENEWAL_URL] = "invalid_url"
+    errors.update(await _check_dates(data))
+    errors.update(_check_numbers(data))
     return data, errors, None

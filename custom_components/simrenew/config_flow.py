@@ -65,9 +65,7 @@ class SimRenewConfigFlow(ConfigFlow, domain=DOMAIN):
     MINOR_VERSION = 1
 
     @override
-    async def async_step_user(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask for the first card."""
         errors: dict[str, str] = {}
         if user_input is not None:
@@ -120,9 +118,7 @@ class CardSubentryFlow(ConfigSubentryFlow):
             if subentry.subentry_type == SUBENTRY_CARD and subentry_id != exclude
         ]
 
-    async def async_step_user(
-        self, user_input: dict[str, Any] | None = None
-    ) -> SubentryFlowResult:
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
         """Ask for a new card."""
         errors: dict[str, str] = {}
         if user_input is not None:
@@ -168,9 +164,7 @@ class CardSubentryFlow(ConfigSubentryFlow):
 class SimRenewOptionsFlow(OptionsFlow):
     """Changes when reminders go out."""
 
-    async def async_step_init(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask for the reminder days and time."""
         errors: dict[str, str] = {}
         if user_input is not None:
@@ -190,9 +184,7 @@ class SimRenewOptionsFlow(OptionsFlow):
         suggested = user_input or {
             CONF_REMINDER_DAYS: [
                 str(day)
-                for day in self.config_entry.options.get(
-                    CONF_REMINDER_DAYS, DEFAULT_REMINDER_DAYS
-                )
+                for day in self.config_entry.options.get(CONF_REMINDER_DAYS, DEFAULT_REMINDER_DAYS)
             ],
             CONF_REMINDER_TIME: self.config_entry.options.get(
                 CONF_REMINDER_TIME, DEFAULT_REMINDER_TIME

@@ -6,6 +6,7 @@ from typing import Any
 
 from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
 
 from .const import CONF_PHONE_NUMBER
 from .hub import SimRenewConfigEntry
@@ -32,6 +33,6 @@ async def async_get_config_entry_diagnostics(
         "scheduler": {
             "next_wake": None
             if hub.scheduler.next_wake is None
-            else hub.scheduler.next_wake.isoformat()
+            else dt_util.as_utc(hub.scheduler.next_wake).isoformat()
         },
     }

@@ -13,7 +13,7 @@ from .hub import CardView, SimRenewHub
 CARD_TYPE_MODELS = {
     "number_keeping": "Number-keeping SIM",
     "data": "Data SIM",
-    "china_hk": "China–Hong Kong SIM",
+    "china_hk": "China-Hong Kong SIM",
     "virtual_number": "Virtual number",
     "other": "SIM card",
 }

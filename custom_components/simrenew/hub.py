@@ -7,11 +7,12 @@ from datetime import date, datetime
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.util import dt as dt_util
 
 from .card_config import CardConfig, HubOptions
-from .const import CONF_EXPIRY_DATE, LOGGER, SUBENTRY_CARD
-from .model import CardState, card_state, next_transition
+from .const import CONF_EXPIRY_DATE, DOMAIN, LOGGER, SUBENTRY_CARD
+from .model import CardState, card_state, expiry_is_plausible, local_today, next_transition
 from .scheduler import WakeScheduler
 
 type SimRenewConfigEntry = ConfigEntry[SimRenewHub]
@@ -97,7 +98,9 @@ class SimRenewHub:
             default=None,
         )
         self.scheduler.schedule(wake)
-        LOGGER.debug("Refreshed %d of %d cards; next wake %s", len(changed), len(self.configs), wake)
+        LOGGER.debug(
+            "Refreshed %d of %d cards; next wake %s", len(changed), len(self.configs), wake
+        )
 
     @callback
     def async_add_listener(self, card_id: str, listener: CALLBACK_TYPE) -> CALLBACK_TYPE:
@@ -113,7 +116,14 @@ class SimRenewHub:
 
     @callback
     def async_set_expiry(self, card_id: str, expiry: date) -> None:
-        """Store a corrected expiry date for a card."""
+        """Store a corrected expiry date for a card, refusing implausible ones."""
+        config = self.configs[card_id]
+        if not expiry_is_plausible(expiry, local_today(dt_util.utcnow(), config.time_zone)):
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="expiry_out_of_range",
+                translation_placeholders={"expiry_date": expiry.isoformat()},
+            )
         subentry = self.entry.subentries[card_id]
         self.hass.config_entries.async_update_subentry(
             self.entry,

@@ -140,9 +140,7 @@ def deadline(card: Card) -> date:
     return card.expiry_date
 
 
-def status_on(
-    *, today: date, deadline_day: date, grace_days: int, warn_days: int
-) -> CardStatus:
+def status_on(*, today: date, deadline_day: date, grace_days: int, warn_days: int) -> CardStatus:
     """Return the status of a card with the given deadline on `today`."""
     days_left = (deadline_day - today).days
     if days_left < 0:

@@ -1,0 +1,35 @@
+"""Tests for config-entry diagnostics."""
+
+from __future__ import annotations
+
+import json
+
+from freezegun.api import FrozenDateTimeFactory
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.simrenew.diagnostics import async_get_config_entry_diagnostics
+from homeassistant.core import HomeAssistant
+
+from .conftest import setup_entry
+
+
+async def test_diagnostics_hide_phone_numbers(
+    hass: HomeAssistant,
+    mock_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Diagnostics show cards, options and the scheduler, never a phone number."""
+    freezer.move_to("2026-11-22T04:00:00+00:00")
+    await setup_entry(hass, mock_entry)
+    result = await async_get_config_entry_diagnostics(hass, mock_entry)
+    (card_id,) = mock_entry.subentries
+    card = result["cards"][card_id]
+    assert card["data"]["phone_number"] == "**REDACTED**"
+    assert card["data"]["carrier"] == "CMHK"
+    assert card["days_until_expiry"] == 9
+    assert card["status"] == "expiring_soon"
+    assert card["deadline"] == "2026-12-01"
+    assert result["options"]["reminder_days"] == [14, 7, 3, 1, 0]
+    assert result["scheduler"]["next_wake"] == "2026-11-22T16:00:00+00:00"
+    text = json.dumps(result)
+    assert "91234567" not in text

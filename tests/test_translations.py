@@ -1,0 +1,84 @@
+"""The three languages stay in step, and every string the code uses exists."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+import re
+from typing import Any
+
+import pytest
+
+from custom_components.simrenew.model import CardStatus, CardType, PeriodUnit, RenewalMode
+
+ROOT = Path(__file__).parent.parent / "custom_components" / "simrenew"
+LANGUAGES = ("en", "zh-Hant", "zh-Hans")
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def flatten(node: Any, prefix: str = "") -> dict[str, str]:
+    """Return every leaf string keyed by its dotted path."""
+    if isinstance(node, dict):
+        flat: dict[str, str] = {}
+        for key, value in node.items():
+            flat.update(flatten(value, f"{prefix}{key}."))
+        return flat
+    return {prefix.rstrip("."): node}
+
+
+def load(language: str) -> dict[str, str]:
+    """Return a language's strings, flattened."""
+    return flatten(json.loads((ROOT / "translations" / f"{language}.json").read_text("utf-8")))
+
+
+@pytest.mark.parametrize("language", LANGUAGES[1:])
+def test_same_keys_and_placeholders(language: str) -> None:
+    """Every key exists in every language, with the same placeholders."""
+    english = load("en")
+    other = load(language)
+    assert set(other) == set(english)
+    for key, text in english.items():
+        assert set(PLACEHOLDER.findall(other[key])) == set(PLACEHOLDER.findall(text)), key
+        assert other[key].strip(), key
+
+
+@pytest.mark.parametrize("language", LANGUAGES[1:])
+def test_chinese_is_written_in_chinese(language: str) -> None:
+    """Nearly every Chinese string has Chinese characters in it."""
+    strings = load(language)
+    english_only = [key for key, text in strings.items() if not CJK.search(text)]
+    assert len(english_only) <= len(strings) // 10, english_only
+
+
+def test_enums_and_states_are_translated() -> None:
+    """Every selector option and status state has an English label."""
+    english = load("en")
+    for key, enum in (
+        ("card_type", CardType),
+        ("renewal_period_unit", PeriodUnit),
+        ("renewal_mode", RenewalMode),
+    ):
+        for member in enum:
+            assert f"selector.{key}.options.{member}" in english
+    for status in CardStatus:
+        assert f"entity.sensor.status.state.{status}" in english
+
+
+def test_error_keys_used_in_code_are_translated() -> None:
+    """Every error, abort and exception key the code raises has a string."""
+    english = load("en")
+    source = "\n".join(path.read_text("utf-8") for path in ROOT.glob("*.py"))
+    used = set(re.findall(r'"([a-z_]+)"\s*$', source, re.MULTILINE))
+    errors = set(re.findall(r'errors\[[A-Z_a-z"]+\] = "([a-z_]+)"', source))
+    errors |= set(re.findall(r'return \{[A-Z_]+: "([a-z_]+)"\}', source))
+    keys = set(re.findall(r'translation_key="([a-z_]+)"', source))
+    assert errors, "no error keys found: the pattern no longer matches the code"
+    assert keys, "no exception keys found: the pattern no longer matches the code"
+    for key in errors:
+        assert f"config.error.{key}" in english or f"options.error.{key}" in english, key
+    for key in keys:
+        assert f"exceptions.{key}.message" in english or any(
+            k.startswith("entity.") and f".{key}." in k for k in english
+        ), key
+    assert used
