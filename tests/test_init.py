@@ -14,7 +14,17 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 from .conftest import setup_entry
 from .test_config_flow import FORM_INPUT
 
-ENTITY_KEYS = {"days_until_expiry", "expires_at", "status", "expiry_date"}
+ENTITY_KEYS = {
+    "days_until_expiry",
+    "expires_at",
+    "status",
+    "expiry_date",
+    "renewal_due",
+    "renew",
+    "balance",
+    "last_renewed",
+    "spent_last_365_days",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -42,7 +52,7 @@ async def test_setup_creates_a_device_per_card(
     device_registry: dr.DeviceRegistry,
     entity_registry: er.EntityRegistry,
 ) -> None:
-    """Each card is a device named after it, with its four entities."""
+    """Each card is a device named after it, with all of its entities."""
     await setup_entry(hass, mock_entry)
     assert mock_entry.state is ConfigEntryState.LOADED
     (card_id,) = mock_entry.subentries

@@ -78,7 +78,9 @@ def test_error_keys_used_in_code_are_translated() -> None:
     for key in errors:
         assert f"config.error.{key}" in english or f"options.error.{key}" in english, key
     for key in keys:
-        assert f"exceptions.{key}.message" in english or any(
-            k.startswith("entity.") and f".{key}." in k for k in english
+        assert (
+            f"exceptions.{key}.message" in english
+            or f"issues.{key}.title" in english
+            or any(k.startswith("entity.") and f".{key}." in k for k in english)
         ), key
     assert used

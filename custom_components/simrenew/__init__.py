@@ -1,4 +1,4 @@
-"""Keeps prepaid SIM cards alive: expiry, days left and status for every card."""
+"""Keeps prepaid SIM cards alive: expiry, days left, renewals and history for every card."""
 
 from __future__ import annotations
 
@@ -9,21 +9,29 @@ from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN
 from .hub import SimRenewConfigEntry, SimRenewHub
+from .services import async_setup_services
+from .store import SimRenewStore
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
-PLATFORMS: list[Platform] = [Platform.DATE, Platform.SENSOR]
+PLATFORMS: list[Platform] = [
+    Platform.BINARY_SENSOR,
+    Platform.BUTTON,
+    Platform.DATE,
+    Platform.SENSOR,
+]
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Set up the integration; actions are registered here once they exist."""
+    """Register the actions, once for every hub."""
+    async_setup_services(hass)
     return True
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: SimRenewConfigEntry) -> bool:
     """Start the household hub and its cards."""
     hub = SimRenewHub(hass, entry)
-    hub.async_start()
+    await hub.async_start()
     entry.runtime_data = hub
     entry.async_on_unload(hub.async_stop)
     entry.async_on_unload(entry.add_update_listener(_async_entry_updated))
@@ -33,10 +41,15 @@ async def async_setup_entry(hass: HomeAssistant, entry: SimRenewConfigEntry) -> 
 
 async def _async_entry_updated(hass: HomeAssistant, entry: SimRenewConfigEntry) -> None:
     """Apply changed cards or options, reloading only when devices change."""
-    if not entry.runtime_data.async_entry_updated():
+    if not await entry.runtime_data.async_entry_updated():
         await hass.config_entries.async_reload(entry.entry_id)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: SimRenewConfigEntry) -> bool:
     """Stop the hub and remove its entities."""
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: SimRenewConfigEntry) -> None:
+    """Delete the household's history with the household."""
+    await SimRenewStore(hass, entry.entry_id).async_remove()

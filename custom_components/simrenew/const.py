@@ -31,3 +31,7 @@ CONF_REMINDER_TIME: Final = "reminder_time"
 
 DEFAULT_CURRENCY: Final = "HKD"
 DEFAULT_REMINDER_TIME: Final = "09:00:00"
+
+EVENT_REMINDER: Final = "simrenew_reminder"
+EVENT_RENEWED: Final = "simrenew_renewed"
+EVENT_EXPIRED: Final = "simrenew_expired"

@@ -1,30 +1,69 @@
-"""The runtime object of one household: its cards, their states and the scheduler."""
+"""The runtime object of one household: its cards, their history and the scheduler."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ServiceValidationError
+from homeassistant.generated.currencies import ACTIVE_CURRENCIES
+from homeassistant.helpers import device_registry as dr
 from homeassistant.util import dt as dt_util
 
 from .card_config import CardConfig, HubOptions
-from .const import CONF_EXPIRY_DATE, DOMAIN, LOGGER, SUBENTRY_CARD
-from .model import CardState, card_state, expiry_is_plausible, local_today, next_transition
+from .const import CONF_EXPIRY_DATE, DOMAIN, EVENT_RENEWED, LOGGER, SUBENTRY_CARD
+from .history import last_renewed, spent_in_window
+from .model import (
+    CardState,
+    card_state,
+    expiry_is_plausible,
+    local_today,
+    next_transition,
+    renewed_expiry,
+)
 from .scheduler import WakeScheduler
+from .store import BalanceRecord, CardRecord, HistoryEntry, SimRenewStore, empty_record
 
 type SimRenewConfigEntry = ConfigEntry[SimRenewHub]
 
 
 @dataclass(frozen=True, slots=True)
 class CardView:
-    """One card as the entities see it: its settings and today's state."""
+    """One card as the entities see it: settings, today's state and recorded figures."""
 
     card_id: str
     config: CardConfig
     state: CardState
+    last_renewed: datetime | None
+    balance: BalanceRecord | None
+    spent_last_365_days: float
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Renewal:
+    """What the user says about one renewal; unset fields take the card's defaults."""
+
+    source: str
+    renewal_date: date | None = None
+    amount: float | None = None
+    currency: str | None = None
+    channel: str = "other"
+    payment_method: str | None = None
+    reference: str | None = None
+    new_expiry: date | None = None
+
+
+def _invalid(key: str, **placeholders: str) -> ServiceValidationError:
+    """Return a translated validation error."""
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders=placeholders or None,
+    )
 
 
 class SimRenewHub:
@@ -37,8 +76,11 @@ class SimRenewHub:
         self.options = HubOptions.from_options(entry.options)
         self.configs: dict[str, CardConfig] = {}
         self.cards: dict[str, CardView] = {}
-        self._listeners: dict[str, list[CALLBACK_TYPE]] = {}
+        self.records: dict[str, CardRecord] = {}
+        self.store = SimRenewStore(hass, entry.entry_id)
         self.scheduler = WakeScheduler(hass, self._async_refresh)
+        self._listeners: dict[str, list[CALLBACK_TYPE]] = {}
+        self._lock = asyncio.Lock()
         self._read_entry()
 
     def _read_entry(self) -> None:
@@ -50,15 +92,27 @@ class SimRenewHub:
             if subentry.subentry_type == SUBENTRY_CARD
         }
 
-    @callback
-    def async_start(self) -> None:
-        """Compute every card's state and arm the scheduler."""
-        self._async_refresh(dt_util.utcnow())
+    async def async_start(self) -> None:
+        """Load the history, compute every card's state and arm the scheduler."""
+        now = dt_util.utcnow()
+        data = await self.store.async_load_safely(now)
+        self.records = data["cards"]
+        missing = [card_id for card_id in self.configs if card_id not in self.records]
+        for card_id in missing:
+            today = local_today(now, self.configs[card_id].time_zone)
+            self.records[card_id] = empty_record(today.isoformat())
+        if missing:
+            await self._async_save()
+        self._async_refresh(now)
 
     @callback
     def async_stop(self) -> None:
         """Cancel the scheduler."""
         self.scheduler.cancel()
+
+    async def _async_save(self) -> None:
+        """Write the history file now."""
+        await self.store.async_save({"cards": self.records})
 
     def device_layout(self) -> dict[str, tuple[str, str | None, str]]:
         """Return what each card's device shows, to tell when a reload is needed."""
@@ -67,26 +121,44 @@ class SimRenewHub:
             for card_id, config in self.configs.items()
         }
 
-    @callback
-    def async_entry_updated(self) -> bool:
+    async def async_entry_updated(self) -> bool:
         """Re-read the entry; return False when devices must be rebuilt by a reload."""
         before = self.device_layout()
         self._read_entry()
+        removed = [card_id for card_id in self.records if card_id not in self.configs]
+        if removed:
+            for card_id in removed:
+                del self.records[card_id]
+            await self._async_save()
         if self.device_layout() != before:
             return False
         self._async_refresh(dt_util.utcnow())
         return True
 
+    def _view(self, card_id: str, config: CardConfig, now: datetime) -> CardView:
+        """Return a card's view at `now`."""
+        record = self.records.get(card_id) or empty_record("")
+        last_activity = record["last_activity"]
+        state = card_state(
+            config.rules(None if last_activity is None else date.fromisoformat(last_activity)),
+            now,
+            self.options.reminder_days,
+        )
+        return CardView(
+            card_id=card_id,
+            config=config,
+            state=state,
+            last_renewed=last_renewed(record["history"]),
+            balance=record["balance"],
+            spent_last_365_days=spent_in_window(record["history"], config.currency, state.today),
+        )
+
     @callback
     def _async_refresh(self, now: datetime) -> None:
-        """Recompute states, tell the entities of changed cards, and plan the next wake."""
+        """Recompute views, tell the entities of changed cards, and plan the next wake."""
         changed: list[str] = []
         for card_id, config in self.configs.items():
-            view = CardView(
-                card_id=card_id,
-                config=config,
-                state=card_state(config.rules(), now, self.options.reminder_days),
-            )
+            view = self._view(card_id, config, now)
             if self.cards.get(card_id) != view:
                 self.cards[card_id] = view
                 changed.append(card_id)
@@ -114,19 +186,182 @@ class SimRenewHub:
 
         return remove
 
+    def _current(self, card_id: str) -> tuple[CardConfig, date]:
+        """Return the card's stored settings, fresher than `configs`, and its today."""
+        config = CardConfig.from_data(self.entry.subentries[card_id].data)
+        return config, local_today(dt_util.utcnow(), config.time_zone)
+
+    def _check_day(self, card_id: str, day: date, today: date) -> None:
+        """Refuse a day in the future or before the card was added."""
+        if day > today:
+            raise _invalid("date_in_future", date=day.isoformat())
+        added = self.records[card_id]["added"]
+        if day.isoformat() < added:
+            raise _invalid("date_before_card", date=day.isoformat(), added=added)
+
+    @staticmethod
+    def _check_money(amount: float | None, currency: str) -> None:
+        """Refuse a negative amount or an unknown currency."""
+        if amount is not None and amount < 0:
+            raise _invalid("negative_amount", amount=str(amount))
+        if currency not in ACTIVE_CURRENCIES:
+            raise _invalid("invalid_currency", currency=currency)
+
+    @staticmethod
+    def _check_expiry(expiry: date, today: date) -> None:
+        """Refuse an expiry too far from today to be real."""
+        if not expiry_is_plausible(expiry, today):
+            raise _invalid("expiry_out_of_range", expiry_date=expiry.isoformat())
+
+    async def _async_record(self, card_id: str, entry: HistoryEntry) -> None:
+        """Append to a card's history and write it before anything else changes."""
+        self.records[card_id]["history"].append(entry)
+        await self._async_save()
+
     @callback
-    def async_set_expiry(self, card_id: str, expiry: date) -> None:
-        """Store a corrected expiry date for a card, refusing implausible ones."""
-        config = self.configs[card_id]
-        if not expiry_is_plausible(expiry, local_today(dt_util.utcnow(), config.time_zone)):
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="expiry_out_of_range",
-                translation_placeholders={"expiry_date": expiry.isoformat()},
-            )
+    def _store_expiry(self, card_id: str, expiry: date) -> None:
+        """Write the new expiry into the card's settings."""
         subentry = self.entry.subentries[card_id]
         self.hass.config_entries.async_update_subentry(
-            self.entry,
-            subentry,
-            data={**subentry.data, CONF_EXPIRY_DATE: expiry.isoformat()},
+            self.entry, subentry, data={**subentry.data, CONF_EXPIRY_DATE: expiry.isoformat()}
         )
+
+    async def async_renew(self, card_id: str, renewal: Renewal) -> tuple[date, date]:
+        """Record a renewal and move the expiry by the card's rule; return old and new."""
+        async with self._lock:
+            config, today = self._current(card_id)
+            day = renewal.renewal_date or today
+            self._check_day(card_id, day, today)
+            amount = renewal.amount if renewal.amount is not None else config.renewal_cost
+            currency = (renewal.currency or config.currency).upper()
+            self._check_money(amount, currency)
+            old = config.expiry_date
+            if renewal.new_expiry is not None:
+                new = renewal.new_expiry
+            elif config.period is None:
+                raise _invalid("no_renewal_period", name=config.name)
+            else:
+                new = renewed_expiry(
+                    expiry_date=old,
+                    renewal_date=day,
+                    period=config.period,
+                    mode=config.renewal_mode,
+                )
+            self._check_expiry(new, today)
+            entry: HistoryEntry = {
+                "kind": "renewal",
+                "at": dt_util.utcnow().isoformat(),
+                "source": renewal.source,
+                "date": day.isoformat(),
+                "old_expiry": old.isoformat(),
+                "new_expiry": new.isoformat(),
+                "currency": currency,
+                "channel": renewal.channel,
+            }
+            if amount is not None:
+                entry["amount"] = amount
+            if renewal.payment_method:
+                entry["payment_method"] = renewal.payment_method
+            if renewal.reference:
+                entry["reference"] = renewal.reference
+            await self._async_record(card_id, entry)
+            self._store_expiry(card_id, new)
+            self._fire_renewed(card_id, config, entry, new, today)
+            return old, new
+
+    def _fire_renewed(
+        self, card_id: str, config: CardConfig, entry: HistoryEntry, new: date, today: date
+    ) -> None:
+        """Tell automations that a card was renewed."""
+        self.hass.bus.async_fire(
+            EVENT_RENEWED,
+            {
+                **self.event_base(card_id, config.name, new, today),
+                "old_expiry": entry["old_expiry"],
+                "new_expiry": entry["new_expiry"],
+                "amount": entry.get("amount"),
+                "currency": entry["currency"],
+                "channel": entry["channel"],
+            },
+        )
+
+    def event_base(self, card_id: str, name: str, expiry: date, today: date) -> dict[str, Any]:
+        """Return the fields every simrenew event carries."""
+        device = dr.async_get(self.hass).async_get_device(identifiers={(DOMAIN, card_id)})
+        return {
+            "card_id": card_id,
+            "device_id": None if device is None else device.id,
+            "name": name,
+            "expiry_date": expiry.isoformat(),
+            "days_until_expiry": (expiry - today).days,
+        }
+
+    async def async_set_expiry(
+        self, card_id: str, expiry: date, source: str, reference: str | None = None
+    ) -> None:
+        """Record a manual correction of the expiry date."""
+        async with self._lock:
+            config, today = self._current(card_id)
+            self._check_expiry(expiry, today)
+            entry: HistoryEntry = {
+                "kind": "correction",
+                "at": dt_util.utcnow().isoformat(),
+                "source": source,
+                "old_expiry": config.expiry_date.isoformat(),
+                "new_expiry": expiry.isoformat(),
+            }
+            if reference:
+                entry["reference"] = reference
+            await self._async_record(card_id, entry)
+            self._store_expiry(card_id, expiry)
+
+    async def async_set_balance(
+        self, card_id: str, amount: float, currency: str | None, as_of: datetime | None
+    ) -> None:
+        """Record the card's balance as the carrier shows it."""
+        async with self._lock:
+            config, _ = self._current(card_id)
+            currency = (currency or config.currency).upper()
+            self._check_money(amount, currency)
+            now = dt_util.utcnow()
+            when = now if as_of is None else dt_util.as_utc(as_of)
+            if when > now:
+                raise _invalid("date_in_future", date=when.isoformat())
+            balance: BalanceRecord = {
+                "amount": amount,
+                "currency": currency,
+                "as_of": when.isoformat(),
+            }
+            self.records[card_id]["balance"] = balance
+            await self._async_record(
+                card_id,
+                {
+                    "kind": "balance",
+                    "at": now.isoformat(),
+                    "source": "action",
+                    "amount": amount,
+                    "currency": currency,
+                },
+            )
+            self._async_refresh(now)
+
+    async def async_record_activity(self, card_id: str, day: date | None) -> None:
+        """Record a chargeable use of the card, which restarts its activity interval."""
+        async with self._lock:
+            _, today = self._current(card_id)
+            day = day or today
+            self._check_day(card_id, day, today)
+            record = self.records[card_id]
+            if record["last_activity"] is None or day.isoformat() > record["last_activity"]:
+                record["last_activity"] = day.isoformat()
+            now = dt_util.utcnow()
+            await self._async_record(
+                card_id,
+                {
+                    "kind": "activity",
+                    "at": now.isoformat(),
+                    "source": "action",
+                    "date": day.isoformat(),
+                },
+            )
+            self._async_refresh(now)

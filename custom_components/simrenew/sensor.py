@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import override
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -26,7 +27,8 @@ PARALLEL_UPDATES = 0
 class SimRenewSensorEntityDescription(SensorEntityDescription):
     """Describes a card sensor and how to read its value."""
 
-    value_fn: Callable[[CardView], int | str | datetime | None]
+    value_fn: Callable[[CardView], int | float | str | datetime | None]
+    unit_fn: Callable[[CardView], str | None] | None = None
 
 
 SENSORS: tuple[SimRenewSensorEntityDescription, ...] = (
@@ -48,6 +50,30 @@ SENSORS: tuple[SimRenewSensorEntityDescription, ...] = (
         device_class=SensorDeviceClass.ENUM,
         options=[status.value for status in CardStatus],
         value_fn=lambda card: card.state.status.value,
+    ),
+    SimRenewSensorEntityDescription(
+        key="balance",
+        translation_key="balance",
+        device_class=SensorDeviceClass.MONETARY,
+        suggested_display_precision=2,
+        value_fn=lambda card: None if card.balance is None else card.balance["amount"],
+        unit_fn=lambda card: (
+            card.config.currency if card.balance is None else card.balance["currency"]
+        ),
+    ),
+    SimRenewSensorEntityDescription(
+        key="last_renewed",
+        translation_key="last_renewed",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda card: card.last_renewed,
+    ),
+    SimRenewSensorEntityDescription(
+        key="spent_last_365_days",
+        translation_key="spent_last_365_days",
+        device_class=SensorDeviceClass.MONETARY,
+        suggested_display_precision=2,
+        value_fn=lambda card: card.spent_last_365_days,
+        unit_fn=lambda card: card.config.currency,
     ),
 )
 
@@ -72,6 +98,15 @@ class SimRenewCardSensor(SimRenewCardEntity, SensorEntity):
     entity_description: SimRenewSensorEntityDescription
 
     @property
-    def native_value(self) -> int | str | datetime | None:
+    @override
+    def native_value(self) -> int | float | str | datetime | None:
         """Return the value for the card's current state."""
         return self.entity_description.value_fn(self.card)
+
+    @property
+    @override
+    def native_unit_of_measurement(self) -> str | None:
+        """Return the currency for money, else the description's unit."""
+        if self.entity_description.unit_fn is not None:
+            return self.entity_description.unit_fn(self.card)
+        return super().native_unit_of_measurement

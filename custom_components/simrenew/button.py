@@ -1,0 +1,36 @@
+"""The renew button: one tap records one renewal with the card's plan defaults."""
+
+from __future__ import annotations
+
+from typing import override
+
+from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .entity import SimRenewCardEntity
+from .hub import Renewal, SimRenewConfigEntry
+
+PARALLEL_UPDATES = 1
+
+RENEW = ButtonEntityDescription(key="renew", translation_key="renew")
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: SimRenewConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the renew button of every card."""
+    hub = entry.runtime_data
+    for card_id in hub.cards:
+        async_add_entities([SimRenewButton(hub, card_id, RENEW)], config_subentry_id=card_id)
+
+
+class SimRenewButton(SimRenewCardEntity, ButtonEntity):
+    """Records one renewal of one period, at the plan's cost, made today."""
+
+    @override
+    async def async_press(self) -> None:
+        """Record the renewal."""
+        await self.hub.async_renew(self.card_id, Renewal(source="button"))
