@@ -40,6 +40,14 @@ async def test_set_expiry_corrects_the_card(
     assert hass.states.get(EXPIRY).state == "2027-05-20"
     assert hass.states.get("sensor.mum_s_cmhk_days_until_expiry").state == "179"
     assert hass.states.get("sensor.mum_s_cmhk_status").state == "active"
+    (correction,) = mock_entry.runtime_data.records[subentry.subentry_id]["history"]
+    assert correction == {
+        "kind": "correction",
+        "at": "2026-11-22T04:00:00+00:00",
+        "source": "date_entity",
+        "old_expiry": "2026-12-01",
+        "new_expiry": "2027-05-20",
+    }
 
 
 @pytest.mark.parametrize("bad", ["2020-01-01", "2070-01-01"])
@@ -58,3 +66,4 @@ async def test_set_expiry_refuses_implausible_dates(
     (subentry,) = mock_entry.subentries.values()
     assert subentry.data["expiry_date"] == "2026-12-01"
     assert hass.states.get(EXPIRY).state == "2026-12-01"
+    assert mock_entry.runtime_data.records[subentry.subentry_id]["history"] == []

@@ -21,15 +21,34 @@ async def test_diagnostics_hide_phone_numbers(
     """Diagnostics show cards, options and the scheduler, never a phone number."""
     freezer.move_to("2026-11-22T04:00:00+00:00")
     await setup_entry(hass, mock_entry)
+    for number in range(25):
+        await hass.services.async_call(
+            "simrenew",
+            "set_balance",
+            {"entity_id": "sensor.mum_s_cmhk_status", "amount": number},
+            blocking=True,
+        )
+    await hass.services.async_call(
+        "simrenew",
+        "renew",
+        {"entity_id": "sensor.mum_s_cmhk_status", "reference": "SECRET-REF-91234567"},
+        blocking=True,
+    )
+    await hass.async_block_till_done()
     result = await async_get_config_entry_diagnostics(hass, mock_entry)
     (card_id,) = mock_entry.subentries
     card = result["cards"][card_id]
     assert card["data"]["phone_number"] == "**REDACTED**"
     assert card["data"]["carrier"] == "CMHK"
-    assert card["days_until_expiry"] == 9
-    assert card["status"] == "expiring_soon"
-    assert card["deadline"] == "2026-12-01"
+    assert card["days_until_expiry"] == 180
+    assert card["status"] == "active"
+    assert card["deadline"] == "2027-05-21"
+    assert len(card["history"]) == 20
+    assert card["history"][-1]["reference"] == "**REDACTED**"
+    assert card["history"][-1]["new_expiry"] == "2027-05-21"
+    assert card["balance"]["amount"] == 24.0
     assert result["options"]["reminder_days"] == [14, 7, 3, 1, 0]
     assert result["scheduler"]["next_wake"] == "2026-11-22T16:00:00+00:00"
     text = json.dumps(result)
     assert "91234567" not in text
+    assert "SECRET-REF" not in text

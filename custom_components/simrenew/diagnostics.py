@@ -12,6 +12,7 @@ from .const import CONF_PHONE_NUMBER
 from .hub import SimRenewConfigEntry
 
 TO_REDACT = {CONF_PHONE_NUMBER, "reference"}
+HISTORY_SHOWN = 20
 
 
 async def async_get_config_entry_diagnostics(
@@ -27,6 +28,13 @@ async def async_get_config_entry_diagnostics(
                 "deadline": view.state.deadline.isoformat(),
                 "days_until_expiry": view.state.days_until_expiry,
                 "status": view.state.status,
+                "added": hub.records[card_id]["added"],
+                "last_activity": hub.records[card_id]["last_activity"],
+                "balance": hub.records[card_id]["balance"],
+                "history": [
+                    async_redact_data(dict(entry), TO_REDACT)
+                    for entry in hub.records[card_id]["history"][-HISTORY_SHOWN:]
+                ],
             }
             for card_id, view in hub.cards.items()
         },

@@ -136,6 +136,9 @@ class SimRenewStore(Store[StoreData]):
         try:
             await self.hass.async_add_executor_job(shutil.copy2, self.path, aside)
         except OSError:
+            # Without a copy, writing would destroy the only one: leave the file alone.
+            LOGGER.error("History file %s could not be copied; it is left untouched", self.key)
+            self.make_read_only()
             aside = self.path
         ir.async_create_issue(
             self.hass,

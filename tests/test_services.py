@@ -1,0 +1,373 @@
+"""Tests for the actions: every path, every refusal, and concurrency."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
+
+from custom_components.simrenew.const import DOMAIN
+from homeassistant.core import Event, HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+
+from .conftest import card_subentry, setup_entry
+
+DAYS = "sensor.mum_s_cmhk_days_until_expiry"
+BUTTON = "button.mum_s_cmhk_renew"
+
+
+@pytest.fixture(autouse=True)
+def frozen_now(freezer: FrozenDateTimeFactory) -> None:
+    """Fix today at 22 November 2026, noon in Hong Kong."""
+    freezer.move_to("2026-11-22T04:00:00+00:00")
+
+
+@pytest.fixture
+async def hub_entry(hass: HomeAssistant, mock_entry: MockConfigEntry) -> MockConfigEntry:
+    """Return the loaded hub with Mum's card (expires 2026-12-01, 180 days, 30 grace)."""
+    await setup_entry(hass, mock_entry)
+    return mock_entry
+
+
+def card_id(entry: MockConfigEntry) -> str:
+    """Return the id of the entry's first card."""
+    return next(iter(entry.subentries))
+
+
+def history(entry: MockConfigEntry) -> list[dict[str, Any]]:
+    """Return the first card's history."""
+    return entry.runtime_data.records[card_id(entry)]["history"]  # type: ignore[return-value]
+
+
+async def call(
+    hass: HomeAssistant, service: str, data: dict[str, Any], *, response: bool = False
+) -> Any:
+    """Call a simrenew action and wait for its effects."""
+    result = await hass.services.async_call(
+        DOMAIN, service, data, blocking=True, return_response=response
+    )
+    await hass.async_block_till_done()
+    return result
+
+
+async def test_renew_by_entity_moves_expiry_and_records_receipt(
+    hass: HomeAssistant, hub_entry: MockConfigEntry
+) -> None:
+    """A renewal applies the card's rule, keeps the receipt and fires an event."""
+    events: list[Event] = async_capture_events(hass, "simrenew_renewed")
+    response = await call(
+        hass,
+        "renew",
+        {
+            "entity_id": DAYS,
+            "amount": 48,
+            "channel": "app",
+            "payment_method": "Alipay",
+            "reference": "TX-1",
+        },
+        response=True,
+    )
+    # from_renewal: max(2026-12-01, 2026-11-22 + 180 days) = 2027-05-21
+    assert response == {
+        "cards": [
+            {
+                "card_id": card_id(hub_entry),
+                "name": "Mum's CMHK",
+                "old_expiry": "2026-12-01",
+                "new_expiry": "2027-05-21",
+            }
+        ]
+    }
+    assert hub_entry.subentries[card_id(hub_entry)].data["expiry_date"] == "2027-05-21"
+    assert hass.states.get(DAYS).state == "180"
+    assert hass.states.get("binary_sensor.mum_s_cmhk_renewal_due").state == "off"
+    assert hass.states.get("sensor.mum_s_cmhk_last_renewed").state == "2026-11-22T04:00:00+00:00"
+    assert hass.states.get("sensor.mum_s_cmhk_spent_in_the_last_365_days").state == "48.0"
+    (entry,) = history(hub_entry)
+    assert entry == {
+        "kind": "renewal",
+        "at": "2026-11-22T04:00:00+00:00",
+        "source": "action",
+        "date": "2026-11-22",
+        "old_expiry": "2026-12-01",
+        "new_expiry": "2027-05-21",
+        "amount": 48.0,
+        "currency": "HKD",
+        "channel": "app",
+        "payment_method": "Alipay",
+        "reference": "TX-1",
+    }
+    (event,) = events
+    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, card_id(hub_entry))})
+    assert device is not None
+    assert event.data == {
+        "card_id": card_id(hub_entry),
+        "device_id": device.id,
+        "name": "Mum's CMHK",
+        "expiry_date": "2027-05-21",
+        "days_until_expiry": 180,
+        "old_expiry": "2026-12-01",
+        "new_expiry": "2027-05-21",
+        "amount": 48.0,
+        "currency": "HKD",
+        "channel": "app",
+    }
+
+
+async def test_renew_by_device_with_stated_expiry(
+    hass: HomeAssistant, hub_entry: MockConfigEntry
+) -> None:
+    """The carrier's stated expiry wins; a past renewal date is accepted from the day added."""
+    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, card_id(hub_entry))})
+    assert device is not None
+    await call(
+        hass,
+        "renew",
+        {"device_id": device.id, "new_expiry": "2027-06-30", "currency": "hkd"},
+    )
+    assert hub_entry.subentries[card_id(hub_entry)].data["expiry_date"] == "2027-06-30"
+    (entry,) = history(hub_entry)
+    assert entry["amount"] == 50.0  # the plan's cost
+    assert entry["currency"] == "HKD"
+    assert "reference" not in entry
+
+
+async def test_button_renews_with_plan_defaults(
+    hass: HomeAssistant, hub_entry: MockConfigEntry
+) -> None:
+    """The button records one period at the plan's cost, channel other, source button."""
+    await hass.services.async_call("button", "press", {"entity_id": BUTTON}, blocking=True)
+    await hass.async_block_till_done()
+    (entry,) = history(hub_entry)
+    assert entry["source"] == "button"
+    assert entry["channel"] == "other"
+    assert entry["amount"] == 50.0
+    assert entry["new_expiry"] == "2027-05-21"
+
+
+async def test_renew_modes(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    """extend_expiry adds to the old expiry; reset counts from the renewal, even if shorter."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        data={},
+        options={},
+        subentries_data=[
+            card_subentry(
+                name="Yearly",
+                phone_number="+85290000001",
+                expiry_date="2027-01-31",
+                renewal_period=1,
+                renewal_period_unit="months",
+                renewal_mode="extend_expiry",
+            ),
+            card_subentry(
+                name="Reset",
+                phone_number="+85290000002",
+                expiry_date="2027-12-31",
+                renewal_period=30,
+                renewal_mode="reset",
+            ),
+        ],
+    )
+    await setup_entry(hass, entry)
+    response = await call(
+        hass,
+        "renew",
+        {"entity_id": ["sensor.yearly_status", "sensor.reset_status"]},
+        response=True,
+    )
+    assert [(c["name"], c["new_expiry"]) for c in response["cards"]] == [
+        ("Yearly", "2027-02-28"),
+        ("Reset", "2026-12-22"),
+    ]
+
+
+async def test_set_expiry_balance_and_activity(
+    hass: HomeAssistant, hub_entry: MockConfigEntry
+) -> None:
+    """Corrections, balance and activity are recorded and shown."""
+    await call(
+        hass, "set_expiry", {"entity_id": DAYS, "expiry_date": "2027-03-01", "reference": "app"}
+    )
+    assert hass.states.get(DAYS).state == "99"
+    await call(
+        hass,
+        "set_balance",
+        {"entity_id": DAYS, "amount": 12.5, "as_of": "2026-11-22T10:00:00+08:00"},
+    )
+    balance = hass.states.get("sensor.mum_s_cmhk_balance")
+    assert balance.state == "12.5"
+    assert balance.attributes["unit_of_measurement"] == "HKD"
+    await call(hass, "set_balance", {"entity_id": DAYS, "amount": 3, "currency": "cny"})
+    balance = hass.states.get("sensor.mum_s_cmhk_balance")
+    assert balance.state == "3.0"
+    assert balance.attributes["unit_of_measurement"] == "CNY"
+
+    await call(hass, "record_activity", {"entity_id": DAYS})
+    await call(hass, "record_activity", {"entity_id": DAYS, "date": "2026-11-22"})
+    assert hub_entry.runtime_data.records[card_id(hub_entry)]["last_activity"] == "2026-11-22"
+    kinds = [(e["kind"], e["source"]) for e in history(hub_entry)]
+    assert kinds == [
+        ("correction", "action"),
+        ("balance", "action"),
+        ("balance", "action"),
+        ("activity", "action"),
+        ("activity", "action"),
+    ]
+    assert history(hub_entry)[0]["old_expiry"] == "2026-12-01"
+
+
+async def test_activity_interval_sets_deadline(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Recorded activity plus the interval can make the deadline earlier than expiry."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        data={},
+        options={"reminder_days": [7]},
+        subentries_data=[card_subentry(expiry_date="2027-06-01", activity_interval_days=5)],
+    )
+    await setup_entry(hass, entry)
+    assert hass.states.get("sensor.mum_s_cmhk_status").state == "active"
+    await call(hass, "record_activity", {"entity_id": DAYS})
+    assert hass.states.get("sensor.mum_s_cmhk_status").state == "expiring_soon"
+    listed = await call(hass, "list_cards", {}, response=True)
+    assert listed["cards"][0]["deadline"] == "2026-11-27"
+    assert listed["cards"][0]["expiry_date"] == "2027-06-01"
+
+
+async def test_list_cards_soonest_first(hass: HomeAssistant) -> None:
+    """list_cards returns every card, soonest deadline first, without phone numbers."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        data={},
+        options={},
+        subentries_data=[
+            card_subentry(name="Later", phone_number="+85290000001", expiry_date="2027-03-01"),
+            card_subentry(name="Sooner", phone_number="+85290000002", expiry_date="2026-11-25"),
+        ],
+    )
+    await setup_entry(hass, entry)
+    await call(hass, "set_balance", {"entity_id": "sensor.later_status", "amount": 20})
+    listed = await call(hass, "list_cards", {}, response=True)
+    assert [card["name"] for card in listed["cards"]] == ["Sooner", "Later"]
+    sooner, later = listed["cards"]
+    assert sooner["days_until_expiry"] == 3
+    assert sooner["status"] == "expiring_soon"
+    assert sooner["balance"] is None
+    assert later["balance"] == 20.0
+    assert later["balance_currency"] == "HKD"
+    assert "9000000" not in str(listed)
+
+
+BAD_CALLS = [
+    ("renew", {"date": "2026-11-23"}, "date_in_future"),
+    ("renew", {"date": "2026-11-01"}, "date_before_card"),
+    ("renew", {"amount": -1}, "negative_amount"),
+    ("renew", {"currency": "XYZ"}, "invalid_currency"),
+    ("renew", {"new_expiry": "2019-01-01"}, "expiry_out_of_range"),
+    ("set_expiry", {"expiry_date": "2019-01-01"}, "expiry_out_of_range"),
+    ("set_balance", {"amount": -3}, "negative_amount"),
+    ("set_balance", {"amount": 3, "currency": "DOGE"}, "invalid_currency"),
+    ("set_balance", {"amount": 3, "as_of": "2026-11-23T10:00:00+08:00"}, "date_in_future"),
+    ("record_activity", {"date": "2026-12-01"}, "date_in_future"),
+    ("record_activity", {"date": "2025-01-01"}, "date_before_card"),
+]
+
+
+@pytest.mark.parametrize(("service", "data", "key"), BAD_CALLS)
+async def test_bad_input_changes_nothing(
+    hass: HomeAssistant,
+    hub_entry: MockConfigEntry,
+    service: str,
+    data: dict[str, Any],
+    key: str,
+) -> None:
+    """Bad input raises a translated error and changes neither settings nor history."""
+    before = dict(hub_entry.subentries[card_id(hub_entry)].data)
+    record = dict(hub_entry.runtime_data.records[card_id(hub_entry)])
+    with pytest.raises(ServiceValidationError) as err:
+        await call(hass, service, {"entity_id": DAYS, **data})
+    assert err.value.translation_domain == DOMAIN
+    assert err.value.translation_key == key
+    assert "91234567" not in str(err.value.translation_placeholders)
+    assert dict(hub_entry.subentries[card_id(hub_entry)].data) == before
+    assert history(hub_entry) == []
+    assert hub_entry.runtime_data.records[card_id(hub_entry)] == record
+
+
+async def test_renew_without_period_needs_new_expiry(hass: HomeAssistant) -> None:
+    """A card without a renewal period cannot guess its new expiry."""
+    data = card_subentry()
+    del data["data"]["renewal_period"]  # type: ignore[misc]
+    entry = MockConfigEntry(domain=DOMAIN, data={}, options={}, subentries_data=[data])
+    await setup_entry(hass, entry)
+    with pytest.raises(ServiceValidationError) as err:
+        await call(hass, "renew", {"entity_id": DAYS})
+    assert err.value.translation_key == "no_renewal_period"
+    await call(hass, "renew", {"entity_id": DAYS, "new_expiry": "2027-01-10"})
+    assert hass.states.get(DAYS).state == "49"
+
+
+async def test_targets_that_are_not_cards(
+    hass: HomeAssistant, hub_entry: MockConfigEntry, entity_registry: er.EntityRegistry
+) -> None:
+    """Unknown targets, other integrations' targets and no target are refused."""
+    other = MockConfigEntry(domain="other")
+    other.add_to_hass(hass)
+    device = dr.async_get(hass).async_get_or_create(
+        config_entry_id=other.entry_id, identifiers={("other", "x")}, name="Router"
+    )
+    entity_registry.async_get_or_create("sensor", "other", "y", config_entry=other)
+    cases = [
+        ({"entity_id": "sensor.nothing_here"}, "unknown_target"),
+        ({"device_id": "no-such-device"}, "unknown_target"),
+        ({"device_id": device.id}, "not_a_card"),
+        ({"entity_id": "sensor.other_y"}, "not_a_card"),
+        ({}, "no_card_targeted"),
+    ]
+    for target, key in cases:
+        with pytest.raises(ServiceValidationError) as err:
+            await call(hass, "renew", target)
+        assert err.value.translation_key == key, target
+    assert history(hub_entry) == []
+
+
+async def test_card_of_unloaded_hub(hass: HomeAssistant, hub_entry: MockConfigEntry) -> None:
+    """A card whose hub is not running cannot be renewed."""
+    assert await hass.config_entries.async_unload(hub_entry.entry_id)
+    with pytest.raises(ServiceValidationError) as err:
+        await call(hass, "renew", {"entity_id": DAYS})
+    assert err.value.translation_key == "unknown_target"
+
+
+async def test_concurrent_renewals_all_count(
+    hass: HomeAssistant, hub_entry: MockConfigEntry
+) -> None:
+    """Five renewals at once serialize: each extends the one before it."""
+    subentry = hub_entry.subentries[card_id(hub_entry)]
+    hass.config_entries.async_update_subentry(
+        hub_entry, subentry, data={**subentry.data, "renewal_mode": "extend_expiry"}
+    )
+    await hass.async_block_till_done()
+    await asyncio.gather(
+        *(
+            hass.services.async_call(DOMAIN, "renew", {"entity_id": DAYS}, blocking=True)
+            for _ in range(5)
+        )
+    )
+    await hass.async_block_till_done()
+    entries = history(hub_entry)
+    assert len(entries) == 5
+    assert [e["new_expiry"] for e in entries] == [
+        "2027-05-30",
+        "2027-11-26",
+        "2028-05-24",
+        "2028-11-20",
+        "2029-05-19",
+    ]
+    assert hub_entry.subentries[card_id(hub_entry)].data["expiry_date"] == "2029-05-19"
