@@ -49,6 +49,7 @@ class CardConfig:
     activity_interval_days: int = 0
     renewal_url: str | None = None
     auto_renew: bool = False
+    reminder_days: tuple[int, ...] | None = None
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> CardConfig:
@@ -75,6 +76,9 @@ class CardConfig:
             activity_interval_days=int(data.get("activity_interval_days", 0)),
             renewal_url=data.get("renewal_url"),
             auto_renew=bool(data.get("auto_renew", False)),
+            reminder_days=None
+            if not data.get("reminder_days")
+            else tuple(sorted({int(day) for day in data["reminder_days"]}, reverse=True)),
         )
 
     def rules(self, last_activity: date | None = None) -> Card:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
@@ -17,6 +17,7 @@ from homeassistant.util import dt as dt_util
 from .card_config import CardConfig, HubOptions
 from .const import CONF_EXPIRY_DATE, DOMAIN, EVENT_RENEWED, LOGGER, SUBENTRY_CARD
 from .history import last_renewed, spent_in_window
+from .lapsed_issues import async_sync_lapsed_issue
 from .model import (
     CardState,
     card_state,
@@ -25,6 +26,7 @@ from .model import (
     next_transition,
     renewed_expiry,
 )
+from .reminder_keeper import async_process_reminders
 from .scheduler import WakeScheduler
 from .store import BalanceRecord, CardRecord, HistoryEntry, SimRenewStore, empty_record
 
@@ -79,7 +81,7 @@ class SimRenewHub:
         self.records: dict[str, CardRecord] = {}
         self.store = SimRenewStore(hass, entry.entry_id)
         self.scheduler = WakeScheduler(hass, self._async_refresh)
-        self._listeners: dict[str, list[CALLBACK_TYPE]] = {}
+        self._listeners: dict[str | None, list[CALLBACK_TYPE]] = {}
         self._lock = asyncio.Lock()
         self._read_entry()
 
@@ -135,6 +137,10 @@ class SimRenewHub:
         self._async_refresh(dt_util.utcnow())
         return True
 
+    def reminder_days(self, config: CardConfig) -> tuple[int, ...]:
+        """Return the card's own reminder days, or the household's."""
+        return config.reminder_days or self.options.reminder_days
+
     def _view(self, card_id: str, config: CardConfig, now: datetime) -> CardView:
         """Return a card's view at `now`."""
         record = self.records.get(card_id) or empty_record("")
@@ -142,7 +148,7 @@ class SimRenewHub:
         state = card_state(
             config.rules(None if last_activity is None else date.fromisoformat(last_activity)),
             now,
-            self.options.reminder_days,
+            self.reminder_days(config),
         )
         return CardView(
             card_id=card_id,
@@ -155,28 +161,46 @@ class SimRenewHub:
 
     @callback
     def _async_refresh(self, now: datetime) -> None:
-        """Recompute views, tell the entities of changed cards, and plan the next wake."""
+        """Recompute views, fire due reminders, tell the entities, and plan the next wake."""
         changed: list[str] = []
         for card_id, config in self.configs.items():
             view = self._view(card_id, config, now)
             if self.cards.get(card_id) != view:
                 self.cards[card_id] = view
                 changed.append(card_id)
+        wakes = [next_transition(config.rules(), now) for config in self.configs.values()]
+        records_changed = False
+        for card_id, view in self.cards.items():
+            record = self.records[card_id]
+            reminders, wake = async_process_reminders(
+                self.hass,
+                view,
+                record=record["reminders"],
+                base=self.event_base(view),
+                reminder_days=self.reminder_days(view.config),
+                at=self.options.reminder_time,
+                now=now,
+            )
+            if reminders != record["reminders"]:
+                record["reminders"] = reminders
+                records_changed = True
+            if wake is not None:
+                wakes.append(wake)
+        if records_changed:
+            self.entry.async_create_task(self.hass, self._async_save(), "simrenew save reminders")
         for card_id in changed:
-            for listener in tuple(self._listeners.get(card_id, ())):
+            async_sync_lapsed_issue(self.hass, self.entry.entry_id, self.cards[card_id])
+            for listener in (*self._listeners.get(card_id, ()), *self._listeners.get(None, ())):
                 listener()
-        wake = min(
-            (next_transition(config.rules(), now) for config in self.configs.values()),
-            default=None,
-        )
+        wake = min(wakes, default=None)
         self.scheduler.schedule(wake)
         LOGGER.debug(
             "Refreshed %d of %d cards; next wake %s", len(changed), len(self.configs), wake
         )
 
     @callback
-    def async_add_listener(self, card_id: str, listener: CALLBACK_TYPE) -> CALLBACK_TYPE:
-        """Call `listener` whenever the card's view changes; return the remover."""
+    def async_add_listener(self, card_id: str | None, listener: CALLBACK_TYPE) -> CALLBACK_TYPE:
+        """Call `listener` when the card's view changes (any card's, for None)."""
         listeners = self._listeners.setdefault(card_id, [])
         listeners.append(listener)
 
@@ -266,17 +290,17 @@ class SimRenewHub:
                 entry["reference"] = renewal.reference
             await self._async_record(card_id, entry)
             self._store_expiry(card_id, new)
-            self._fire_renewed(card_id, config, entry, new, today)
+            self._fire_renewed(card_id, entry)
             return old, new
 
-    def _fire_renewed(
-        self, card_id: str, config: CardConfig, entry: HistoryEntry, new: date, today: date
-    ) -> None:
-        """Tell automations that a card was renewed."""
+    def _fire_renewed(self, card_id: str, entry: HistoryEntry) -> None:
+        """Tell automations that a card was renewed, with its state after the renewal."""
+        config = CardConfig.from_data(self.entry.subentries[card_id].data)
+        view = self._view(card_id, config, dt_util.utcnow())
         self.hass.bus.async_fire(
             EVENT_RENEWED,
             {
-                **self.event_base(card_id, config.name, new, today),
+                **self.event_base(view),
                 "old_expiry": entry["old_expiry"],
                 "new_expiry": entry["new_expiry"],
                 "amount": entry.get("amount"),
@@ -285,15 +309,19 @@ class SimRenewHub:
             },
         )
 
-    def event_base(self, card_id: str, name: str, expiry: date, today: date) -> dict[str, Any]:
+    def event_base(self, view: CardView) -> dict[str, Any]:
         """Return the fields every simrenew event carries."""
-        device = dr.async_get(self.hass).async_get_device(identifiers={(DOMAIN, card_id)})
+        device = dr.async_get(self.hass).async_get_device(identifiers={(DOMAIN, view.card_id)})
         return {
-            "card_id": card_id,
+            "card_id": view.card_id,
             "device_id": None if device is None else device.id,
-            "name": name,
-            "expiry_date": expiry.isoformat(),
-            "days_until_expiry": (expiry - today).days,
+            "name": view.config.name,
+            "expiry_date": view.config.expiry_date.isoformat(),
+            "days_until_expiry": view.state.days_until_expiry,
+            "deadline": view.state.deadline.isoformat(),
+            "days_until_deadline": view.state.days_until_deadline,
+            "status": view.state.status.value,
+            "renewal_url": view.config.renewal_url,
         }
 
     async def async_set_expiry(
@@ -365,3 +393,15 @@ class SimRenewHub:
                 },
             )
             self._async_refresh(now)
+
+    async def async_snooze(self, card_id: str, days: int) -> date:
+        """Remind about the card again in `days` days, at the reminder time."""
+        async with self._lock:
+            if days < 1:
+                raise _invalid("invalid_snooze", days=str(days))
+            until = dt_util.now().date() + timedelta(days=days)
+            record = self.records[card_id]
+            record["reminders"] = {**record["reminders"], "snoozed_until": until.isoformat()}
+            await self._async_save()
+            self._async_refresh(dt_util.utcnow())
+            return until

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -124,12 +124,12 @@ def local_today(now: datetime, zone: ZoneInfo) -> date:
     return now.astimezone(zone).date()
 
 
-def start_of_day(day: date, zone: ZoneInfo) -> datetime:
+def start_of_day(day: date, zone: tzinfo) -> datetime:
     """Return the first instant of `day` in `zone`, even where midnight is skipped by DST."""
     # zoneinfo maps a skipped wall time with the pre-transition offset, which lands
     # exactly on the first instant that does exist; the round trip normalises it.
     local = datetime.combine(day, time.min, tzinfo=zone)
-    return local.astimezone(ZoneInfo("UTC")).astimezone(zone)
+    return local.astimezone(UTC).astimezone(zone)
 
 
 def deadline(card: Card) -> date:

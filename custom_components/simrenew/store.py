@@ -14,7 +14,7 @@ from homeassistant.helpers.storage import Store
 from .const import DOMAIN, LOGGER
 
 STORAGE_VERSION = 2
-STORAGE_MINOR_VERSION = 1
+STORAGE_MINOR_VERSION = 2
 
 
 class HistoryEntry(TypedDict):
@@ -41,6 +41,15 @@ class BalanceRecord(TypedDict):
     as_of: str
 
 
+class ReminderRecord(TypedDict):
+    """Which reminders went out for the card's current deadline."""
+
+    deadline: str | None
+    fired: list[int]
+    expired_for: str | None
+    snoozed_until: str | None
+
+
 class CardRecord(TypedDict):
     """Everything stored about one card besides its settings."""
 
@@ -48,6 +57,12 @@ class CardRecord(TypedDict):
     history: list[HistoryEntry]
     balance: BalanceRecord | None
     last_activity: str | None
+    reminders: ReminderRecord
+
+
+def empty_reminders() -> ReminderRecord:
+    """Return the reminder state of a card for which nothing went out yet."""
+    return {"deadline": None, "fired": [], "expired_for": None, "snoozed_until": None}
 
 
 class StoreData(TypedDict):
@@ -58,7 +73,13 @@ class StoreData(TypedDict):
 
 def empty_record(added: str) -> CardRecord:
     """Return the record of a card with nothing recorded yet."""
-    return {"added": added, "history": [], "balance": None, "last_activity": None}
+    return {
+        "added": added,
+        "history": [],
+        "balance": None,
+        "last_activity": None,
+        "reminders": empty_reminders(),
+    }
 
 
 def _is_valid(data: object) -> bool:
@@ -69,6 +90,7 @@ def _is_valid(data: object) -> bool:
         isinstance(record, dict)
         and isinstance(record.get("history"), list)
         and isinstance(record.get("added"), str)
+        and isinstance(record.get("reminders"), dict)
         for record in data["cards"].values()
     )
 
@@ -113,13 +135,25 @@ class SimRenewStore(Store[StoreData]):
             return {"cards": cards}
         if old_major_version > STORAGE_VERSION:
             raise NotImplementedError("history was written by a newer version of SIM Renew")
-        return cast(StoreData, old_data)
+        data = cast(StoreData, old_data)
+        if old_minor_version < 2:
+            # 2.2 remembers which reminders went out; older files had none.
+            for record in data["cards"].values():
+                record.setdefault("reminders", empty_reminders())
+        return data
 
     async def async_load_safely(self, now: datetime) -> StoreData:
         """Load the history; an unreadable file is kept aside and reported, never dropped."""
         try:
             data = await self.async_load()
-        except (HomeAssistantError, NotImplementedError, KeyError, TypeError, ValueError) as err:
+        except (
+            AttributeError,
+            HomeAssistantError,
+            KeyError,
+            NotImplementedError,
+            TypeError,
+            ValueError,
+        ) as err:
             LOGGER.error("History file %s could not be read: %s", self.key, type(err).__name__)
             data = None
             await self._async_keep_aside(now)

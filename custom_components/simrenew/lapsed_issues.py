@@ -1,0 +1,51 @@
+"""Repair issues for cards past their deadline: raised and cleared as the status moves."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import issue_registry as ir
+
+from .const import DOMAIN
+from .model import CardStatus
+
+if TYPE_CHECKING:
+    from .hub import CardView
+
+ISSUE_KEYS = {
+    CardStatus.GRACE_PERIOD: ("card_in_grace", ir.IssueSeverity.WARNING),
+    CardStatus.EXPIRED: ("card_expired", ir.IssueSeverity.ERROR),
+}
+
+
+def lapsed_issue_id(card_id: str) -> str:
+    """Return the id of a card's lapsed-card issue."""
+    return f"lapsed_{card_id}"
+
+
+@callback
+def async_sync_lapsed_issue(hass: HomeAssistant, entry_id: str, view: CardView) -> None:
+    """Raise the issue while a card is in grace or expired; clear it otherwise."""
+    issue_id = lapsed_issue_id(view.card_id)
+    if (key := ISSUE_KEYS.get(view.state.status)) is None:
+        ir.async_delete_issue(hass, DOMAIN, issue_id)
+        return
+    translation_key, severity = key
+    grace_end = view.state.deadline + timedelta(days=view.config.grace_days)
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        issue_id,
+        is_fixable=True,
+        is_persistent=False,
+        severity=severity,
+        translation_key=translation_key,
+        translation_placeholders={
+            "name": view.config.name,
+            "deadline": view.state.deadline.isoformat(),
+            "grace_end": grace_end.isoformat(),
+        },
+        data={"entry_id": entry_id, "card_id": view.card_id},
+    )

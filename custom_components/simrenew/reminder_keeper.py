@@ -1,0 +1,77 @@
+"""Fires each card's reminders and its expiry exactly once, and says when to look again."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.util import dt as dt_util
+
+from .const import EVENT_EXPIRED, EVENT_REMINDER
+from .model import CardStatus, start_of_day
+from .reminders import ReminderPlan, at_time, is_late, stages_for
+from .store import ReminderRecord, empty_reminders
+
+if TYPE_CHECKING:
+    from .hub import CardView
+
+
+@callback
+def async_process_reminders(
+    hass: HomeAssistant,
+    view: CardView,
+    *,
+    record: ReminderRecord,
+    base: dict[str, Any],
+    reminder_days: tuple[int, ...],
+    at: time,
+    now: datetime,
+) -> tuple[ReminderRecord, datetime | None]:
+    """Fire what is due for one card; return its new record and its next reminder instant."""
+    state = view.state
+    deadline = state.deadline.isoformat()
+    if record["deadline"] != deadline:
+        # A new deadline (a renewal or correction) re-arms every stage.
+        record = {**empty_reminders(), "deadline": deadline}
+    else:
+        record = {**record, "fired": list(record["fired"])}
+    if state.status is CardStatus.EXPIRED:
+        if record["expired_for"] != deadline:
+            lost_at = start_of_day(
+                state.deadline + timedelta(days=view.config.grace_days + 1),
+                view.config.time_zone,
+            )
+            hass.bus.async_fire(EVENT_EXPIRED, {**base, "late": is_late(lost_at, now)})
+            record["expired_for"] = deadline
+        return record, None
+
+    zone = dt_util.get_default_time_zone()
+    plan = ReminderPlan(
+        deadline=state.deadline,
+        stages=stages_for(reminder_days, view.config.auto_renew),
+        at=at,
+        zone=zone,
+    )
+    if due := plan.due(record["fired"], now):
+        stage = due[0]
+        _fire(hass, base, stage, late=is_late(plan.instant(stage), now), snoozed=False)
+        record["fired"] = sorted({*record["fired"], *due}, reverse=True)
+        record["snoozed_until"] = None
+    next_instant = plan.next_instant(record["fired"], now)
+
+    if record["snoozed_until"] is not None:
+        snooze_at = at_time(date.fromisoformat(record["snoozed_until"]), at, zone)
+        if snooze_at <= now:
+            _fire(hass, base, state.days_until_deadline, late=is_late(snooze_at, now), snoozed=True)
+            record["snoozed_until"] = None
+        else:
+            next_instant = snooze_at if next_instant is None else min(next_instant, snooze_at)
+    return record, next_instant
+
+
+def _fire(
+    hass: HomeAssistant, base: dict[str, Any], stage: int, *, late: bool, snoozed: bool
+) -> None:
+    """Fire one reminder event."""
+    hass.bus.async_fire(EVENT_REMINDER, {**base, "stage": stage, "late": late, "snoozed": snoozed})

@@ -1,0 +1,91 @@
+"""Fix flows for lapsed cards: record the renewal, or enter the carrier's new expiry."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import voluptuous as vol
+
+from homeassistant import data_entry_flow
+from homeassistant.components.repairs import RepairsFlow
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers.selector import DateSelector
+
+from .const import CONF_EXPIRY_DATE
+from .hub import Renewal, SimRenewConfigEntry, SimRenewHub
+
+
+class LapsedCardFlow(RepairsFlow):
+    """Asks how the lapsed card was dealt with and records it."""
+
+    def __init__(self, hub: SimRenewHub, card_id: str) -> None:
+        """Remember which card the issue is about."""
+        self.hub = hub
+        self.card_id = card_id
+
+    def _placeholders(self) -> dict[str, str]:
+        """Return the card's name and dates for the texts."""
+        view = self.hub.cards[self.card_id]
+        return {"name": view.config.name, "deadline": view.state.deadline.isoformat()}
+
+    async def async_step_init(
+        self, user_input: dict[str, Any] | None = None
+    ) -> data_entry_flow.FlowResult:
+        """Offer the two ways out."""
+        return self.async_show_menu(
+            step_id="init",
+            menu_options=["renewed", "new_expiry"],
+            description_placeholders=self._placeholders(),
+        )
+
+    async def async_step_renewed(
+        self, user_input: dict[str, Any] | None = None
+    ) -> data_entry_flow.FlowResult:
+        """Record one renewal made today with the plan's defaults."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            try:
+                await self.hub.async_renew(self.card_id, Renewal(source="repair"))
+            except ServiceValidationError as err:
+                errors["base"] = err.translation_key or "unknown"
+            else:
+                return self.async_create_entry(data={})
+        return self.async_show_form(
+            step_id="renewed",
+            data_schema=vol.Schema({}),
+            errors=errors,
+            description_placeholders=self._placeholders(),
+        )
+
+    async def async_step_new_expiry(
+        self, user_input: dict[str, Any] | None = None
+    ) -> data_entry_flow.FlowResult:
+        """Store the expiry the carrier now shows."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            try:
+                await self.hub.async_set_expiry(
+                    self.card_id, date.fromisoformat(user_input[CONF_EXPIRY_DATE]), "repair"
+                )
+            except ServiceValidationError:
+                errors[CONF_EXPIRY_DATE] = "expiry_out_of_range"
+            else:
+                return self.async_create_entry(data={})
+        return self.async_show_form(
+            step_id="new_expiry",
+            data_schema=vol.Schema({vol.Required(CONF_EXPIRY_DATE): DateSelector()}),
+            errors=errors,
+            description_placeholders=self._placeholders(),
+        )
+
+
+async def async_create_fix_flow(
+    hass: HomeAssistant, issue_id: str, data: dict[str, str | int | float | None] | None
+) -> RepairsFlow:
+    """Return the fix flow of a lapsed-card issue."""
+    assert data is not None
+    entry: SimRenewConfigEntry | None = hass.config_entries.async_get_entry(str(data["entry_id"]))
+    assert entry is not None
+    return LapsedCardFlow(entry.runtime_data, str(data["card_id"]))
