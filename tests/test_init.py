@@ -39,7 +39,9 @@ def card_entities(
     """Return the unique-id suffixes of each card's entities, by subentry."""
     found: dict[str, set[str]] = {}
     for entity in er.async_entries_for_config_entry(entity_registry, entry.entry_id):
-        assert entity.config_subentry_id is not None
+        if entity.config_subentry_id is None:
+            assert entity.unique_id.startswith(entry.entry_id)
+            continue
         found.setdefault(entity.config_subentry_id, set()).add(
             entity.unique_id.removeprefix(f"{entity.config_subentry_id}_")
         )

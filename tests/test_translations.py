@@ -65,22 +65,32 @@ def test_enums_and_states_are_translated() -> None:
         assert f"entity.sensor.status.state.{status}" in english
 
 
-def test_error_keys_used_in_code_are_translated() -> None:
-    """Every error, abort and exception key the code raises has a string."""
+def test_keys_used_in_code_are_translated() -> None:
+    """Every error, exception, issue, entity and device key the code names has a string."""
     english = load("en")
     source = "\n".join(path.read_text("utf-8") for path in ROOT.glob("*.py"))
-    used = set(re.findall(r'"([a-z_]+)"\s*$', source, re.MULTILINE))
     errors = set(re.findall(r'errors\[[A-Z_a-z"]+\] = "([a-z_]+)"', source))
     errors |= set(re.findall(r'return \{[A-Z_]+: "([a-z_]+)"\}', source))
-    keys = set(re.findall(r'translation_key="([a-z_]+)"', source))
-    assert errors, "no error keys found: the pattern no longer matches the code"
-    assert keys, "no exception keys found: the pattern no longer matches the code"
+    raised = set(re.findall(r'_invalid\(\s*"([a-z_]+)"', source))
+    named = set(re.findall(r'translation_key="([a-z_]+)"', source))
+    issues = set(re.findall(r'\("(card_[a-z_]+)", ir\.IssueSeverity', source))
+    for found, what in (
+        (errors, "errors"),
+        (raised, "raised"),
+        (named, "named"),
+        (issues, "issues"),
+    ):
+        assert found, f"no {what} keys found: the pattern no longer matches the code"
     for key in errors:
         assert f"config.error.{key}" in english or f"options.error.{key}" in english, key
-    for key in keys:
+    for key in raised:
+        assert f"exceptions.{key}.message" in english, key
+    for key in issues:
+        assert f"issues.{key}.title" in english, key
+    for key in named:
         assert (
             f"exceptions.{key}.message" in english
             or f"issues.{key}.title" in english
-            or any(k.startswith("entity.") and f".{key}." in k for k in english)
+            or f"device.{key}.name" in english
+            or any(k.startswith("entity.") and k.split(".")[2] == key for k in english)
         ), key
-    assert used

@@ -37,6 +37,7 @@ from .const import (
     CONF_GRACE_DAYS,
     CONF_NAME,
     CONF_PHONE_NUMBER,
+    CONF_REMINDER_DAYS,
     CONF_RENEWAL_COST,
     CONF_RENEWAL_MODE,
     CONF_RENEWAL_PERIOD,
@@ -56,6 +57,7 @@ from .model import (
 
 SECTION_ADVANCED = "advanced"
 ADVANCED_FIELDS = (
+    CONF_REMINDER_DAYS,
     CONF_TIME_ZONE,
     CONF_GRACE_DAYS,
     CONF_ACTIVITY_INTERVAL_DAYS,
@@ -63,6 +65,8 @@ ADVANCED_FIELDS = (
     CONF_AUTO_RENEW,
 )
 MAX_DAYS = 3660
+MAX_REMINDER_DAYS = 365
+REMINDER_DAY_CHOICES = ["30", "21", "14", "10", "7", "5", "3", "2", "1", "0"]
 INT_FIELDS = (CONF_RENEWAL_PERIOD, CONF_GRACE_DAYS, CONF_ACTIVITY_INTERVAL_DAYS)
 COMMON_TIME_ZONES = [
     "Asia/Hong_Kong",
@@ -89,6 +93,18 @@ def _choice(options: Iterable[str], key: str) -> SelectSelector:
     return SelectSelector(
         SelectSelectorConfig(
             options=list(options), translation_key=key, mode=SelectSelectorMode.DROPDOWN
+        )
+    )
+
+
+def reminder_days_selector() -> SelectSelector:
+    """Return a multiple choice of reminder days that also takes typed numbers."""
+    return SelectSelector(
+        SelectSelectorConfig(
+            options=REMINDER_DAY_CHOICES,
+            multiple=True,
+            custom_value=True,
+            mode=SelectSelectorMode.DROPDOWN,
         )
     )
 
@@ -122,6 +138,7 @@ CARD_SCHEMA = vol.Schema(
         vol.Required(SECTION_ADVANCED): section(
             vol.Schema(
                 {
+                    vol.Optional(CONF_REMINDER_DAYS): reminder_days_selector(),
                     vol.Required(CONF_TIME_ZONE, default=DEFAULT_TIME_ZONE): SelectSelector(
                         SelectSelectorConfig(
                             options=COMMON_TIME_ZONES,
@@ -141,6 +158,17 @@ CARD_SCHEMA = vol.Schema(
         ),
     }
 )
+
+
+def parse_reminder_days(values: Iterable[str | int | float]) -> list[int] | None:
+    """Return the days as sorted whole numbers, or None if any is not a day from 0 to 365."""
+    try:
+        days = sorted({int(str(value).strip()) for value in values}, reverse=True)
+    except ValueError:
+        return None
+    if not all(0 <= day <= MAX_REMINDER_DAYS for day in days):
+        return None
+    return days
 
 
 def flatten_input(user_input: Mapping[str, Any]) -> dict[str, Any]:
@@ -224,6 +252,14 @@ async def async_validate_card(
         else:
             if any(other.get(CONF_PHONE_NUMBER) == data[CONF_PHONE_NUMBER] for other in others):
                 return data, errors, "already_configured"
+    if CONF_REMINDER_DAYS in data:
+        days = parse_reminder_days(data[CONF_REMINDER_DAYS])
+        if days is None:
+            errors[CONF_REMINDER_DAYS] = "invalid_reminder_days"
+        elif days:
+            data[CONF_REMINDER_DAYS] = days
+        else:
+            del data[CONF_REMINDER_DAYS]
     errors.update(await _check_dates(data))
     errors.update(_check_numbers(data))
     return data, errors, None

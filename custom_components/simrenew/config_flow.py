@@ -16,14 +16,16 @@ from homeassistant.config_entries import (
     SubentryFlowResult,
 )
 from homeassistant.core import callback
-from homeassistant.helpers.selector import (
-    SelectSelector,
-    SelectSelectorConfig,
-    SelectSelectorMode,
-    TimeSelector,
-)
+from homeassistant.helpers.selector import TimeSelector
 
-from .card_form import CARD_SCHEMA, async_validate_card, flatten_input, nest_data
+from .card_form import (
+    CARD_SCHEMA,
+    async_validate_card,
+    flatten_input,
+    nest_data,
+    parse_reminder_days,
+    reminder_days_selector,
+)
 from .const import (
     CONF_NAME,
     CONF_REMINDER_DAYS,
@@ -35,8 +37,6 @@ from .const import (
 from .model import DEFAULT_REMINDER_DAYS
 
 HUB_TITLE = "SIM Renew"
-REMINDER_DAY_CHOICES = ["30", "21", "14", "10", "7", "5", "3", "2", "1", "0"]
-MAX_REMINDER_DAYS = 365
 
 DEFAULT_OPTIONS: dict[str, Any] = {
     CONF_REMINDER_DAYS: list(DEFAULT_REMINDER_DAYS),
@@ -45,14 +45,7 @@ DEFAULT_OPTIONS: dict[str, Any] = {
 
 OPTIONS_SCHEMA = vol.Schema(
     {
-        vol.Required(CONF_REMINDER_DAYS): SelectSelector(
-            SelectSelectorConfig(
-                options=REMINDER_DAY_CHOICES,
-                multiple=True,
-                custom_value=True,
-                mode=SelectSelectorMode.DROPDOWN,
-            )
-        ),
+        vol.Required(CONF_REMINDER_DAYS): reminder_days_selector(),
         vol.Required(CONF_REMINDER_TIME): TimeSelector(),
     }
 )
@@ -168,11 +161,8 @@ class SimRenewOptionsFlow(OptionsFlow):
         """Ask for the reminder days and time."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            try:
-                days = sorted({int(day) for day in user_input[CONF_REMINDER_DAYS]}, reverse=True)
-            except ValueError:
-                days = []
-            if not days or not all(0 <= day <= MAX_REMINDER_DAYS for day in days):
+            days = parse_reminder_days(user_input[CONF_REMINDER_DAYS])
+            if not days:
                 errors[CONF_REMINDER_DAYS] = "invalid_reminder_days"
             else:
                 return self.async_create_entry(

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
-from typing import override
+from datetime import datetime, timedelta
+from typing import Any, override
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
     SensorEntity,
     SensorEntityDescription,
+    SensorStateClass,
 )
 from homeassistant.const import UnitOfTime
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .entity import SimRenewCardEntity
-from .hub import CardView, SimRenewConfigEntry
-from .model import CardStatus
+from .household_entity import SimRenewHouseholdEntity
+from .hub import CardView, SimRenewConfigEntry, SimRenewHub
+from .model import CardStatus, start_of_day
 
 PARALLEL_UPDATES = 0
 
@@ -78,6 +80,63 @@ SENSORS: tuple[SimRenewSensorEntityDescription, ...] = (
 )
 
 
+@dataclass(frozen=True, kw_only=True)
+class SimRenewHouseholdSensorEntityDescription(SensorEntityDescription):
+    """Describes a sensor over all the household's cards."""
+
+    value_fn: Callable[[SimRenewHub], int | datetime | None]
+    attributes_fn: Callable[[SimRenewHub], dict[str, Any]] = lambda _: {}
+
+
+def _soonest(hub: SimRenewHub) -> CardView | None:
+    """Return the card whose deadline comes first."""
+    return min(
+        hub.cards.values(),
+        key=lambda view: (view.state.deadline, view.config.name),
+        default=None,
+    )
+
+
+def _deadline_passes(view: CardView) -> datetime:
+    """Return the instant a card's deadline day ends, in its zone."""
+    return start_of_day(view.state.deadline + timedelta(days=1), view.config.time_zone)
+
+
+HOUSEHOLD_SENSORS: tuple[SimRenewHouseholdSensorEntityDescription, ...] = (
+    SimRenewHouseholdSensorEntityDescription(
+        key="next_expiry",
+        translation_key="next_expiry",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda hub: None if (view := _soonest(hub)) is None else _deadline_passes(view),
+        attributes_fn=lambda hub: (
+            {}
+            if (view := _soonest(hub)) is None
+            else {
+                "card_id": view.card_id,
+                "card_name": view.config.name,
+                "deadline": view.state.deadline.isoformat(),
+                "days_until_deadline": view.state.days_until_deadline,
+            }
+        ),
+    ),
+    SimRenewHouseholdSensorEntityDescription(
+        key="cards_due",
+        translation_key="cards_due",
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda hub: sum(
+            view.state.status is not CardStatus.ACTIVE for view in hub.cards.values()
+        ),
+        attributes_fn=lambda hub: {
+            "cards": [
+                view.config.name
+                for view in hub.cards.values()
+                if view.state.status is not CardStatus.ACTIVE
+            ]
+        },
+    ),
+)
+
+
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: SimRenewConfigEntry,
@@ -85,6 +144,9 @@ async def async_setup_entry(
 ) -> None:
     """Add the sensors of every card, each under its own subentry."""
     hub = entry.runtime_data
+    async_add_entities(
+        SimRenewHouseholdSensor(hub, description) for description in HOUSEHOLD_SENSORS
+    )
     for card_id in hub.cards:
         async_add_entities(
             (SimRenewCardSensor(hub, card_id, description) for description in SENSORS),
@@ -110,3 +172,21 @@ class SimRenewCardSensor(SimRenewCardEntity, SensorEntity):
         if self.entity_description.unit_fn is not None:
             return self.entity_description.unit_fn(self.card)
         return super().native_unit_of_measurement
+
+
+class SimRenewHouseholdSensor(SimRenewHouseholdEntity, SensorEntity):
+    """A sensor over every card of the household."""
+
+    entity_description: SimRenewHouseholdSensorEntityDescription
+
+    @property
+    @override
+    def native_value(self) -> int | datetime | None:
+        """Return the value over all cards."""
+        return self.entity_description.value_fn(self.hub)
+
+    @property
+    @override
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """Return which cards the value is about."""
+        return self.entity_description.attributes_fn(self.hub)

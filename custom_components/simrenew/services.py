@@ -66,6 +66,7 @@ SET_BALANCE_SCHEMA = vol.Schema(
     }
 )
 RECORD_ACTIVITY_SCHEMA = vol.Schema({**TARGET_FIELDS, vol.Optional("date"): cv.date})
+SNOOZE_SCHEMA = vol.Schema({**TARGET_FIELDS, vol.Optional("days", default=1): vol.Coerce(int)})
 
 
 def _invalid(key: str, **placeholders: str) -> ServiceValidationError:
@@ -168,6 +169,12 @@ async def _async_record_activity(call: ServiceCall) -> None:
         await hub.async_record_activity(card_id, call.data.get("date"))
 
 
+async def _async_snooze(call: ServiceCall) -> None:
+    """Remind about each targeted card again after some days."""
+    for hub, card_id in _targets(call.hass, call):
+        await hub.async_snooze(card_id, call.data["days"])
+
+
 async def _async_list_cards(call: ServiceCall) -> ServiceResponse:
     """Return every card, soonest deadline first."""
     cards = [view for hub in _loaded_hubs(call.hass) for view in hub.cards.values()]
@@ -203,6 +210,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
     hass.services.async_register(
         DOMAIN, "record_activity", _async_record_activity, RECORD_ACTIVITY_SCHEMA
     )
+    hass.services.async_register(DOMAIN, "snooze", _async_snooze, SNOOZE_SCHEMA)
     hass.services.async_register(
         DOMAIN, "list_cards", _async_list_cards, vol.Schema({}), SupportsResponse.ONLY
     )

@@ -1,0 +1,83 @@
+"""The household's to-do list of cards to renew; ticking one off records the renewal."""
+
+from __future__ import annotations
+
+from typing import override
+
+from homeassistant.components.todo import TodoItem, TodoListEntity
+from homeassistant.components.todo.const import TodoItemStatus, TodoListEntityFeature
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers.entity import EntityDescription
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.translation import async_get_translations
+
+from .const import DOMAIN
+from .household_entity import SimRenewHouseholdEntity
+from .hub import Renewal, SimRenewConfigEntry
+from .model import CardStatus
+
+PARALLEL_UPDATES = 1
+
+RENEWALS = EntityDescription(key="renewals", translation_key="renewals")
+SUMMARY_KEY = f"component.{DOMAIN}.selector.calendar_event.options.todo"
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: SimRenewConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the household's renewal list."""
+    async_add_entities([SimRenewTodoList(entry.runtime_data, RENEWALS)])
+
+
+class SimRenewTodoList(SimRenewHouseholdEntity, TodoListEntity):
+    """One open item per card whose renewal is due."""
+
+    _attr_supported_features = TodoListEntityFeature.UPDATE_TODO_ITEM
+    _summary = "Renew {name}"
+
+    @override
+    async def async_added_to_hass(self) -> None:
+        """Load the item text in Home Assistant's language."""
+        texts = await async_get_translations(
+            self.hass, self.hass.config.language, "selector", [DOMAIN]
+        )
+        self._summary = texts.get(SUMMARY_KEY, self._summary)
+        await super().async_added_to_hass()
+
+    @property
+    @override
+    def todo_items(self) -> list[TodoItem]:
+        """Return the cards that need renewing, soonest deadline first."""
+        due = sorted(
+            (
+                view
+                for view in self.hub.cards.values()
+                if view.state.status is not CardStatus.ACTIVE
+            ),
+            key=lambda view: (view.state.deadline, view.config.name),
+        )
+        return [
+            TodoItem(
+                uid=view.card_id,
+                summary=self._summary.replace("{name}", view.config.name),
+                status=TodoItemStatus.NEEDS_ACTION,
+                due=view.state.deadline,
+            )
+            for view in due
+        ]
+
+    @override
+    async def async_update_todo_item(self, item: TodoItem) -> None:
+        """Record a renewal with the plan's defaults when an item is ticked off."""
+        card_id = item.uid or ""
+        if card_id not in self.hub.cards:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="unknown_target",
+                translation_placeholders={"target": card_id},
+            )
+        if item.status is TodoItemStatus.COMPLETED:
+            await self.hub.async_renew(card_id, Renewal(source="todo"))
