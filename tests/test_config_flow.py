@@ -8,6 +8,7 @@ from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.simrenew.card_form import ADVANCED_FIELDS
 from custom_components.simrenew.const import DOMAIN, SUBENTRY_CARD
 from homeassistant.config_entries import SOURCE_RECONFIGURE, SOURCE_USER
 from homeassistant.core import HomeAssistant
@@ -58,7 +59,7 @@ STORED: dict[str, Any] = {
 
 def with_changes(**changes: Any) -> dict[str, Any]:
     """Return the form input with some main or advanced fields changed."""
-    advanced_keys = FORM_INPUT["advanced"].keys()
+    advanced_keys = ADVANCED_FIELDS
     user_input = {**FORM_INPUT, "advanced": dict(FORM_INPUT["advanced"])}
     for key, value in changes.items():
         target = user_input["advanced"] if key in advanced_keys else user_input
@@ -70,6 +71,8 @@ def with_changes(**changes: Any) -> dict[str, Any]:
 
 
 BAD_INPUT = [
+    ({"reminder_days": ["soon"]}, "reminder_days", "invalid_reminder_days"),
+    ({"reminder_days": ["400"]}, "reminder_days", "invalid_reminder_days"),
     ({"name": "   "}, "name", "name_required"),
     ({"phone_number": "call me"}, "phone_number", "invalid_phone_number"),
     ({"phone_number": "+1234"}, "phone_number", "invalid_phone_number"),
@@ -134,6 +137,20 @@ async def test_user_flow_minimal_card(hass: HomeAssistant) -> None:
         "activity_interval_days": 0,
         "auto_renew": False,
     }
+
+
+@pytest.mark.parametrize(("days", "stored"), [(["30", " 2", "30"], [30, 2]), ([], None)])
+async def test_card_reminder_days(
+    hass: HomeAssistant, days: list[str], stored: list[int] | None
+) -> None:
+    """A card's own reminder days are stored as whole numbers; none means the household's."""
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], with_changes(reminder_days=days)
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    (subentry,) = result["result"].subentries.values()
+    assert subentry.data.get("reminder_days") == stored
 
 
 @pytest.mark.parametrize(("changes", "field", "error"), BAD_INPUT)

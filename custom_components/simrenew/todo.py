@@ -79,5 +79,5 @@ class SimRenewTodoList(SimRenewHouseholdEntity, TodoListEntity):
                 translation_key="unknown_target",
                 translation_placeholders={"target": card_id},
             )
-        if item.status is TodoItemStatus.COMPLETED:
+        if item.status == TodoItemStatus.COMPLETED:
             await self.hub.async_renew(card_id, Renewal(source="todo"))

@@ -1,0 +1,305 @@
+"""The household view: calendar, renewal to-do list, household sensors and lapsed-card repairs."""
+
+from __future__ import annotations
+
+from freezegun.api import FrozenDateTimeFactory
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+
+from custom_components.simrenew.const import DOMAIN
+from homeassistant.components.repairs import repairs_flow_manager
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
+
+from .conftest import card_subentry, setup_entry
+
+CALENDAR = "calendar.sim_renew_calendar"
+TODO = "todo.sim_renew_renewals"
+
+
+@pytest.fixture
+async def household(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> MockConfigEntry:
+    """Two cards: one due in 3 days (with grace), one in three months."""
+    await hass.config.async_set_time_zone("Asia/Hong_Kong")
+    freezer.move_to("2026-11-22T04:00:00+00:00")
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        data={},
+        options={"reminder_days": [7, 1, 0], "reminder_time": "09:00:00"},
+        subentries_data=[
+            card_subentry(name="Soon", phone_number="+85290000001", expiry_date="2026-11-25"),
+            card_subentry(
+                name="Later",
+                phone_number="+85290000002",
+                expiry_date="2027-02-20",
+                grace_days=0,
+                activity_interval_days=0,
+            ),
+        ],
+    )
+    await setup_entry(hass, entry)
+    return entry
+
+
+def card(entry: MockConfigEntry, name: str) -> str:
+    """Return a card's id by name."""
+    return next(i for i, s in entry.subentries.items() if s.title == name)
+
+
+async def test_hub_device_and_sensors(
+    hass: HomeAssistant, household: MockConfigEntry, device_registry: dr.DeviceRegistry
+) -> None:
+    """The hub is a device with the next deadline and the number of cards due."""
+    device = device_registry.async_get_device(identifiers={(DOMAIN, household.entry_id)})
+    assert device is not None
+    assert device.name == "SIM Renew"
+    nxt = hass.states.get("sensor.sim_renew_next_deadline")
+    assert nxt.state == "2026-11-25T16:00:00+00:00"
+    assert nxt.attributes["card_name"] == "Soon"
+    assert nxt.attributes["days_until_deadline"] == 3
+    due = hass.states.get("sensor.sim_renew_cards_due")
+    assert due.state == "1"
+    assert due.attributes["cards"] == ["Soon"]
+
+
+async def test_hub_without_cards_has_no_next_deadline(hass: HomeAssistant) -> None:
+    """An empty household shows no next deadline and no cards due."""
+    entry = MockConfigEntry(domain=DOMAIN, data={}, options={}, subentries_data=[])
+    await setup_entry(hass, entry)
+    assert hass.states.get("sensor.sim_renew_next_deadline").state == "unknown"
+    assert hass.states.get("sensor.sim_renew_cards_due").state == "0"
+    assert hass.states.get(CALENDAR).state == "off"
+
+
+async def test_calendar_events(hass: HomeAssistant, household: MockConfigEntry) -> None:
+    """All-day events for reminder days, expiry and grace end, in the card's dates."""
+    state = hass.states.get(CALENDAR)
+    assert state.attributes["message"] == "Soon: renew within 1 days"
+    assert state.attributes["all_day"] is True
+    assert state.attributes["start_time"] == "2026-11-24 00:00:00"
+    response = await hass.services.async_call(
+        "calendar",
+        "get_events",
+        {
+            "entity_id": CALENDAR,
+            "start_date_time": "2026-11-20T00:00:00+08:00",
+            "end_date_time": "2027-02-21T00:00:00+08:00",
+        },
+        blocking=True,
+        return_response=True,
+    )
+    events = [(e["start"], e["summary"]) for e in response[CALENDAR]["events"]]
+    assert events == [
+        ("2026-11-24", "Soon: renew within 1 days"),
+        ("2026-11-25", "Soon: last day"),
+        ("2026-12-25", "Soon: last day of the grace period"),
+        ("2027-02-13", "Later: renew within 7 days"),
+        ("2027-02-19", "Later: renew within 1 days"),
+        ("2027-02-20", "Later: last day"),
+    ]
+    narrow = await hass.services.async_call(
+        "calendar",
+        "get_events",
+        {
+            "entity_id": CALENDAR,
+            "start_date_time": "2026-11-25T12:00:00+08:00",
+            "end_date_time": "2026-11-25T13:00:00+08:00",
+        },
+        blocking=True,
+        return_response=True,
+    )
+    assert [e["summary"] for e in narrow[CALENDAR]["events"]] == ["Soon: last day"]
+
+
+async def test_calendar_in_chinese(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    """Event texts follow Home Assistant's language."""
+    hass.config.language = "zh-Hant"
+    freezer.move_to("2026-11-22T04:00:00+00:00")
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        data={},
+        options={"reminder_days": [3, 1]},
+        subentries_data=[card_subentry(expiry_date="2026-11-24", grace_days=0)],
+    )
+    await setup_entry(hass, entry)
+    calendar = next(
+        s for s in hass.states.async_all("calendar") if s.entity_id.startswith("calendar.")
+    )
+    # It is still 21 November in Home Assistant's zone (US/Pacific): the 3-day reminder day.
+    assert calendar.attributes["message"] == "Mum's CMHK：請在 3 日內續期"
+    todo_items = await hass.services.async_call(
+        "todo",
+        "get_items",
+        {"entity_id": next(s.entity_id for s in hass.states.async_all("todo"))},
+        blocking=True,
+        return_response=True,
+    )
+    (items,) = todo_items.values()
+    assert [i["summary"] for i in items["items"]] == ["為 Mum's CMHK 續期"]
+
+
+async def test_activity_deadline_on_calendar(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """When activity sets the deadline, the calendar shows that day too."""
+    freezer.move_to("2026-11-22T04:00:00+00:00")
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        data={},
+        options={"reminder_days": [0]},
+        subentries_data=[card_subentry(expiry_date="2027-06-01", activity_interval_days=30)],
+    )
+    await setup_entry(hass, entry)
+    await hass.services.async_call(
+        DOMAIN, "record_activity", {"entity_id": "sensor.mum_s_cmhk_status"}, blocking=True
+    )
+    await hass.async_block_till_done()
+    response = await hass.services.async_call(
+        "calendar",
+        "get_events",
+        {
+            "entity_id": CALENDAR,
+            "start_date_time": "2026-12-01T00:00:00+00:00",
+            "end_date_time": "2027-07-01T00:00:00+00:00",
+        },
+        blocking=True,
+        return_response=True,
+    )
+    summaries = [(e["start"], e["summary"]) for e in response[CALENDAR]["events"]]
+    assert ("2026-12-22", "Mum's CMHK: use the card today to keep it") in summaries
+    assert ("2027-06-01", "Mum's CMHK: last day") in summaries
+
+
+async def test_todo_lists_due_cards_and_ticking_renews(
+    hass: HomeAssistant, household: MockConfigEntry
+) -> None:
+    """A due card is on the list; ticking it off records a renewal and removes it."""
+    items = await hass.services.async_call(
+        "todo", "get_items", {"entity_id": TODO}, blocking=True, return_response=True
+    )
+    assert [(i["summary"], i["due"], i["status"]) for i in items[TODO]["items"]] == [
+        ("Renew Soon", "2026-11-25", "needs_action")
+    ]
+    assert hass.states.get(TODO).state == "1"
+    await hass.services.async_call(
+        "todo",
+        "update_item",
+        {"entity_id": TODO, "item": "Renew Soon", "status": "completed"},
+        blocking=True,
+    )
+    await hass.async_block_till_done()
+    soon = card(household, "Soon")
+    (renewal,) = household.runtime_data.records[soon]["history"]
+    assert renewal["source"] == "todo"
+    assert household.subentries[soon].data["expiry_date"] == "2027-05-21"
+    assert hass.states.get(TODO).state == "0"
+
+
+async def test_todo_renewal_elsewhere_removes_item(
+    hass: HomeAssistant, household: MockConfigEntry
+) -> None:
+    """Renewing with the button takes the card off the list; unticked edits change nothing."""
+    await hass.services.async_call(
+        "todo",
+        "update_item",
+        {"entity_id": TODO, "item": "Renew Soon", "rename": "Renew Soon today"},
+        blocking=True,
+    )
+    assert household.runtime_data.records[card(household, "Soon")]["history"] == []
+    await hass.services.async_call(
+        "button", "press", {"entity_id": "button.soon_renew"}, blocking=True
+    )
+    await hass.async_block_till_done()
+    assert hass.states.get(TODO).state == "0"
+
+
+async def test_todo_unknown_item(hass: HomeAssistant, household: MockConfigEntry) -> None:
+    """An item id that is not a card is refused."""
+    todo = household.runtime_data
+    entity = next(e for e in hass.data["entity_components"]["todo"].entities if e.entity_id == TODO)
+    from homeassistant.components.todo import TodoItem  # noqa: PLC0415
+    from homeassistant.exceptions import ServiceValidationError  # noqa: PLC0415
+
+    with pytest.raises(ServiceValidationError):
+        await entity.async_update_todo_item(TodoItem(uid="nope", summary="x"))
+    assert todo.records[card(household, "Soon")]["history"] == []
+
+
+async def test_lapsed_card_repair(
+    hass: HomeAssistant,
+    household: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """A card in grace raises a fixable issue; entering the new expiry clears it."""
+    assert await async_setup_component(hass, "repairs", {})
+    soon = card(household, "Soon")
+    issue_id = f"lapsed_{soon}"
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+    freezer.move_to("2026-11-25T16:00:00+00:00")
+    async_fire_time_changed(hass, dt_util.utcnow())
+    await hass.async_block_till_done()
+    issue = issue_registry.async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    assert issue.translation_key == "card_in_grace"
+    assert issue.is_fixable
+
+    manager = repairs_flow_manager(hass)
+    assert manager is not None
+    result = await manager.async_init(DOMAIN, data={"issue_id": issue_id})
+    assert result["type"] is FlowResultType.MENU
+    assert result["description_placeholders"] == {"name": "Soon", "deadline": "2026-11-25"}
+    result = await manager.async_configure(result["flow_id"], {"next_step_id": "new_expiry"})
+    assert result["type"] is FlowResultType.FORM
+    result = await manager.async_configure(result["flow_id"], {"expiry_date": "2010-01-01"})
+    assert result["errors"] == {"expiry_date": "expiry_out_of_range"}
+    result = await manager.async_configure(result["flow_id"], {"expiry_date": "2027-01-31"})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert household.subentries[soon].data["expiry_date"] == "2027-01-31"
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+    (correction,) = household.runtime_data.records[soon]["history"]
+    assert correction["source"] == "repair"
+
+
+async def test_expired_card_repair_marks_renewed(
+    hass: HomeAssistant,
+    household: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """An expired card's issue can be fixed by recording a renewal; errors are shown."""
+    assert await async_setup_component(hass, "repairs", {})
+    later = card(household, "Later")
+    freezer.move_to("2027-02-20T16:00:00+00:00")
+    async_fire_time_changed(hass, dt_util.utcnow())
+    await hass.async_block_till_done()
+    issue = issue_registry.async_get_issue(DOMAIN, f"lapsed_{later}")
+    assert issue is not None
+    assert issue.translation_key == "card_expired"
+
+    subentry = household.subentries[later]
+    hass.config_entries.async_update_subentry(
+        household, subentry, data={**subentry.data, "currency": "XXX1"}
+    )
+    await hass.async_block_till_done()
+    manager = repairs_flow_manager(hass)
+    assert manager is not None
+    result = await manager.async_init(DOMAIN, data={"issue_id": f"lapsed_{later}"})
+    result = await manager.async_configure(result["flow_id"], {"next_step_id": "renewed"})
+    assert result["type"] is FlowResultType.FORM
+    result = await manager.async_configure(result["flow_id"], {})
+    assert result["errors"] == {"base": "invalid_currency"}
+
+    hass.config_entries.async_update_subentry(
+        household, subentry, data={**subentry.data, "currency": "HKD"}
+    )
+    await hass.async_block_till_done()
+    result = await manager.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert household.subentries[later].data["expiry_date"] == "2027-08-20"
+    assert issue_registry.async_get_issue(DOMAIN, f"lapsed_{later}") is None
