@@ -1,0 +1,198 @@
+"""The shipped blueprints, loaded into the real automation engine."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Generator
+from pathlib import Path
+import shutil
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+    async_mock_service,
+)
+
+from custom_components.simrenew.const import DOMAIN
+from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
+
+from .conftest import card_subentry, setup_entry
+
+SOURCE = Path(__file__).parent.parent / "blueprints" / "automation" / "simrenew"
+
+
+@pytest.fixture
+def mock_entry() -> MockConfigEntry:
+    """Return a hub whose card is reminded only 7 days before its deadline (1 December)."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        data={},
+        options={"reminder_days": [7], "reminder_time": "09:00:00"},
+        subentries_data=[card_subentry()],
+    )
+
+
+@pytest.fixture
+def blueprints(hass: HomeAssistant) -> Generator[None]:
+    """Put the project's blueprints where Home Assistant looks for them."""
+    target = Path(hass.config.path("blueprints", "automation", "simrenew"))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(SOURCE, target, dirs_exist_ok=True)
+    yield
+    shutil.rmtree(target)
+
+
+async def settle(hass: HomeAssistant) -> None:
+    """Let started runs reach their wait for a button; block_till_done would wait them out."""
+    for _ in range(50):
+        await asyncio.sleep(0)
+
+
+async def reminder_for(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, entry: MockConfigEntry
+) -> None:
+    """Load the card, then let time reach its 7-day reminder."""
+    await hass.config.async_set_time_zone("Asia/Hong_Kong")
+    freezer.move_to("2026-11-22T04:00:00+00:00")
+    await setup_entry(hass, entry)
+    # Deadline 2026-12-01: stage 7 is 24 November at 09:00 in Hong Kong.
+    freezer.move_to("2026-11-24T01:00:00+00:00")
+    async_fire_time_changed(hass, dt_util.utcnow())
+    await settle(hass)
+
+
+async def use_blueprint(hass: HomeAssistant, path: str, inputs: dict[str, Any]) -> None:
+    """Create one automation from a blueprint."""
+    assert await async_setup_component(
+        hass,
+        "automation",
+        {"automation": {"use_blueprint": {"path": path, "input": inputs}}},
+    )
+    await hass.async_block_till_done()
+
+
+@pytest.mark.usefixtures("blueprints")
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "Mum's CMHK expires on 2026-12-01, in 7 days. Top it up in good time."),
+        ("zh-Hant", "Mum's CMHK將於 2026-12-01 到期，尚餘 7 日，請及早增值。"),
+        ("zh-Hans", "Mum's CMHK将于 2026-12-01 到期，还剩 7 天，请及早充值。"),
+    ],
+)
+async def test_phone_reminder_and_renewed_button(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    mock_entry: MockConfigEntry,
+    language: str,
+    expected: str,
+) -> None:
+    """A reminder reaches the phone; its "Renewed" button records a renewal."""
+    calls: list[ServiceCall] = async_mock_service(hass, "notify", "mobile_app_test_phone")
+    await use_blueprint(
+        hass,
+        "simrenew/notify_phone.yaml",
+        {"notify_action": "notify.mobile_app_test_phone", "language": language},
+    )
+    await reminder_for(hass, freezer, mock_entry)
+    (call,) = calls
+    card_id = next(iter(mock_entry.subentries))
+    assert call.data["message"] == expected
+    actions = call.data["data"]["actions"]
+    assert [a["action"] for a in actions] == [
+        f"SIMRENEW_RENEWED_{card_id}",
+        f"SIMRENEW_SNOOZE_{card_id}",
+    ]
+    assert call.data["data"]["tag"] == f"simrenew-{card_id}"
+
+    hass.bus.async_fire("mobile_app_notification_action", {"action": "SIMRENEW_RENEWED_other"})
+    await settle(hass)
+    assert mock_entry.runtime_data.records[card_id]["history"] == []
+    hass.bus.async_fire("mobile_app_notification_action", {"action": actions[0]["action"]})
+    await hass.async_block_till_done()
+    (renewal,) = mock_entry.runtime_data.records[card_id]["history"]
+    assert renewal["kind"] == "renewal"
+    assert renewal["new_expiry"] == "2027-05-23"
+
+
+@pytest.mark.usefixtures("blueprints")
+async def test_phone_snooze_button(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, mock_entry: MockConfigEntry
+) -> None:
+    """The "Remind me tomorrow" button snoozes the card a day; the reminder comes again."""
+    calls: list[ServiceCall] = async_mock_service(hass, "notify", "mobile_app_test_phone")
+    await use_blueprint(
+        hass, "simrenew/notify_phone.yaml", {"notify_action": "notify.mobile_app_test_phone"}
+    )
+    await reminder_for(hass, freezer, mock_entry)
+    snooze = calls[0].data["data"]["actions"][1]["action"]
+    hass.bus.async_fire("mobile_app_notification_action", {"action": snooze})
+    await hass.async_block_till_done()
+    card_id = next(iter(mock_entry.subentries))
+    assert mock_entry.runtime_data.records[card_id]["reminders"]["snoozed_until"] == "2026-11-25"
+    freezer.move_to("2026-11-25T01:00:00+00:00")
+    async_fire_time_changed(hass, dt_util.utcnow())
+    await settle(hass)
+    assert len(calls) == 2
+    assert calls[1].data["message"] == (
+        "Mum's CMHK expires on 2026-12-01, in 6 days. Top it up in good time."
+    )
+
+
+@pytest.mark.usefixtures("blueprints")
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "Reminder: Mum's CMHK expires in 7 days. Please top it up in good time."),
+        ("zh-Hant", "提提你，Mum's CMHK還有 7 日到期，請及早增值。"),
+        ("zh-Hans", "提醒一下，Mum's CMHK还有 7 天到期，请及早充值。"),
+    ],
+)
+async def test_speaker_announcement(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    mock_entry: MockConfigEntry,
+    language: str,
+    expected: str,
+) -> None:
+    """A reminder is spoken on the chosen speakers and sent to the notify entity."""
+    speak = async_mock_service(hass, "tts", "speak")
+    send = async_mock_service(hass, "notify", "send_message")
+    await use_blueprint(
+        hass,
+        "simrenew/announce_speakers.yaml",
+        {
+            "tts_entity": "tts.home_voice",
+            "media_players": ["media_player.kitchen", "media_player.bedroom"],
+            "notify_entity": "notify.family_display",
+            "language": language,
+        },
+    )
+    await reminder_for(hass, freezer, mock_entry)
+    (call,) = speak
+    assert call.data["entity_id"] == ["tts.home_voice"]
+    assert call.data["media_player_entity_id"] == ["media_player.kitchen", "media_player.bedroom"]
+    assert call.data["message"] == expected
+    (sent,) = send
+    assert sent.data["message"] == expected
+    assert sent.data["entity_id"] == ["notify.family_display"]
+
+
+@pytest.mark.usefixtures("blueprints")
+async def test_speaker_blueprint_without_targets_does_nothing(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, mock_entry: MockConfigEntry
+) -> None:
+    """With no speakers and no notify entity, nothing is called."""
+    speak = async_mock_service(hass, "tts", "speak")
+    send = async_mock_service(hass, "notify", "send_message")
+    await use_blueprint(hass, "simrenew/announce_speakers.yaml", {})
+    await reminder_for(hass, freezer, mock_entry)
+    assert speak == []
+    assert send == []
+    assert len(hass.states.async_entity_ids("automation")) == 1
+    assert DOMAIN in hass.config.components
