@@ -1,0 +1,1 @@
+"""End-to-end tests: a real Home Assistant driven through its web UI in Chromium."""
