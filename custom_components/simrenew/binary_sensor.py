@@ -12,7 +12,7 @@ from homeassistant.components.binary_sensor import (
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .entity import SimRenewCardEntity
+from .entity import SimRenewCardEntity, add_card_entities
 from .hub import SimRenewConfigEntry
 from .model import CardStatus
 
@@ -32,10 +32,9 @@ async def async_setup_entry(
 ) -> None:
     """Add the renewal-due sensor of every card."""
     hub = entry.runtime_data
-    for card_id in hub.cards:
-        async_add_entities(
-            [SimRenewRenewalDue(hub, card_id, RENEWAL_DUE)], config_subentry_id=card_id
-        )
+    add_card_entities(
+        hub, async_add_entities, lambda card_id: [SimRenewRenewalDue(hub, card_id, RENEWAL_DUE)]
+    )
 
 
 class SimRenewRenewalDue(SimRenewCardEntity, BinarySensorEntity):

@@ -8,7 +8,7 @@ from homeassistant.components.button import ButtonEntity, ButtonEntityDescriptio
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .entity import SimRenewCardEntity
+from .entity import SimRenewCardEntity, add_card_entities
 from .hub import Renewal, SimRenewConfigEntry
 
 PARALLEL_UPDATES = 1
@@ -23,8 +23,9 @@ async def async_setup_entry(
 ) -> None:
     """Add the renew button of every card."""
     hub = entry.runtime_data
-    for card_id in hub.cards:
-        async_add_entities([SimRenewButton(hub, card_id, RENEW)], config_subentry_id=card_id)
+    add_card_entities(
+        hub, async_add_entities, lambda card_id: [SimRenewButton(hub, card_id, RENEW)]
+    )
 
 
 class SimRenewButton(SimRenewCardEntity, ButtonEntity):

@@ -9,10 +9,8 @@ from homeassistant.components.calendar import CalendarEntity, CalendarEvent
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
-from homeassistant.helpers.translation import async_get_translations
 from homeassistant.util import dt as dt_util
 
-from .const import DOMAIN
 from .household import CalendarDay, calendar_days
 from .household_entity import SimRenewHouseholdEntity
 from .hub import SimRenewConfigEntry
@@ -21,7 +19,6 @@ from .model import start_of_day
 PARALLEL_UPDATES = 0
 
 CALENDAR = EntityDescription(key="calendar", translation_key="calendar")
-SUMMARY_KEY = f"component.{DOMAIN}.selector.calendar_event.options."
 
 
 async def async_setup_entry(
@@ -35,16 +32,6 @@ async def async_setup_entry(
 
 class SimRenewCalendar(SimRenewHouseholdEntity, CalendarEntity):
     """All-day events for every date that matters to a card."""
-
-    _summaries: dict[str, str]
-
-    @override
-    async def async_added_to_hass(self) -> None:
-        """Load the event texts in Home Assistant's language."""
-        self._summaries = await async_get_translations(
-            self.hass, self.hass.config.language, "selector", [DOMAIN]
-        )
-        await super().async_added_to_hass()
 
     def _days(self) -> list[CalendarDay]:
         """Return every card's calendar days, in date order."""
@@ -65,11 +52,10 @@ class SimRenewCalendar(SimRenewHouseholdEntity, CalendarEntity):
 
     def _event(self, day: CalendarDay) -> CalendarEvent:
         """Return the calendar event of one calendar day."""
-        template = self._summaries.get(SUMMARY_KEY + day.kind, "{name}: " + day.kind)
         return CalendarEvent(
             start=day.day,
             end=day.day + timedelta(days=1),
-            summary=template.replace("{name}", day.name).replace("{days}", str(day.days)),
+            summary=self.text(day.kind, "{name}: " + day.kind, name=day.name, days=str(day.days)),
             uid=day.uid,
         )
 

@@ -9,7 +9,7 @@ from homeassistant.components.date import DateEntity, DateEntityDescription
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .entity import SimRenewCardEntity
+from .entity import SimRenewCardEntity, add_card_entities
 from .hub import SimRenewConfigEntry
 
 PARALLEL_UPDATES = 0
@@ -24,10 +24,9 @@ async def async_setup_entry(
 ) -> None:
     """Add the expiry date entity of every card."""
     hub = entry.runtime_data
-    for card_id in hub.cards:
-        async_add_entities(
-            [SimRenewExpiryDate(hub, card_id, EXPIRY_DATE)], config_subentry_id=card_id
-        )
+    add_card_entities(
+        hub, async_add_entities, lambda card_id: [SimRenewExpiryDate(hub, card_id, EXPIRY_DATE)]
+    )
 
 
 class SimRenewExpiryDate(SimRenewCardEntity, DateEntity):

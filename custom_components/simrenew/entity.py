@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import override
 
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import DOMAIN
 from .hub import CardView, SimRenewHub
@@ -50,3 +52,13 @@ class SimRenewCardEntity(Entity):
         """Follow the hub's updates for this card."""
         await super().async_added_to_hass()
         self.async_on_remove(self.hub.async_add_listener(self.card_id, self.async_write_ha_state))
+
+
+def add_card_entities(
+    hub: SimRenewHub,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    build: Callable[[str], Iterable[Entity]],
+) -> None:
+    """Add each card's entities under the card's own subentry."""
+    for card_id in hub.cards:
+        async_add_entities(build(card_id), config_subentry_id=card_id)

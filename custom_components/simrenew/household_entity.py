@@ -6,9 +6,12 @@ from typing import override
 
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
+from homeassistant.helpers.translation import async_get_translations
 
 from .const import DOMAIN
 from .hub import SimRenewHub
+
+TEXT_KEY = f"component.{DOMAIN}.selector.calendar_event.options."
 
 
 class SimRenewHouseholdEntity(Entity):
@@ -28,8 +31,20 @@ class SimRenewHouseholdEntity(Entity):
             entry_type=DeviceEntryType.SERVICE,
         )
 
+    _texts: dict[str, str]
+
+    def text(self, key: str, default: str, **values: str) -> str:
+        """Return a household text in Home Assistant's language, with values filled in."""
+        template = self._texts.get(TEXT_KEY + key, default)
+        for name, value in values.items():
+            template = template.replace(f"{{{name}}}", value)
+        return template
+
     @override
     async def async_added_to_hass(self) -> None:
-        """Follow changes to any card."""
+        """Load the texts and follow changes to any card."""
+        self._texts = await async_get_translations(
+            self.hass, self.hass.config.language, "selector", [DOMAIN]
+        )
         await super().async_added_to_hass()
         self.async_on_remove(self.hub.async_add_listener(None, self.async_write_ha_state))

@@ -17,7 +17,7 @@ from homeassistant.const import UnitOfTime
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .entity import SimRenewCardEntity
+from .entity import SimRenewCardEntity, add_card_entities
 from .household_entity import SimRenewHouseholdEntity
 from .hub import CardView, SimRenewConfigEntry, SimRenewHub
 from .model import CardStatus, start_of_day
@@ -147,11 +147,11 @@ async def async_setup_entry(
     async_add_entities(
         SimRenewHouseholdSensor(hub, description) for description in HOUSEHOLD_SENSORS
     )
-    for card_id in hub.cards:
-        async_add_entities(
-            (SimRenewCardSensor(hub, card_id, description) for description in SENSORS),
-            config_subentry_id=card_id,
-        )
+    add_card_entities(
+        hub,
+        async_add_entities,
+        lambda card_id: [SimRenewCardSensor(hub, card_id, description) for description in SENSORS],
+    )
 
 
 class SimRenewCardSensor(SimRenewCardEntity, SensorEntity):

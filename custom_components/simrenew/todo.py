@@ -10,7 +10,6 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
-from homeassistant.helpers.translation import async_get_translations
 
 from .const import DOMAIN
 from .household_entity import SimRenewHouseholdEntity
@@ -20,7 +19,6 @@ from .model import CardStatus
 PARALLEL_UPDATES = 1
 
 RENEWALS = EntityDescription(key="renewals", translation_key="renewals")
-SUMMARY_KEY = f"component.{DOMAIN}.selector.calendar_event.options.todo"
 
 
 async def async_setup_entry(
@@ -36,16 +34,6 @@ class SimRenewTodoList(SimRenewHouseholdEntity, TodoListEntity):
     """One open item per card whose renewal is due."""
 
     _attr_supported_features = TodoListEntityFeature.UPDATE_TODO_ITEM
-    _summary = "Renew {name}"
-
-    @override
-    async def async_added_to_hass(self) -> None:
-        """Load the item text in Home Assistant's language."""
-        texts = await async_get_translations(
-            self.hass, self.hass.config.language, "selector", [DOMAIN]
-        )
-        self._summary = texts.get(SUMMARY_KEY, self._summary)
-        await super().async_added_to_hass()
 
     @property
     @override
@@ -62,7 +50,7 @@ class SimRenewTodoList(SimRenewHouseholdEntity, TodoListEntity):
         return [
             TodoItem(
                 uid=view.card_id,
-                summary=self._summary.replace("{name}", view.config.name),
+                summary=self.text("todo", "Renew {name}", name=view.config.name),
                 status=TodoItemStatus.NEEDS_ACTION,
                 due=view.state.deadline,
             )
