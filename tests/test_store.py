@@ -186,3 +186,28 @@ async def test_removing_card_and_hub_removes_history(
     await hass.config_entries.async_remove(mock_entry.entry_id)
     await hass.async_block_till_done()
     assert store_key(mock_entry) not in hass_storage
+
+
+async def test_history_of_cards_removed_while_stopped_is_dropped(
+    hass: HomeAssistant, mock_entry: MockConfigEntry, hass_storage: dict[str, Any]
+) -> None:
+    """A record whose card no longer exists is removed at start; the others are kept."""
+    card_id = next(iter(mock_entry.subentries))
+    kept = {
+        "added": "2026-01-01",
+        "history": [],
+        "balance": None,
+        "last_activity": "2026-11-01",
+        "reminders": {"deadline": None, "fired": [], "expired_for": None, "snoozed_until": None},
+    }
+    hass_storage[store_key(mock_entry)] = {
+        "version": 2,
+        "minor_version": 2,
+        "key": store_key(mock_entry),
+        "data": {"cards": {card_id: kept, "gone": {**kept, "added": "2025-01-01"}}},
+    }
+    await setup_entry(hass, mock_entry)
+    cards = hass_storage[store_key(mock_entry)]["data"]["cards"]
+    assert set(cards) == {card_id}
+    assert cards[card_id]["added"] == "2026-01-01"
+    assert cards[card_id]["last_activity"] == "2026-11-01"

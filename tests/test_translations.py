@@ -71,7 +71,7 @@ def test_keys_used_in_code_are_translated() -> None:
     source = "\n".join(path.read_text("utf-8") for path in ROOT.glob("*.py"))
     errors = set(re.findall(r'errors\[[A-Z_a-z"]+\] = "([a-z_]+)"', source))
     errors |= set(re.findall(r'return \{[A-Z_]+: "([a-z_]+)"\}', source))
-    raised = set(re.findall(r'_invalid\(\s*"([a-z_]+)"', source))
+    raised = set(re.findall(r'invalid_input\(\s*"([a-z_]+)"', source))
     named = set(re.findall(r'translation_key="([a-z_]+)"', source))
     issues = set(re.findall(r'\("(card_[a-z_]+)", ir\.IssueSeverity', source))
     for found, what in (

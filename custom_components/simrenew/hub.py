@@ -59,7 +59,7 @@ class Renewal:
     new_expiry: date | None = None
 
 
-def _invalid(key: str, **placeholders: str) -> ServiceValidationError:
+def invalid_input(key: str, **placeholders: str) -> ServiceValidationError:
     """Return a translated validation error."""
     return ServiceValidationError(
         translation_domain=DOMAIN,
@@ -75,8 +75,8 @@ class SimRenewHub:
         """Read the entry; nothing runs until `async_start`."""
         self.hass = hass
         self.entry = entry
-        self.options = HubOptions.from_options(entry.options)
-        self.configs: dict[str, CardConfig] = {}
+        self.options: HubOptions
+        self.configs: dict[str, CardConfig]
         self.cards: dict[str, CardView] = {}
         self.records: dict[str, CardRecord] = {}
         self.store = SimRenewStore(hass, entry.entry_id)
@@ -98,12 +98,15 @@ class SimRenewHub:
         """Load the history, compute every card's state and arm the scheduler."""
         now = dt_util.utcnow()
         data = await self.store.async_load_safely(now)
-        self.records = data["cards"]
+        # Cards removed while the hub was not running lose their history now.
+        self.records = {
+            card_id: record for card_id, record in data["cards"].items() if card_id in self.configs
+        }
         missing = [card_id for card_id in self.configs if card_id not in self.records]
         for card_id in missing:
             today = local_today(now, self.configs[card_id].time_zone)
             self.records[card_id] = empty_record(today.isoformat())
-        if missing:
+        if missing or len(self.records) != len(data["cards"]):
             await self._async_save()
         self._async_refresh(now)
 
@@ -218,24 +221,24 @@ class SimRenewHub:
     def _check_day(self, card_id: str, day: date, today: date) -> None:
         """Refuse a day in the future or before the card was added."""
         if day > today:
-            raise _invalid("date_in_future", date=day.isoformat())
+            raise invalid_input("date_in_future", date=day.isoformat())
         added = self.records[card_id]["added"]
         if day.isoformat() < added:
-            raise _invalid("date_before_card", date=day.isoformat(), added=added)
+            raise invalid_input("date_before_card", date=day.isoformat(), added=added)
 
     @staticmethod
     def _check_money(amount: float | None, currency: str) -> None:
         """Refuse a negative amount or an unknown currency."""
         if amount is not None and amount < 0:
-            raise _invalid("negative_amount", amount=str(amount))
+            raise invalid_input("negative_amount", amount=str(amount))
         if currency not in ACTIVE_CURRENCIES:
-            raise _invalid("invalid_currency", currency=currency)
+            raise invalid_input("invalid_currency", currency=currency)
 
     @staticmethod
     def _check_expiry(expiry: date, today: date) -> None:
         """Refuse an expiry too far from today to be real."""
         if not expiry_is_plausible(expiry, today):
-            raise _invalid("expiry_out_of_range", expiry_date=expiry.isoformat())
+            raise invalid_input("expiry_out_of_range", expiry_date=expiry.isoformat())
 
     async def _async_record(self, card_id: str, entry: HistoryEntry) -> None:
         """Append to a card's history and write it before anything else changes."""
@@ -263,7 +266,7 @@ class SimRenewHub:
             if renewal.new_expiry is not None:
                 new = renewal.new_expiry
             elif config.period is None:
-                raise _invalid("no_renewal_period", name=config.name)
+                raise invalid_input("no_renewal_period", name=config.name)
             else:
                 new = renewed_expiry(
                     expiry_date=old,
@@ -354,7 +357,7 @@ class SimRenewHub:
             now = dt_util.utcnow()
             when = now if as_of is None else dt_util.as_utc(as_of)
             if when > now:
-                raise _invalid("date_in_future", date=when.isoformat())
+                raise invalid_input("date_in_future", date=when.isoformat())
             balance: BalanceRecord = {
                 "amount": amount,
                 "currency": currency,
@@ -398,7 +401,7 @@ class SimRenewHub:
         """Remind about the card again in `days` days, at the reminder time."""
         async with self._lock:
             if days < 1:
-                raise _invalid("invalid_snooze", days=str(days))
+                raise invalid_input("invalid_snooze", days=str(days))
             until = dt_util.now().date() + timedelta(days=days)
             record = self.records[card_id]
             record["reminders"] = {**record["reminders"], "snoozed_until": until.isoformat()}

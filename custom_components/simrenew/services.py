@@ -15,7 +15,6 @@ from homeassistant.core import (
     SupportsResponse,
     callback,
 )
-from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import (
     config_validation as cv,
     device_registry as dr,
@@ -24,7 +23,7 @@ from homeassistant.helpers import (
 from homeassistant.util.json import JsonValueType
 
 from .const import DOMAIN
-from .hub import Renewal, SimRenewConfigEntry, SimRenewHub
+from .hub import Renewal, SimRenewConfigEntry, SimRenewHub, invalid_input
 
 CHANNELS = [
     "app",
@@ -69,13 +68,6 @@ RECORD_ACTIVITY_SCHEMA = vol.Schema({**TARGET_FIELDS, vol.Optional("date"): cv.d
 SNOOZE_SCHEMA = vol.Schema({**TARGET_FIELDS, vol.Optional("days", default=1): vol.Coerce(int)})
 
 
-def _invalid(key: str, **placeholders: str) -> ServiceValidationError:
-    """Return a translated validation error."""
-    return ServiceValidationError(
-        translation_domain=DOMAIN, translation_key=key, translation_placeholders=placeholders
-    )
-
-
 def _card_ids(hass: HomeAssistant, call: ServiceCall) -> list[str]:
     """Return the cards a call targets, refusing anything that is not a simrenew card."""
     device_registry = dr.async_get(hass)
@@ -84,20 +76,22 @@ def _card_ids(hass: HomeAssistant, call: ServiceCall) -> list[str]:
     for device_id in call.data.get(ATTR_DEVICE_ID, []):
         device = device_registry.async_get(device_id)
         if device is None:
-            raise _invalid("unknown_target", target=device_id)
+            raise invalid_input("unknown_target", target=device_id)
         card_id = next((ident for domain, ident in device.identifiers if domain == DOMAIN), None)
         if card_id is None:
-            raise _invalid("not_a_card", target=device.name_by_user or device.name or device_id)
+            raise invalid_input(
+                "not_a_card", target=device.name_by_user or device.name or device_id
+            )
         card_ids.append(card_id)
     for entity_id in call.data.get(ATTR_ENTITY_ID, []):
         entity = entity_registry.async_get(entity_id)
         if entity is None:
-            raise _invalid("unknown_target", target=entity_id)
+            raise invalid_input("unknown_target", target=entity_id)
         if entity.platform != DOMAIN or entity.config_subentry_id is None:
-            raise _invalid("not_a_card", target=entity_id)
+            raise invalid_input("not_a_card", target=entity_id)
         card_ids.append(entity.config_subentry_id)
     if not card_ids:
-        raise _invalid("no_card_targeted")
+        raise invalid_input("no_card_targeted")
     return list(dict.fromkeys(card_ids))
 
 
@@ -114,7 +108,7 @@ def _targets(hass: HomeAssistant, call: ServiceCall) -> list[tuple[SimRenewHub, 
     for card_id in _card_ids(hass, call):
         hub = next((hub for hub in hubs if card_id in hub.configs), None)
         if hub is None:
-            raise _invalid("unknown_target", target=card_id)
+            raise invalid_input("unknown_target", target=card_id)
         found.append((hub, card_id))
     return found
 
