@@ -278,6 +278,10 @@ async def test_reconfigure_card(hass: HomeAssistant, mock_entry: MockConfigEntry
     assert subentry.title == "Mum's old CMHK"
     assert subentry.data["expiry_date"] == "2027-05-15"
     assert subentry.data["phone_number"] == "+85291234567"
+    (correction,) = mock_entry.runtime_data.records[subentry_id]["history"]
+    assert correction["source"] == "reconfigure"
+    assert correction["old_expiry"] == "2026-12-01"
+    assert correction["new_expiry"] == "2027-05-15"
 
 
 async def test_reconfigure_errors_and_duplicates(

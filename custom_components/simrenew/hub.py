@@ -129,16 +129,41 @@ class SimRenewHub:
     async def async_entry_updated(self) -> bool:
         """Re-read the entry; return False when devices must be rebuilt by a reload."""
         before = self.device_layout()
+        old_configs = self.configs
         self._read_entry()
+        changed = self._record_reconfigured_expiries(old_configs)
         removed = [card_id for card_id in self.records if card_id not in self.configs]
-        if removed:
-            for card_id in removed:
-                del self.records[card_id]
+        for card_id in removed:
+            del self.records[card_id]
+        if changed or removed:
             await self._async_save()
         if self.device_layout() != before:
             return False
         self._async_refresh(dt_util.utcnow())
         return True
+
+    def _record_reconfigured_expiries(self, old_configs: dict[str, CardConfig]) -> bool:
+        """Record expiry changes made in the card's settings form as corrections."""
+        recorded = False
+        for card_id, config in self.configs.items():
+            old = old_configs.get(card_id)
+            if old is None or old.expiry_date == config.expiry_date:
+                continue
+            history = self.records[card_id]["history"]
+            new = config.expiry_date.isoformat()
+            if history and history[-1].get("new_expiry") == new:
+                continue  # written by a renewal or correction that is already recorded
+            history.append(
+                {
+                    "kind": "correction",
+                    "at": dt_util.utcnow().isoformat(),
+                    "source": "reconfigure",
+                    "old_expiry": old.expiry_date.isoformat(),
+                    "new_expiry": new,
+                }
+            )
+            recorded = True
+        return recorded
 
     def reminder_days(self, config: CardConfig) -> tuple[int, ...]:
         """Return the card's own reminder days, or the household's."""
