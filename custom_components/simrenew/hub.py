@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
@@ -171,7 +172,7 @@ class SimRenewHub:
 
     def _view(self, card_id: str, config: CardConfig, now: datetime) -> CardView:
         """Return a card's view at `now`."""
-        record = self.records.get(card_id) or empty_record("")
+        record = self.records[card_id]
         last_activity = record["last_activity"]
         state = card_state(
             config.rules(None if last_activity is None else date.fromisoformat(last_activity)),
@@ -204,7 +205,7 @@ class SimRenewHub:
                 self.hass,
                 view,
                 record=record["reminders"],
-                base=self.event_base(view),
+                base=partial(self.event_base, view),
                 reminder_days=self.reminder_days(view.config),
                 at=self.options.reminder_time,
                 now=now,

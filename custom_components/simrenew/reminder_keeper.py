@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -23,12 +24,15 @@ def async_process_reminders(
     view: CardView,
     *,
     record: ReminderRecord,
-    base: dict[str, Any],
+    base: Callable[[], dict[str, Any]],
     reminder_days: tuple[int, ...],
     at: time,
     now: datetime,
 ) -> tuple[ReminderRecord, datetime | None]:
-    """Fire what is due for one card; return its new record and its next reminder instant."""
+    """Fire what is due for one card; return its new record and its next reminder instant.
+
+    `base` builds the common event fields; it is called only when an event fires.
+    """
     state = view.state
     deadline = state.deadline.isoformat()
     if record["deadline"] != deadline:
@@ -42,7 +46,7 @@ def async_process_reminders(
                 state.deadline + timedelta(days=view.config.grace_days + 1),
                 view.config.time_zone,
             )
-            hass.bus.async_fire(EVENT_EXPIRED, {**base, "late": is_late(lost_at, now)})
+            hass.bus.async_fire(EVENT_EXPIRED, {**base(), "late": is_late(lost_at, now)})
             record["expired_for"] = deadline
         return record, None
 
@@ -71,7 +75,14 @@ def async_process_reminders(
 
 
 def _fire(
-    hass: HomeAssistant, base: dict[str, Any], stage: int, *, late: bool, snoozed: bool
+    hass: HomeAssistant,
+    base: Callable[[], dict[str, Any]],
+    stage: int,
+    *,
+    late: bool,
+    snoozed: bool,
 ) -> None:
     """Fire one reminder event."""
-    hass.bus.async_fire(EVENT_REMINDER, {**base, "stage": stage, "late": late, "snoozed": snoozed})
+    hass.bus.async_fire(
+        EVENT_REMINDER, {**base(), "stage": stage, "late": late, "snoozed": snoozed}
+    )
