@@ -44,6 +44,19 @@ async def household(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> Mock
     return entry
 
 
+async def calendar_events(hass: HomeAssistant, start: str, end: str) -> list[tuple[str, str]]:
+    """Return the household calendar's (start, summary) pairs between two instants."""
+    response = await hass.services.async_call(
+        "calendar",
+        "get_events",
+        {"entity_id": CALENDAR, "start_date_time": start, "end_date_time": end},
+        blocking=True,
+        return_response=True,
+    )
+    assert response is not None
+    return [(e["start"], e["summary"]) for e in response[CALENDAR]["events"]]
+
+
 def card(entry: MockConfigEntry, name: str) -> str:
     """Return a card's id by name."""
     return next(i for i, s in entry.subentries.items() if s.title == name)
@@ -80,18 +93,7 @@ async def test_calendar_events(hass: HomeAssistant, household: MockConfigEntry) 
     assert state.attributes["message"] == "Soon: renew within 1 days"
     assert state.attributes["all_day"] is True
     assert state.attributes["start_time"] == "2026-11-24 00:00:00"
-    response = await hass.services.async_call(
-        "calendar",
-        "get_events",
-        {
-            "entity_id": CALENDAR,
-            "start_date_time": "2026-11-20T00:00:00+08:00",
-            "end_date_time": "2027-02-21T00:00:00+08:00",
-        },
-        blocking=True,
-        return_response=True,
-    )
-    events = [(e["start"], e["summary"]) for e in response[CALENDAR]["events"]]
+    events = await calendar_events(hass, "2026-11-20T00:00:00+08:00", "2027-02-21T00:00:00+08:00")
     assert events == [
         ("2026-11-24", "Soon: renew within 1 days"),
         ("2026-11-25", "Soon: last day"),
@@ -100,18 +102,8 @@ async def test_calendar_events(hass: HomeAssistant, household: MockConfigEntry) 
         ("2027-02-19", "Later: renew within 1 days"),
         ("2027-02-20", "Later: last day"),
     ]
-    narrow = await hass.services.async_call(
-        "calendar",
-        "get_events",
-        {
-            "entity_id": CALENDAR,
-            "start_date_time": "2026-11-25T12:00:00+08:00",
-            "end_date_time": "2026-11-25T13:00:00+08:00",
-        },
-        blocking=True,
-        return_response=True,
-    )
-    assert [e["summary"] for e in narrow[CALENDAR]["events"]] == ["Soon: last day"]
+    narrow = await calendar_events(hass, "2026-11-25T12:00:00+08:00", "2026-11-25T13:00:00+08:00")
+    assert narrow == [("2026-11-25", "Soon: last day")]
 
 
 async def test_calendar_in_chinese(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
@@ -157,18 +149,9 @@ async def test_activity_deadline_on_calendar(
         DOMAIN, "record_activity", {"entity_id": "sensor.mum_s_cmhk_status"}, blocking=True
     )
     await hass.async_block_till_done()
-    response = await hass.services.async_call(
-        "calendar",
-        "get_events",
-        {
-            "entity_id": CALENDAR,
-            "start_date_time": "2026-12-01T00:00:00+00:00",
-            "end_date_time": "2027-07-01T00:00:00+00:00",
-        },
-        blocking=True,
-        return_response=True,
+    summaries = await calendar_events(
+        hass, "2026-12-01T00:00:00+00:00", "2027-07-01T00:00:00+00:00"
     )
-    summaries = [(e["start"], e["summary"]) for e in response[CALENDAR]["events"]]
     assert ("2026-12-22", "Mum's CMHK: use the card today to keep it") in summaries
     assert ("2027-06-01", "Mum's CMHK: last day") in summaries
 

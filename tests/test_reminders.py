@@ -27,6 +27,16 @@ async def move_to(hass: HomeAssistant, freezer: FrozenDateTimeFactory, when: str
     await hass.async_block_till_done()
 
 
+async def restart_at(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, entry: MockConfigEntry, when: str
+) -> None:
+    """Stop the hub, let the clock run to `when` while it is down, and start it again."""
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await move_to(hass, freezer, when)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+
 @pytest.fixture
 async def events(hass: HomeAssistant) -> dict[str, list[Event]]:
     """Capture every simrenew event."""
@@ -78,17 +88,11 @@ async def test_each_stage_fires_once_through_restart_and_downtime(
     assert event.data["snoozed"] is False
 
     # A restart does not repeat it.
-    assert await hass.config_entries.async_unload(entry.entry_id)
-    await move_to(hass, freezer, "2026-12-05T01:00:00+00:00")
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    await restart_at(hass, freezer, entry, "2026-12-05T01:00:00+00:00")
     assert reminders(events) == [(7, False)]
 
     # Home Assistant is down while stage 3 falls due; it fires once, late, at start-up.
-    assert await hass.config_entries.async_unload(entry.entry_id)
-    await move_to(hass, freezer, "2026-12-08T15:00:00+00:00")
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    await restart_at(hass, freezer, entry, "2026-12-08T15:00:00+00:00")
     assert reminders(events) == [(7, False), (3, True)]
     await move_to(hass, freezer, "2026-12-08T20:00:00+00:00")
     assert reminders(events) == [(7, False), (3, True)]
@@ -127,10 +131,7 @@ async def test_missed_stages_fire_only_the_latest(
     events: dict[str, list[Event]],
 ) -> None:
     """After a long downtime only the most recent missed stage goes out."""
-    assert await hass.config_entries.async_unload(entry.entry_id)
-    await move_to(hass, freezer, "2026-12-09T20:00:00+00:00")
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    await restart_at(hass, freezer, entry, "2026-12-09T20:00:00+00:00")
     assert reminders(events) == [(1, True)]
     await move_to(hass, freezer, "2026-12-10T14:00:00+00:00")
     assert reminders(events) == [(1, True), (0, False)]
@@ -143,10 +144,7 @@ async def test_expired_while_down_fires_late(
     events: dict[str, list[Event]],
 ) -> None:
     """A card lost while Home Assistant was down is reported once, late."""
-    assert await hass.config_entries.async_unload(entry.entry_id)
-    await move_to(hass, freezer, "2026-12-25T12:00:00+00:00")
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    await restart_at(hass, freezer, entry, "2026-12-25T12:00:00+00:00")
     (expired,) = events["expired"]
     assert expired.data["late"] is True
     assert reminders(events) == []
