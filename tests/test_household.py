@@ -90,16 +90,16 @@ async def test_hub_without_cards_has_no_next_deadline(hass: HomeAssistant) -> No
 async def test_calendar_events(hass: HomeAssistant, household: MockConfigEntry) -> None:
     """All-day events for reminder days, expiry and grace end, in the card's dates."""
     state = hass.states.get(CALENDAR)
-    assert state.attributes["message"] == "Soon: renew within 1 days"
+    assert state.attributes["message"] == "Soon: renew by 2026-11-25"
     assert state.attributes["all_day"] is True
     assert state.attributes["start_time"] == "2026-11-24 00:00:00"
     events = await calendar_events(hass, "2026-11-20T00:00:00+08:00", "2027-02-21T00:00:00+08:00")
     assert events == [
-        ("2026-11-24", "Soon: renew within 1 days"),
+        ("2026-11-24", "Soon: renew by 2026-11-25"),
         ("2026-11-25", "Soon: last day"),
         ("2026-12-25", "Soon: last day of the grace period"),
-        ("2027-02-13", "Later: renew within 7 days"),
-        ("2027-02-19", "Later: renew within 1 days"),
+        ("2027-02-13", "Later: renew by 2027-02-20"),
+        ("2027-02-19", "Later: renew by 2027-02-20"),
         ("2027-02-20", "Later: last day"),
     ]
     narrow = await calendar_events(hass, "2026-11-25T12:00:00+08:00", "2026-11-25T13:00:00+08:00")
@@ -121,7 +121,7 @@ async def test_calendar_in_chinese(hass: HomeAssistant, freezer: FrozenDateTimeF
         s for s in hass.states.async_all("calendar") if s.entity_id.startswith("calendar.")
     )
     # It is still 21 November in Home Assistant's zone (US/Pacific): the 3-day reminder day.
-    assert calendar.attributes["message"] == "Mum's CMHK：請在 3 日內續期"
+    assert calendar.attributes["message"] == "Mum's CMHK：請在 2026-11-24 前續期"
     todo_items = await hass.services.async_call(
         "todo",
         "get_items",

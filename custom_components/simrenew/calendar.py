@@ -55,7 +55,9 @@ class SimRenewCalendar(SimRenewHouseholdEntity, CalendarEntity):
         return CalendarEvent(
             start=day.day,
             end=day.day + timedelta(days=1),
-            summary=self.text(day.kind, "{name}: " + day.kind, name=day.name, days=str(day.days)),
+            summary=self.text(
+                day.kind, "{name}: " + day.kind, name=day.name, deadline=day.deadline.isoformat()
+            ),
             uid=day.uid,
         )
 

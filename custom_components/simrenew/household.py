@@ -16,6 +16,7 @@ class CalendarDay:
     kind: str
     card_id: str
     name: str
+    deadline: date
     days: int = 0
 
     @property
@@ -41,14 +42,21 @@ def calendar_days(
             kind="reminder",
             card_id=card_id,
             name=name,
+            deadline=deadline,
             days=stage,
         )
         for stage in stages_for(reminder_days, auto_renew)
         if stage > 0
     ]
     if deadline != expiry:
-        days.append(CalendarDay(day=deadline, kind="activity_due", card_id=card_id, name=name))
-    days.append(CalendarDay(day=expiry, kind="expiry", card_id=card_id, name=name))
+        days.append(
+            CalendarDay(
+                day=deadline, kind="activity_due", card_id=card_id, name=name, deadline=deadline
+            )
+        )
+    days.append(
+        CalendarDay(day=expiry, kind="expiry", card_id=card_id, name=name, deadline=deadline)
+    )
     if grace_days > 0:
         days.append(
             CalendarDay(
@@ -56,6 +64,7 @@ def calendar_days(
                 kind="grace_end",
                 card_id=card_id,
                 name=name,
+                deadline=deadline,
             )
         )
     return sorted(days, key=lambda item: (item.day, item.name))
