@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 import json
@@ -17,12 +18,17 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+import aiohttp
 from playwright.sync_api import Browser, Page, sync_playwright
 import pytest
 
-ROOT = Path(__file__).parent.parent.parent
+ROOT = Path(__file__).parent.parent
 CHROMIUM = os.environ.get("SIMRENEW_CHROMIUM", "/usr/bin/chromium")
 STARTUP_SECONDS = 240
+# Integrations that onboarding sets up on its own; none of them is part of the test.
+ONBOARDING_EXTRAS = {"met", "radio_browser", "google_translate", "shopping_list"}
+# What Home Assistant logs when an integration uses something deprecated or removed soon.
+DEPRECATION_MARKERS = ("deprecated", "will stop working", "will be removed", "stops working")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -87,7 +93,7 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> Non
             pytest.fail(f"Home Assistant exited early:\n{log.read_text()[-3000:]}")
         try:
             _request(f"{url}/api/onboarding")
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
+        except urllib.error.URLError, ConnectionError, TimeoutError:
             time.sleep(1)
         else:
             return
@@ -123,6 +129,66 @@ def _onboard(url: str) -> dict[str, Any]:
     return tokens
 
 
+def _websocket(url: str, token: str, command: dict[str, Any]) -> dict[str, Any]:
+    """Send one websocket command as the owner and return Home Assistant's answer."""
+
+    async def send() -> dict[str, Any]:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.ws_connect(f"{url}/api/websocket") as socket_,
+        ):
+            await socket_.receive_json()  # auth_required
+            await socket_.send_json({"type": "auth", "access_token": token})
+            await socket_.receive_json()  # auth_ok
+            await socket_.send_json({"id": 1, **command})
+            answer: dict[str, Any] = await socket_.receive_json()
+            return answer
+
+    return asyncio.run(send())
+
+
+def _remove_onboarding_extras(url: str, token: str) -> None:
+    """Remove the integrations onboarding adds, so the pages show only what is tested."""
+    # Onboarding starts their flows in the background: wait until the list stops changing.
+    seen: list[str] = []
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        time.sleep(2)
+        entries = _request(f"{url}/api/config/config_entries/entry", token=token)
+        current = sorted(entry["entry_id"] for entry in entries)
+        if current == seen and any(entry["domain"] in ONBOARDING_EXTRAS for entry in entries):
+            break
+        seen = current
+    for entry in entries:
+        if entry["domain"] in ONBOARDING_EXTRAS:
+            request = urllib.request.Request(
+                f"{url}/api/config/config_entries/entry/{entry['entry_id']}",
+                headers={"Authorization": f"Bearer {token}"},
+                method="DELETE",
+            )
+            with urllib.request.urlopen(request, timeout=30):
+                pass
+
+
+def _confirm_http_config(url: str, token: str) -> None:
+    """Keep the HTTP settings this test wrote, as the owner would in the confirmation dialog."""
+    # From 2026.11 the http: block is imported as a trial that the owner must confirm, or it
+    # is reverted with a restart five minutes later.
+    answer = _websocket(url, token, {"type": "http/config/promote"})
+    assert answer["success"] or answer["error"]["code"] == "not_allowed", answer
+    # The repair that asks to move the block out of configuration.yaml is not about simrenew.
+    _websocket(
+        url,
+        token,
+        {
+            "type": "repairs/ignore_issue",
+            "domain": "http",
+            "issue_id": "deprecated_yaml",
+            "ignore": True,
+        },
+    )
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """Start Home Assistant with simrenew loaded from the working tree."""
@@ -148,13 +214,27 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(url, process, log)
-        yield Server(url=url, tokens=_onboard(url), config_dir=config_dir)
+        tokens = _onboard(url)
+        _confirm_http_config(url, tokens["access_token"])
+        _remove_onboarding_extras(url, tokens["access_token"])
+        yield Server(url=url, tokens=tokens, config_dir=config_dir)
     finally:
         process.terminate()
         try:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
+    reports = deprecation_reports(log.read_text(encoding="utf-8", errors="replace"))
+    assert not reports, f"Home Assistant reported deprecated use by simrenew: {reports}"
+
+
+def deprecation_reports(log: str) -> list[str]:
+    """Return the log lines in which Home Assistant reports a deprecated use by simrenew."""
+    return [
+        line
+        for line in log.splitlines()
+        if "simrenew" in line and any(marker in line.lower() for marker in DEPRECATION_MARKERS)
+    ]
 
 
 @pytest.fixture(scope="session")
@@ -185,3 +265,17 @@ def page(server: Server, browser: Browser) -> Generator[Page]:
     page.wait_for_selector("home-assistant", timeout=60_000)
     yield page
     context.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Keep a screenshot of the page when a browser step fails, to see what the user saw."""
+    report = yield
+    page = item.funcargs.get("page") if isinstance(item, pytest.Function) else None
+    if report.failed and call.when == "call" and isinstance(page, Page):
+        target = Path(os.environ.get("SIMRENEW_E2E_FAILURES", "/tmp")) / f"{item.name}.png"
+        page.screenshot(path=str(target))
+        report.sections.append(("failure screenshot", str(target)))
+    return report

@@ -7,7 +7,7 @@ import re
 import urllib.error
 from zoneinfo import ZoneInfo
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 import yaml
 
 from custom_components.simrenew.model import add_months
@@ -33,12 +33,21 @@ def expect_sensor(page: Page, name: str, value: str) -> None:
     """Check that the device page's Sensors card shows `name` with `value`."""
     sensors = page.locator("ha-card").filter(has_text="Sensors")
     # Each row renders its value before its name.
-    expect(sensors).to_contain_text(re.compile(rf"{re.escape(value)}\s*{re.escape(name)}"))
+    # Values and units may be separated by a no-break space.
+    shown = r"\s".join(re.escape(part) for part in value.split(" "))
+    expect(sensors).to_contain_text(re.compile(rf"{shown}\s*{re.escape(name)}"))
 
 
-def pick_date(page: Page, field: str, shown: date, target: date) -> None:
+def field(page: Page, name: str) -> Locator:
+    """Return the form field labelled `name` (required fields add a star to the label)."""
+    return (
+        page.get_by_role("textbox", name=name).or_(page.get_by_role("spinbutton", name=name)).first
+    )
+
+
+def pick_date(page: Page, name: str, shown: date, target: date) -> None:
     """Choose `target` in the date picker that opens on the month of `shown`."""
-    page.get_by_label(field).click()
+    field(page, name).click()
     choose_in_picker(page, shown, target)
 
 
@@ -47,9 +56,10 @@ def choose_in_picker(page: Page, shown: date, target: date) -> None:
     picker = page.locator("ha-dialog-date-picker")
     months = (target.year - shown.year) * 12 + target.month - shown.month
     for _ in range(months):
-        picker.get_by_label("Next month").click()
-    picker.get_by_role("gridcell", name=f"{target.strftime('%b')} {target.day},").click()
+        picker.get_by_role("button", name="Next", exact=True).first.click()
+    picker.get_by_role("button", name=f"{target.strftime('%B')} {target.day}", exact=True).click()
     picker.get_by_text("OK", exact=True).click()
+    expect(picker).to_have_count(0)
 
 
 def state(server: Server, entity_id: str) -> str | None:
@@ -104,24 +114,43 @@ def test_newcomer_path(server: Server, page: Page) -> None:
     search.fill("SIM Renew")
     page.get_by_text("SIM Renew", exact=True).first.click()
     expect(page.get_by_text("Add your first SIM card").first).to_be_visible()
-    page.get_by_label("Name").fill("Mum's CMHK")
-    page.get_by_label("Carrier or product").fill("CMHK")
-    page.get_by_label("Phone number").fill("+852 9123 4567")
-    page.get_by_label("Renewal period").fill("180")
+    field(page, "Name").fill("Mum's CMHK")
+    field(page, "Carrier or product").fill("CMHK")
+    field(page, "Phone number").fill("+852 9123 4567")
+    field(page, "Renewal period").fill("180")
     pick_date(page, "Expiry date", today, first_expiry)
-    expect(page.get_by_label("Expiry date")).to_have_value(us_date(first_expiry))
+    expect(field(page, "Expiry date")).to_have_value(us_date(first_expiry))
     shot(page, "config-form.png")
     page.get_by_role("button", name="Submit").click()
-    expect(page.get_by_text("Devices created").first).to_be_visible()
+    expect(page.get_by_text("Skip and finish").first).to_be_visible()
     finish_flow(page)
+
+    # The household calendar exists and lists the first card's expiry.
+    token = server.tokens["access_token"]
+    calendars = [
+        item["entity_id"]
+        for item in _request(f"{server.url}/api/states", token=token)
+        if item["entity_id"].startswith("calendar.")
+    ]
+    assert len(calendars) == 1, calendars
+    answer = _request(
+        f"{server.url}/api/services/calendar/get_events?return_response",
+        {"entity_id": calendars[0], "duration": {"days": 400}},
+        token=token,
+    )
+    events = answer["service_response"][calendars[0]]["events"]
+    assert {
+        "start": first_expiry.isoformat(),
+        "end": (first_expiry + timedelta(days=1)).isoformat(),
+    } in [{"start": event["start"], "end": event["end"]} for event in events], events
 
     # A second card through "Add card".
     page.goto(f"{server.url}/config/integrations/integration/simrenew")
     expect(page.get_by_text("Number-keeping SIM").first).to_be_visible()
     page.get_by_text("Add card", exact=True).first.click()
     expect(page.get_by_text("Add a SIM card").first).to_be_visible()
-    page.get_by_label("Name").fill("Dad's csl")
-    page.get_by_label("Phone number").fill("+852 6123 4567")
+    field(page, "Name").fill("Dad's csl")
+    field(page, "Phone number").fill("+852 6123 4567")
     pick_date(page, "Expiry date", today, add_months(today.replace(day=5), 1))
     page.get_by_role("button", name="Submit").click()
     finish_flow(page)
@@ -134,7 +163,7 @@ def test_newcomer_path(server: Server, page: Page) -> None:
     days = (first_expiry - today).days
     expect_sensor(page, "Days until expiry", f"{days} d")
     expect_sensor(page, "Status", "Expiring soon" if days <= 14 else "Active")
-    expiry_field = page.locator("ha-card").filter(has_text="Controls").locator("input").first
+    expiry_field = page.locator("ha-card").filter(has_text="Configuration").locator("input").first
     expect(expiry_field).to_have_value(us_date(first_expiry))
     assert state(server, "sensor.mum_s_cmhk_days_until_expiry") == str(days)
     shot(page, "device-page.png")
