@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+import os
 from typing import Any
+from unittest.mock import PropertyMock, patch
 
+from hypothesis import HealthCheck, settings
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -12,6 +16,7 @@ import custom_components.simrenew  # noqa: F401
 from custom_components.simrenew.const import DOMAIN, SUBENTRY_CARD
 from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
 
 CARD_DATA: dict[str, Any] = {
     "name": "Mum's CMHK",
@@ -31,9 +36,59 @@ CARD_DATA: dict[str, Any] = {
 }
 
 
+# "ci" (scripts/test) runs more examples than a quick local run; the fuzzing tests scale theirs
+# from the profile's max_examples.
+settings.register_profile(
+    "ci", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile("dev", max_examples=50, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+# What Home Assistant logs when an integration uses something deprecated or removed soon.
+DEPRECATION_MARKERS = ("deprecated", "will stop working", "will be removed", "stops working")
+
+
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant load integrations from custom_components."""
+
+
+@pytest.fixture(autouse=True)
+def fail_on_deprecations(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Fail any test during which Home Assistant reports a deprecated use by simrenew."""
+    yield
+    reports = [
+        record.getMessage()
+        for record in caplog.get_records("call")
+        if "simrenew" in record.getMessage()
+        and any(marker in record.getMessage().lower() for marker in DEPRECATION_MARKERS)
+    ]
+    assert not reports, f"Home Assistant reported deprecated use: {reports}"
+
+
+@pytest.fixture
+def entity_registry_enabled_by_default() -> Iterator[None]:
+    """Create every entity enabled, including those that start disabled for users."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        return_value=True,
+        new_callable=PropertyMock,
+    ):
+        yield
+
+
+def device_of(
+    hass: HomeAssistant, entry: MockConfigEntry, identifier: str
+) -> dr.DeviceEntry | None:
+    """Return the device of a card (or of the hub) that the entry registered."""
+    return next(
+        (
+            device
+            for device in dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+            if (DOMAIN, identifier) in device.identifiers
+        ),
+        None,
+    )
 
 
 def card_subentry(data: dict[str, Any] | None = None, **changes: Any) -> ConfigSubentryData:

@@ -14,7 +14,7 @@ from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 
-from .conftest import card_subentry, setup_entry
+from .conftest import card_subentry, device_of, setup_entry
 
 CALENDAR = "calendar.sim_renew_calendar"
 TODO = "todo.sim_renew_renewals"
@@ -66,7 +66,7 @@ async def test_hub_device_and_sensors(
     hass: HomeAssistant, household: MockConfigEntry, device_registry: dr.DeviceRegistry
 ) -> None:
     """The hub is a device with the next deadline and the number of cards due."""
-    device = device_registry.async_get_device(identifiers={(DOMAIN, household.entry_id)})
+    device = device_of(hass, household, household.entry_id)
     assert device is not None
     assert device.name == "SIM Renew"
     nxt = hass.states.get("sensor.sim_renew_next_deadline")

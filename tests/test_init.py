@@ -8,10 +8,11 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.simrenew.const import DOMAIN, SUBENTRY_CARD
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
+from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 
-from .conftest import setup_entry
+from .conftest import device_of, setup_entry
 from .test_config_flow import FORM_INPUT
 
 ENTITY_KEYS = {
@@ -58,13 +59,17 @@ async def test_setup_creates_a_device_per_card(
     await setup_entry(hass, mock_entry)
     assert mock_entry.state is ConfigEntryState.LOADED
     (card_id,) = mock_entry.subentries
-    device = device_registry.async_get_device(identifiers={(DOMAIN, card_id)})
+    device = device_of(hass, mock_entry, card_id)
     assert device is not None
     assert device.name == "Mum's CMHK"
     assert device.manufacturer == "CMHK"
     assert device.model == "Number-keeping SIM"
     assert device.entry_type is dr.DeviceEntryType.SERVICE
-    assert device.config_entries_subentries == {mock_entry.entry_id: {card_id}}
+    # 2026.9 gave each device one config entry and subentry; earlier releases keep a map.
+    if hasattr(device, "config_subentry_id"):
+        assert (device.config_entry_id, device.config_subentry_id) == (mock_entry.entry_id, card_id)
+    else:
+        assert device.config_entries_subentries == {mock_entry.entry_id: {card_id}}
     assert card_entities(entity_registry, mock_entry) == {card_id: ENTITY_KEYS}
     for entity in er.async_entries_for_device(entity_registry, device.id):
         assert "9123" not in entity.entity_id
@@ -91,14 +96,14 @@ async def test_add_and_remove_card(
     await hass.async_block_till_done()
 
     new_id = next(i for i, s in mock_entry.subentries.items() if s.title == "Dad's csl")
-    assert device_registry.async_get_device(identifiers={(DOMAIN, new_id)}) is not None
+    assert device_of(hass, mock_entry, new_id) is not None
     assert len(card_entities(entity_registry, mock_entry)) == 2
     assert hass.states.get("sensor.dad_s_csl_days_until_expiry").state == "174"
     assert mock_entry.runtime_data.scheduler.next_wake is not None
 
     assert hass.config_entries.async_remove_subentry(mock_entry, new_id)
     await hass.async_block_till_done()
-    assert device_registry.async_get_device(identifiers={(DOMAIN, new_id)}) is None
+    assert device_of(hass, mock_entry, new_id) is None
     assert new_id not in card_entities(entity_registry, mock_entry)
     assert hass.states.get("sensor.dad_s_csl_days_until_expiry") is None
     assert hass.states.get("sensor.mum_s_cmhk_days_until_expiry").state == "9"
@@ -116,7 +121,7 @@ async def test_rename_card_updates_device(
         mock_entry, subentry, title="Mum's spare", data={**subentry.data, "name": "Mum's spare"}
     )
     await hass.async_block_till_done()
-    device = device_registry.async_get_device(identifiers={(DOMAIN, card_id)})
+    device = device_of(hass, mock_entry, card_id)
     assert device is not None
     assert device.name == "Mum's spare"
     assert mock_entry.state is ConfigEntryState.LOADED
@@ -174,3 +179,17 @@ async def test_hub_without_cards_arms_no_timer(hass: HomeAssistant) -> None:
     await setup_entry(hass, entry)
     assert entry.runtime_data.scheduler.next_wake is None
     assert entry.runtime_data.cards == {}
+
+
+async def test_rarely_used_entities_start_disabled_and_settings_are_config(
+    hass: HomeAssistant, mock_entry: MockConfigEntry, entity_registry: er.EntityRegistry
+) -> None:
+    """Spending starts disabled; the expiry date is filed with the card's settings."""
+    await setup_entry(hass, mock_entry)
+    spent = entity_registry.async_get("sensor.mum_s_cmhk_spent_in_the_last_365_days")
+    assert spent is not None
+    assert spent.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    assert hass.states.get("sensor.mum_s_cmhk_spent_in_the_last_365_days") is None
+    expiry = entity_registry.async_get("date.mum_s_cmhk_expiry_date")
+    assert expiry is not None
+    assert expiry.entity_category is EntityCategory.CONFIG

@@ -14,7 +14,7 @@ from homeassistant.core import Event, HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 
-from .conftest import card_subentry, setup_entry
+from .conftest import card_subentry, device_of, setup_entry
 
 DAYS = "sensor.mum_s_cmhk_days_until_expiry"
 BUTTON = "button.mum_s_cmhk_renew"
@@ -54,6 +54,7 @@ async def call(
     return result
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_renew_by_entity_moves_expiry_and_records_receipt(
     hass: HomeAssistant, hub_entry: MockConfigEntry
 ) -> None:
@@ -102,7 +103,7 @@ async def test_renew_by_entity_moves_expiry_and_records_receipt(
         "reference": "TX-1",
     }
     (event,) = events
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, card_id(hub_entry))})
+    device = device_of(hass, hub_entry, card_id(hub_entry))
     assert device is not None
     assert event.data == {
         "card_id": card_id(hub_entry),
@@ -126,7 +127,7 @@ async def test_renew_by_device_with_stated_expiry(
     hass: HomeAssistant, hub_entry: MockConfigEntry
 ) -> None:
     """The carrier's stated expiry wins; a past renewal date is accepted from the day added."""
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, card_id(hub_entry))})
+    device = device_of(hass, hub_entry, card_id(hub_entry))
     assert device is not None
     await call(
         hass,

@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import override
 
-from homeassistant.components.calendar import CalendarEntity, CalendarEvent
+from homeassistant.components.calendar import (
+    CalendarEntity,
+    CalendarEntityDescription,
+    CalendarEvent,
+)
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
@@ -18,7 +21,7 @@ from .model import start_of_day
 
 PARALLEL_UPDATES = 0
 
-CALENDAR = EntityDescription(key="calendar", translation_key="calendar")
+CALENDAR = CalendarEntityDescription(key="calendar", translation_key="calendar")
 
 
 async def async_setup_entry(

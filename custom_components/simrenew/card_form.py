@@ -6,7 +6,6 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-import voluptuous as vol
 from yarl import URL
 
 from homeassistant.data_entry_flow import section
@@ -54,6 +53,7 @@ from .model import (
     expiry_is_plausible,
     local_today,
 )
+from .validation import vol
 
 SECTION_ADVANCED = "advanced"
 ADVANCED_FIELDS = (

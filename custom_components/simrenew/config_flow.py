@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, override
 
-import voluptuous as vol
-
 from homeassistant.config_entries import (
     ConfigEntry,
     ConfigFlow,
@@ -35,6 +33,7 @@ from .const import (
     SUBENTRY_CARD,
 )
 from .model import DEFAULT_REMINDER_DAYS
+from .validation import vol
 
 HUB_TITLE = "SIM Renew"
 

@@ -12,11 +12,11 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.generated.currencies import ACTIVE_CURRENCIES
-from homeassistant.helpers import device_registry as dr
 from homeassistant.util import dt as dt_util
 
 from .card_config import CardConfig, HubOptions
 from .const import CONF_EXPIRY_DATE, DOMAIN, EVENT_RENEWED, LOGGER, SUBENTRY_CARD
+from .devices import registered_device_ids
 from .history import last_renewed, spent_in_window
 from .lapsed_issues import async_sync_lapsed_issue
 from .model import (
@@ -84,6 +84,7 @@ class SimRenewHub:
         self.scheduler = WakeScheduler(hass, self._async_refresh)
         self._listeners: dict[str | None, list[CALLBACK_TYPE]] = {}
         self._lock = asyncio.Lock()
+        self._device_ids: dict[str, str] = {}
         self._read_entry()
 
     def _read_entry(self) -> None:
@@ -340,10 +341,11 @@ class SimRenewHub:
 
     def event_base(self, view: CardView) -> dict[str, Any]:
         """Return the fields every simrenew event carries."""
-        device = dr.async_get(self.hass).async_get_device(identifiers={(DOMAIN, view.card_id)})
+        if view.card_id not in self._device_ids:
+            self._device_ids = registered_device_ids(self.hass, self.entry.entry_id)
         return {
             "card_id": view.card_id,
-            "device_id": None if device is None else device.id,
+            "device_id": self._device_ids.get(view.card_id),
             "name": view.config.name,
             "expiry_date": view.config.expiry_date.isoformat(),
             "days_until_expiry": view.state.days_until_expiry,

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import voluptuous as vol
-
-from homeassistant import data_entry_flow
 from homeassistant.components.repairs import RepairsFlow
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
@@ -15,6 +12,11 @@ from homeassistant.helpers.selector import DateSelector
 
 from .const import CONF_EXPIRY_DATE
 from .hub import Renewal, SimRenewConfigEntry, SimRenewHub
+
+if TYPE_CHECKING:
+    # Named from 2026.9 on; annotations are never evaluated, so older releases load this file.
+    from homeassistant.components.repairs import RepairsFlowResult
+from .validation import vol
 
 
 class LapsedCardFlow(RepairsFlow):
@@ -30,9 +32,7 @@ class LapsedCardFlow(RepairsFlow):
         view = self.hub.cards[self.card_id]
         return {"name": view.config.name, "deadline": view.state.deadline.isoformat()}
 
-    async def async_step_init(
-        self, user_input: dict[str, Any] | None = None
-    ) -> data_entry_flow.FlowResult:
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> RepairsFlowResult:
         """Offer the two ways out."""
         return self.async_show_menu(
             step_id="init",
@@ -42,7 +42,7 @@ class LapsedCardFlow(RepairsFlow):
 
     async def async_step_renewed(
         self, user_input: dict[str, Any] | None = None
-    ) -> data_entry_flow.FlowResult:
+    ) -> RepairsFlowResult:
         """Record one renewal made today with the plan's defaults."""
         errors: dict[str, str] = {}
         if user_input is not None:
@@ -61,7 +61,7 @@ class LapsedCardFlow(RepairsFlow):
 
     async def async_step_new_expiry(
         self, user_input: dict[str, Any] | None = None
-    ) -> data_entry_flow.FlowResult:
+    ) -> RepairsFlowResult:
         """Store the expiry the carrier now shows."""
         errors: dict[str, str] = {}
         if user_input is not None:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import voluptuous as vol
-
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import ATTR_DEVICE_ID, ATTR_ENTITY_ID
 from homeassistant.core import (
@@ -24,6 +22,7 @@ from homeassistant.util.json import JsonValueType
 
 from .const import DOMAIN
 from .hub import Renewal, SimRenewConfigEntry, SimRenewHub, invalid_input
+from .validation import vol
 
 CHANNELS = [
     "app",
