@@ -5,13 +5,17 @@ from __future__ import annotations
 from collections.abc import Generator
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.simrenew.const import DOMAIN
+from custom_components.simrenew.store import SimRenewStore
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.storage import STORAGE_DIR
 
@@ -73,6 +77,7 @@ async def test_history_survives_restart(
     assert hass.states.get("sensor.mum_s_cmhk_last_renewed").state == "2026-11-22T04:00:00+00:00"
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_migrates_version_1(
     hass: HomeAssistant, mock_entry: MockConfigEntry, hass_storage: dict[str, Any]
 ) -> None:
@@ -211,3 +216,18 @@ async def test_history_of_cards_removed_while_stopped_is_dropped(
     assert set(cards) == {card_id}
     assert cards[card_id]["added"] == "2026-01-01"
     assert cards[card_id]["last_activity"] == "2026-11-01"
+
+
+async def test_history_the_disk_cannot_read_retries_setup(
+    hass: HomeAssistant, mock_entry: MockConfigEntry, hass_storage: dict[str, Any]
+) -> None:
+    """A read error from the disk leaves the file alone and sets the hub up again later."""
+    failure = HomeAssistantError("Error while loading")
+    failure.__cause__ = PermissionError(13, "Permission denied")
+    with patch.object(SimRenewStore, "async_load", side_effect=failure):
+        mock_entry.add_to_hass(hass)
+        assert not await hass.config_entries.async_setup(mock_entry.entry_id)
+    assert mock_entry.state is ConfigEntryState.SETUP_RETRY
+    assert mock_entry.reason is not None
+    assert "PermissionError" in mock_entry.reason
+    assert store_key(mock_entry) not in hass_storage

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN
 from .hub import SimRenewConfigEntry, SimRenewHub
 from .services import async_setup_services
-from .store import SimRenewStore
+from .store import HistoryUnavailableError, SimRenewStore
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -33,7 +34,14 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 async def async_setup_entry(hass: HomeAssistant, entry: SimRenewConfigEntry) -> bool:
     """Start the household hub and its cards."""
     hub = SimRenewHub(hass, entry)
-    await hub.async_start()
+    try:
+        await hub.async_start()
+    except HistoryUnavailableError as err:
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN,
+            translation_key="history_unavailable",
+            translation_placeholders={"error": str(err)},
+        ) from err
     entry.runtime_data = hub
     entry.async_on_unload(hub.async_stop)
     entry.async_on_unload(entry.add_update_listener(_async_entry_updated))

@@ -6,6 +6,7 @@ from datetime import date
 from typing import override
 
 from homeassistant.components.date import DateEntity, DateEntityDescription
+from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
@@ -14,7 +15,10 @@ from .hub import SimRenewConfigEntry
 
 PARALLEL_UPDATES = 0
 
-EXPIRY_DATE = DateEntityDescription(key="expiry_date", translation_key="expiry_date")
+# The expiry is part of the card's settings: changing it corrects them, it operates nothing.
+EXPIRY_DATE = DateEntityDescription(
+    key="expiry_date", translation_key="expiry_date", entity_category=EntityCategory.CONFIG
+)
 
 
 async def async_setup_entry(

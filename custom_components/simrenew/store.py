@@ -95,6 +95,10 @@ def _is_valid(data: object) -> bool:
     )
 
 
+class HistoryUnavailableError(Exception):
+    """The history file exists but the disk would not give it up."""
+
+
 class SimRenewStore(Store[StoreData]):
     """A versioned store that can read every older layout."""
 
@@ -146,9 +150,15 @@ class SimRenewStore(Store[StoreData]):
         """Load the history; an unreadable file is kept aside and reported, never dropped."""
         try:
             data = await self.async_load()
+        except HomeAssistantError as err:
+            if isinstance(err.__cause__, OSError):
+                # The disk, not the content, failed: try again later rather than set it aside.
+                raise HistoryUnavailableError(type(err.__cause__).__name__) from err
+            LOGGER.error("History file %s could not be read: %s", self.key, type(err).__name__)
+            data = None
+            await self._async_keep_aside(now)
         except (
             AttributeError,
-            HomeAssistantError,
             KeyError,
             NotImplementedError,
             TypeError,
