@@ -11,6 +11,9 @@ from custom_components.simrenew.household import calendar_days
 from custom_components.simrenew.reminders import ReminderPlan, at_time, is_late, stages_for
 
 NEW_YORK = ZoneInfo("America/New_York")
+HONG_KONG = ZoneInfo("Asia/Hong_Kong")
+KIRITIMATI = ZoneInfo("Pacific/Kiritimati")  # UTC+14
+BAKER_ISLAND = ZoneInfo("Etc/GMT+12")  # UTC-12
 
 
 def test_stages_for_auto_renew() -> None:
@@ -18,6 +21,54 @@ def test_stages_for_auto_renew() -> None:
     assert stages_for([1, 14, 7, 7], auto_renew=False) == (14, 7, 1)
     assert stages_for([1, 14, 7], auto_renew=True) == (1,)
     assert stages_for([], auto_renew=True) == ()
+    assert stages_for([7, 0], auto_renew=False, grace_days=3) == (7, 0, -1, -2, -3)
+    assert stages_for([7, 0], auto_renew=True, grace_days=3) == (0,)
+
+
+def test_last_day_reminder_moves_earlier_when_the_card_day_ends_first() -> None:
+    """09:00 in New York on a Hong Kong card's last day is after that day ends: a day earlier."""
+    plan = ReminderPlan(
+        deadline=date(2026, 12, 10), stages=(0,), at=time(9), zone=NEW_YORK, card_zone=HONG_KONG
+    )
+    # 10 Dec ends in Hong Kong at 16:00 UTC; 09:00 New York on 10 Dec is 14:00 UTC: in time.
+    assert plan.instant(0) == datetime(2026, 12, 10, 14, 0, tzinfo=UTC)
+    late_plan = ReminderPlan(
+        deadline=date(2026, 12, 10), stages=(0,), at=time(11), zone=NEW_YORK, card_zone=HONG_KONG
+    )
+    # 11:00 New York (16:00 UTC) is the instant the card's day ends: sent on 9 Dec instead.
+    assert late_plan.instant(0) == datetime(2026, 12, 9, 16, 0, tzinfo=UTC)
+    assert late_plan.instant(0) < late_plan.day_ends(0)
+
+
+def test_a_missed_stage_whose_day_ended_is_not_sent() -> None:
+    """After downtime, the latest missed stage goes out only while its card day lasts."""
+    plan = ReminderPlan(
+        deadline=date(2026, 12, 10), stages=(7, 3), at=time(9), zone=HONG_KONG, card_zone=HONG_KONG
+    )
+    during_day_3 = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
+    assert plan.to_send(plan.due([], during_day_3), during_day_3) == 3
+    after_day_3 = datetime(2026, 12, 7, 16, 0, tzinfo=UTC)
+    assert plan.due([], after_day_3) == [3, 7]
+    assert plan.to_send(plan.due([], after_day_3), after_day_3) is None
+
+
+def test_snooze_never_passes_the_last_chance() -> None:
+    """A snooze past the last savable day comes two hours before that day ends."""
+    plan = ReminderPlan(
+        deadline=date(2026, 12, 10), stages=(0,), at=time(9), zone=HONG_KONG, card_zone=HONG_KONG
+    )
+    now = datetime(2026, 12, 10, 2, 0, tzinfo=UTC)  # 10:00 on the last day
+    assert plan.snooze_instant(date(2026, 12, 11), 0, now) == datetime(
+        2026, 12, 10, 14, 0, tzinfo=UTC
+    )
+    close = datetime(2026, 12, 10, 15, 0, tzinfo=UTC)  # 23:00: an hour left
+    assert plan.snooze_instant(date(2026, 12, 11), 0, close) == datetime(
+        2026, 12, 10, 15, 30, tzinfo=UTC
+    )
+    early = datetime(2026, 12, 5, 2, 0, tzinfo=UTC)
+    assert plan.snooze_instant(date(2026, 12, 6), 0, early) == datetime(
+        2026, 12, 6, 1, 0, tzinfo=UTC
+    )
 
 
 def test_at_time_in_dst_gap_moves_forward() -> None:
@@ -28,7 +79,9 @@ def test_at_time_in_dst_gap_moves_forward() -> None:
 
 def test_plan_due_and_next() -> None:
     """Due stages are those whose instant passed; the next is the soonest still ahead."""
-    plan = ReminderPlan(deadline=date(2026, 12, 10), stages=(7, 3, 0), at=time(9), zone=NEW_YORK)
+    plan = ReminderPlan(
+        deadline=date(2026, 12, 10), stages=(7, 3, 0), at=time(9), zone=NEW_YORK, card_zone=NEW_YORK
+    )
     now = datetime(2026, 12, 7, 15, 0, tzinfo=UTC)
     assert plan.due([], now) == [3, 7]
     assert plan.due([7], now) == [3]
@@ -42,22 +95,39 @@ def test_plan_due_and_next() -> None:
     deadline=st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 1, 1)),
     stages=st.lists(st.integers(min_value=0, max_value=60), max_size=6),
     hour=st.integers(min_value=0, max_value=23),
+    grace=st.integers(min_value=0, max_value=40),
+    card_zone=st.sampled_from([HONG_KONG, NEW_YORK, KIRITIMATI, BAKER_ISLAND]),
     now=st.datetimes(
         min_value=datetime(2000, 1, 1), max_value=datetime(2090, 1, 1), timezones=st.just(UTC)
     ),
 )
 def test_next_instant_is_future_and_unfired(
-    deadline: date, stages: list[int], hour: int, now: datetime
+    deadline: date,
+    stages: list[int],
+    hour: int,
+    grace: int,
+    card_zone: ZoneInfo,
+    now: datetime,
 ) -> None:
-    """The next reminder is always after now, and due plus pending cover every stage."""
+    """The next reminder is after now; every stage goes out before its card day ends."""
     plan = ReminderPlan(
-        deadline=deadline, stages=stages_for(stages, False), at=time(hour), zone=NEW_YORK
+        deadline=deadline,
+        stages=stages_for(stages, False, grace),
+        at=time(hour),
+        zone=NEW_YORK,
+        card_zone=card_zone,
     )
     due = plan.due([], now)
     following = plan.next_instant(due, now)
     assert following is None or following > now
     pending = [s for s in plan.stages if s not in due]
     assert all(plan.instant(s) > now for s in pending)
+    for stage in plan.stages:
+        assert plan.instant(stage) < plan.day_ends(stage)
+        # ... and no earlier than a day and a half before that day begins in the card's zone.
+        assert plan.day_ends(stage) - plan.instant(stage) < timedelta(days=3)
+    sent = plan.to_send(due, now)
+    assert sent is None or now < plan.day_ends(sent)
 
 
 def test_calendar_days() -> None:

@@ -91,8 +91,9 @@ async def test_each_stage_fires_once_through_restart_and_downtime(
     await restart_at(hass, freezer, entry, "2026-12-05T01:00:00+00:00")
     assert reminders(events) == [(7, False)]
 
-    # Home Assistant is down while stage 3 falls due; it fires once, late, at start-up.
-    await restart_at(hass, freezer, entry, "2026-12-08T15:00:00+00:00")
+    # Home Assistant is down while stage 3 falls due (7 December, 14:00 UTC); it fires once,
+    # late, at start-up, because 7 December has not yet ended in Hong Kong.
+    await restart_at(hass, freezer, entry, "2026-12-07T15:00:00+00:00")
     assert reminders(events) == [(7, False), (3, True)]
     await move_to(hass, freezer, "2026-12-08T20:00:00+00:00")
     assert reminders(events) == [(7, False), (3, True)]
@@ -106,6 +107,21 @@ async def test_each_stage_fires_once_through_restart_and_downtime(
     await move_to(hass, freezer, "2026-12-10T16:00:00+00:00")
     assert hass.states.get(STATUS).state == "grace_period"
     assert events["expired"] == []
+    # Each grace day (11 to 15 December) gets one reminder at 09:00 New York, which is
+    # 22:00 the same day in Hong Kong: the number can still be saved until the 15th.
+    for day in range(11, 16):
+        await move_to(hass, freezer, f"2026-12-{day:02d}T14:00:00+00:00")
+    grace = [event.data for event in events["reminder"][4:]]
+    assert [(data["kind"], data["stage"]) for data in grace] == [
+        ("grace", -1),
+        ("grace", -2),
+        ("grace", -3),
+        ("grace", -4),
+        ("grace", -5),
+    ]
+    assert {data["grace_end"] for data in grace} == {"2026-12-15"}
+    assert [data["days_until_grace_end"] for data in grace] == [4, 3, 2, 1, 0]
+    assert {event.data["kind"] for event in events["reminder"][:4]} == {"deadline"}
     # The last grace day is 15 December in Hong Kong; the card is lost at its end.
     await move_to(hass, freezer, "2026-12-15T15:59:59+00:00")
     assert events["expired"] == []
@@ -120,7 +136,7 @@ async def test_each_stage_fires_once_through_restart_and_downtime(
     await hass.async_block_till_done()
     await move_to(hass, freezer, "2026-12-20T16:00:00+00:00")
     assert len(events["expired"]) == 1
-    assert len(events["reminder"]) == 4
+    assert len(events["reminder"]) == 9
     assert entry.runtime_data.scheduler.next_wake is not None
 
 
@@ -130,11 +146,25 @@ async def test_missed_stages_fire_only_the_latest(
     entry: MockConfigEntry,
     events: dict[str, list[Event]],
 ) -> None:
-    """After a long downtime only the most recent missed stage goes out."""
-    await restart_at(hass, freezer, entry, "2026-12-09T20:00:00+00:00")
+    """After a long downtime only the most recent missed stage goes out, while its day lasts."""
+    await restart_at(hass, freezer, entry, "2026-12-09T15:00:00+00:00")
     assert reminders(events) == [(1, True)]
     await move_to(hass, freezer, "2026-12-10T14:00:00+00:00")
     assert reminders(events) == [(1, True), (0, False)]
+
+
+async def test_missed_stage_of_an_ended_day_is_not_sent(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    entry: MockConfigEntry,
+    events: dict[str, list[Event]],
+) -> None:
+    """A stage whose card day ended while Home Assistant was down is never sent."""
+    # 04:00 on 10 December in Hong Kong: stage 1 (9 December) has ended.
+    await restart_at(hass, freezer, entry, "2026-12-09T20:00:00+00:00")
+    assert reminders(events) == []
+    await move_to(hass, freezer, "2026-12-10T14:00:00+00:00")
+    assert reminders(events) == [(0, False)]
 
 
 async def test_expired_while_down_fires_late(
@@ -218,7 +248,8 @@ async def test_per_card_reminder_days(
     )
     await setup_entry(hass, entry)
     assert hass.states.get(STATUS).state == "expiring_soon"
-    assert reminders(events) == [(30, True)]
+    # Stage 30 was 25 November, a day that has ended: it is not sent.
+    assert reminders(events) == []
     for day in range(1, 26):
         await move_to(hass, freezer, f"2026-12-{day:02d}T23:00:00+00:00")
-    assert [stage for stage, _ in reminders(events)] == [30, 2]
+    assert [stage for stage, _ in reminders(events) if stage >= 0] == [2]

@@ -272,11 +272,11 @@ async def test_list_cards_soonest_first(hass: HomeAssistant) -> None:
 BAD_CALLS = [
     ("renew", {"date": "2026-11-23"}, "date_in_future"),
     ("renew", {"date": "2026-11-01"}, "date_before_card"),
-    ("renew", {"amount": -1}, "negative_amount"),
+    ("renew", {"amount": -1}, "invalid_amount"),
     ("renew", {"currency": "XYZ"}, "invalid_currency"),
     ("renew", {"new_expiry": "2019-01-01"}, "expiry_out_of_range"),
     ("set_expiry", {"expiry_date": "2019-01-01"}, "expiry_out_of_range"),
-    ("set_balance", {"amount": -3}, "negative_amount"),
+    ("set_balance", {"amount": -3}, "invalid_amount"),
     ("set_balance", {"amount": 3, "currency": "DOGE"}, "invalid_currency"),
     ("set_balance", {"amount": 3, "as_of": "2026-11-23T10:00:00+08:00"}, "date_in_future"),
     ("record_activity", {"date": "2026-12-01"}, "date_in_future"),

@@ -5,11 +5,14 @@ from __future__ import annotations
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryNotReady
-from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import config_validation as cv, issue_registry as ir
 from homeassistant.helpers.typing import ConfigType
+from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN
 from .hub import SimRenewConfigEntry, SimRenewHub
+from .lapsed_issues import lapsed_issue_id
+from .ledger import async_get_ledger, forget_ledger
 from .services import async_setup_services
 from .store import HistoryUnavailableError, SimRenewStore
 
@@ -33,15 +36,16 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 async def async_setup_entry(hass: HomeAssistant, entry: SimRenewConfigEntry) -> bool:
     """Start the household hub and its cards."""
-    hub = SimRenewHub(hass, entry)
     try:
-        await hub.async_start()
+        ledger = await async_get_ledger(hass, entry.entry_id, dt_util.utcnow())
     except HistoryUnavailableError as err:
         raise ConfigEntryNotReady(
             translation_domain=DOMAIN,
             translation_key="history_unavailable",
             translation_placeholders={"error": str(err)},
         ) from err
+    hub = SimRenewHub(hass, entry, ledger)
+    await hub.async_start()
     entry.runtime_data = hub
     entry.async_on_unload(hub.async_stop)
     entry.async_on_unload(entry.add_update_listener(_async_entry_updated))
@@ -61,5 +65,8 @@ async def async_unload_entry(hass: HomeAssistant, entry: SimRenewConfigEntry) ->
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: SimRenewConfigEntry) -> None:
-    """Delete the household's history with the household."""
+    """Delete the household's history and its cards' repairs with the household."""
+    forget_ledger(hass, entry.entry_id)
     await SimRenewStore(hass, entry.entry_id).async_remove()
+    for card_id in entry.subentries:
+        ir.async_delete_issue(hass, DOMAIN, lapsed_issue_id(card_id))

@@ -9,7 +9,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .entity import SimRenewCardEntity, add_card_entities
-from .hub import Renewal, SimRenewConfigEntry
+from .hub import SimRenewConfigEntry
+from .renewal import Renewal
 
 PARALLEL_UPDATES = 1
 
@@ -34,4 +35,4 @@ class SimRenewButton(SimRenewCardEntity, ButtonEntity):
     @override
     async def async_press(self) -> None:
         """Record the renewal."""
-        await self.hub.async_renew(self.card_id, Renewal(source="button"))
+        await self.hub.async_renew([self.card_id], Renewal(source="button"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, time
+import math
 import re
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,6 +13,7 @@ from zoneinfo import ZoneInfo
 from .model import (
     DEFAULT_REMINDER_DAYS,
     DEFAULT_TIME_ZONE,
+    MONEY_MAX,
     Card,
     CardType,
     Period,
@@ -61,6 +63,11 @@ class CardConfig:
                 unit=PeriodUnit(data.get("renewal_period_unit", PeriodUnit.DAYS)),
             )
         cost = data.get("renewal_cost")
+        if not isinstance(cost, (int, float)) or not (
+            math.isfinite(cost) and 0 <= cost <= MONEY_MAX
+        ):
+            # A cost stored before costs were checked must not break the money sensors.
+            cost = None
         return cls(
             name=data["name"],
             expiry_date=date.fromisoformat(data["expiry_date"]),
@@ -105,10 +112,27 @@ class HubOptions:
     def from_options(cls, options: Mapping[str, Any]) -> HubOptions:
         """Read the hub's options, falling back to the defaults."""
         days = options.get("reminder_days")
-        when = options.get("reminder_time")
+        when = parse_time_of_day(options.get("reminder_time"))
+        try:
+            reminder_days = tuple(sorted({int(day) for day in days or ()}, reverse=True))
+        except TypeError, ValueError:
+            reminder_days = ()
         return cls(
-            reminder_days=DEFAULT_REMINDER_DAYS
-            if days is None
-            else tuple(sorted({int(day) for day in days}, reverse=True)),
-            reminder_time=time(9, 0) if when is None else time.fromisoformat(when),
+            # Stored options that cannot be read fall back to the defaults rather than stop
+            # every card's reminders.
+            reminder_days=reminder_days or DEFAULT_REMINDER_DAYS,
+            reminder_time=time(9, 0) if when is None else when,
         )
+
+
+_TIME_OF_DAY = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
+
+
+def parse_time_of_day(value: object) -> time | None:
+    """Return a wall time written as H:MM or HH:MM[:SS], or None for anything else."""
+    if not isinstance(value, str) or not (match := _TIME_OF_DAY.fullmatch(value.strip())):
+        return None
+    hour, minute, second = (int(part or 0) for part in match.groups())
+    if hour > 23 or minute > 59 or second > 59:
+        return None
+    return time(hour, minute, second)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
+import math
 from typing import Any
 
 from yarl import URL
@@ -47,6 +48,7 @@ from .const import (
 )
 from .model import (
     DEFAULT_TIME_ZONE,
+    MONEY_MAX,
     CardType,
     PeriodUnit,
     RenewalMode,
@@ -171,13 +173,22 @@ def parse_reminder_days(values: Iterable[str | int | float]) -> list[int] | None
     return days
 
 
+def whole_number(value: object) -> object:
+    """Return a whole number as int (the number selector hands back floats); else unchanged."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    if isinstance(value, float) and not (math.isfinite(value) and value.is_integer()):
+        return value
+    return int(value)
+
+
 def flatten_input(user_input: Mapping[str, Any]) -> dict[str, Any]:
     """Return the form's answers as one flat mapping, with counts as whole numbers."""
     flat = {key: value for key, value in user_input.items() if key != SECTION_ADVANCED}
     flat.update(user_input.get(SECTION_ADVANCED, {}))
     for key in INT_FIELDS:
         if key in flat:
-            flat[key] = int(flat[key])
+            flat[key] = whole_number(flat[key])
     for key in (CONF_NAME, CONF_CARRIER, CONF_PHONE_NUMBER, CONF_RENEWAL_URL, CONF_TIME_ZONE):
         if key in flat:
             flat[key] = str(flat[key]).strip()
@@ -205,12 +216,15 @@ def _is_https_url(value: str) -> bool:
 def _check_numbers(data: Mapping[str, Any]) -> dict[str, str]:
     """Return errors for counts, cost and URL outside what a card can have."""
     errors: dict[str, str] = {}
-    if not 0 < data.get(CONF_RENEWAL_PERIOD, 1) <= MAX_DAYS:
+    period = data.get(CONF_RENEWAL_PERIOD, 1)
+    if not (type(period) is int and 0 < period <= MAX_DAYS):
         errors[CONF_RENEWAL_PERIOD] = "invalid_period"
     for key in (CONF_GRACE_DAYS, CONF_ACTIVITY_INTERVAL_DAYS):
-        if not 0 <= data.get(key, 0) <= MAX_DAYS:
+        days = data.get(key, 0)
+        if not (type(days) is int and 0 <= days <= MAX_DAYS):
             errors[key] = "invalid_days"
-    if data.get(CONF_RENEWAL_COST, 0) < 0:
+    cost = data.get(CONF_RENEWAL_COST, 0)
+    if not (isinstance(cost, (int, float)) and math.isfinite(cost) and 0 <= cost <= MONEY_MAX):
         errors[CONF_RENEWAL_COST] = "invalid_cost"
     if (url := data.get(CONF_RENEWAL_URL)) is not None and not _is_https_url(url):
         errors[CONF_RENEWAL_URL] = "invalid_url"

@@ -16,6 +16,7 @@ from homeassistant.config_entries import (
 from homeassistant.core import callback
 from homeassistant.helpers.selector import TimeSelector
 
+from .card_config import parse_time_of_day
 from .card_form import (
     CARD_SCHEMA,
     async_validate_card,
@@ -161,13 +162,16 @@ class SimRenewOptionsFlow(OptionsFlow):
         errors: dict[str, str] = {}
         if user_input is not None:
             days = parse_reminder_days(user_input[CONF_REMINDER_DAYS])
+            when = parse_time_of_day(user_input[CONF_REMINDER_TIME])
             if not days:
                 errors[CONF_REMINDER_DAYS] = "invalid_reminder_days"
-            else:
+            if when is None:
+                errors[CONF_REMINDER_TIME] = "invalid_reminder_time"
+            if days and when is not None:
                 return self.async_create_entry(
                     data={
                         CONF_REMINDER_DAYS: days,
-                        CONF_REMINDER_TIME: user_input[CONF_REMINDER_TIME],
+                        CONF_REMINDER_TIME: when.isoformat(timespec="seconds"),
                     }
                 )
         suggested = user_input or {

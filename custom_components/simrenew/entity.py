@@ -9,8 +9,9 @@ from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .card_view import CardView
 from .const import DOMAIN
-from .hub import CardView, SimRenewHub
+from .hub import SimRenewHub
 
 CARD_TYPE_MODELS = {
     "number_keeping": "Number-keeping SIM",

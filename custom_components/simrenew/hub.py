@@ -1,26 +1,29 @@
-"""The runtime object of one household: its cards, their history and the scheduler."""
+"""The runtime object of one household: its cards, their views and the scheduler."""
 
 from __future__ import annotations
 
-import asyncio
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from functools import partial
+import math
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.generated.currencies import ACTIVE_CURRENCIES
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 
 from .card_config import CardConfig, HubOptions
+from .card_view import CardView
 from .const import CONF_EXPIRY_DATE, DOMAIN, EVENT_RENEWED, LOGGER, SUBENTRY_CARD
 from .devices import registered_device_ids
 from .history import last_renewed, spent_in_window
-from .lapsed_issues import async_sync_lapsed_issue
+from .lapsed_issues import LAPSED_PREFIX, async_sync_lapsed_issue
+from .ledger import Ledger
 from .model import (
-    CardState,
+    MONEY_MAX,
     card_state,
     expiry_is_plausible,
     local_today,
@@ -28,36 +31,13 @@ from .model import (
     renewed_expiry,
 )
 from .reminder_keeper import async_process_reminders
+from .renewal import Renewal
 from .scheduler import WakeScheduler
 from .store import BalanceRecord, CardRecord, HistoryEntry, SimRenewStore, empty_record
 
 type SimRenewConfigEntry = ConfigEntry[SimRenewHub]
 
-
-@dataclass(frozen=True, slots=True)
-class CardView:
-    """One card as the entities see it: settings, today's state and recorded figures."""
-
-    card_id: str
-    config: CardConfig
-    state: CardState
-    last_renewed: datetime | None
-    balance: BalanceRecord | None
-    spent_last_365_days: float
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Renewal:
-    """What the user says about one renewal; unset fields take the card's defaults."""
-
-    source: str
-    renewal_date: date | None = None
-    amount: float | None = None
-    currency: str | None = None
-    channel: str = "other"
-    payment_method: str | None = None
-    reference: str | None = None
-    new_expiry: date | None = None
+__all__ = ["CardView", "Renewal", "SimRenewConfigEntry", "SimRenewHub", "invalid_input"]
 
 
 def invalid_input(key: str, **placeholders: str) -> ServiceValidationError:
@@ -72,20 +52,30 @@ def invalid_input(key: str, **placeholders: str) -> ServiceValidationError:
 class SimRenewHub:
     """Holds every card of one config entry and keeps their states current."""
 
-    def __init__(self, hass: HomeAssistant, entry: SimRenewConfigEntry) -> None:
+    def __init__(self, hass: HomeAssistant, entry: SimRenewConfigEntry, ledger: Ledger) -> None:
         """Read the entry; nothing runs until `async_start`."""
         self.hass = hass
         self.entry = entry
+        self.ledger = ledger
         self.options: HubOptions
         self.configs: dict[str, CardConfig]
         self.cards: dict[str, CardView] = {}
-        self.records: dict[str, CardRecord] = {}
-        self.store = SimRenewStore(hass, entry.entry_id)
         self.scheduler = WakeScheduler(hass, self._async_refresh)
         self._listeners: dict[str | None, list[CALLBACK_TYPE]] = {}
-        self._lock = asyncio.Lock()
+        self._failing: set[str] = set()
         self._device_ids: dict[str, str] = {}
+        self.stopped = False
         self._read_entry()
+
+    @property
+    def records(self) -> dict[str, CardRecord]:
+        """Return what is recorded per card."""
+        return self.ledger.records
+
+    @property
+    def store(self) -> SimRenewStore:
+        """Return the household's history file."""
+        return self.ledger.store
 
     def _read_entry(self) -> None:
         """Parse the options and every card subentry of the entry."""
@@ -97,29 +87,39 @@ class SimRenewHub:
         }
 
     async def async_start(self) -> None:
-        """Load the history, compute every card's state and arm the scheduler."""
+        """Match the history to the cards, compute every card's state and arm the scheduler."""
         now = dt_util.utcnow()
-        data = await self.store.async_load_safely(now)
-        # Cards removed while the hub was not running lose their history now.
-        self.records = {
-            card_id: record for card_id, record in data["cards"].items() if card_id in self.configs
-        }
-        missing = [card_id for card_id in self.configs if card_id not in self.records]
-        for card_id in missing:
-            today = local_today(now, self.configs[card_id].time_zone)
-            self.records[card_id] = empty_record(today.isoformat())
-        if missing or len(self.records) != len(data["cards"]):
-            await self._async_save()
+        async with self.ledger.lock:
+            records = self.ledger.records
+            # Cards removed while the hub was not running lose their history now.
+            removed = [card_id for card_id in records if card_id not in self.configs]
+            for card_id in removed:
+                del records[card_id]
+            missing = [card_id for card_id in self.configs if card_id not in records]
+            for card_id in missing:
+                today = local_today(now, self.configs[card_id].time_zone)
+                records[card_id] = empty_record(today.isoformat())
+            if missing or removed:
+                await self.ledger.async_save()
+        self._delete_stale_issues()
         self._async_refresh(now)
 
     @callback
     def async_stop(self) -> None:
-        """Cancel the scheduler."""
+        """Cancel the scheduler; calls still under way finish through the shared ledger."""
+        self.stopped = True
         self.scheduler.cancel()
 
-    async def _async_save(self) -> None:
-        """Write the history file now."""
-        await self.store.async_save({"cards": self.records})
+    def _delete_stale_issues(self) -> None:
+        """Remove lapsed-card issues of cards that no longer exist."""
+        registry = ir.async_get(self.hass)
+        for domain, issue_id in list(registry.issues):
+            if (
+                domain == DOMAIN
+                and issue_id.startswith(LAPSED_PREFIX)
+                and issue_id.removeprefix(LAPSED_PREFIX) not in self.configs
+            ):
+                ir.async_delete_issue(self.hass, DOMAIN, issue_id)
 
     def device_layout(self) -> dict[str, tuple[str, str | None, str]]:
         """Return what each card's device shows, to tell when a reload is needed."""
@@ -133,12 +133,14 @@ class SimRenewHub:
         before = self.device_layout()
         old_configs = self.configs
         self._read_entry()
-        changed = self._record_reconfigured_expiries(old_configs)
-        removed = [card_id for card_id in self.records if card_id not in self.configs]
-        for card_id in removed:
-            del self.records[card_id]
-        if changed or removed:
-            await self._async_save()
+        async with self.ledger.lock:
+            changed = self._record_reconfigured_expiries(old_configs)
+            removed = [card_id for card_id in self.records if card_id not in self.configs]
+            for card_id in removed:
+                del self.records[card_id]
+            if changed or removed:
+                await self.ledger.async_save()
+        self._delete_stale_issues()
         if self.device_layout() != before:
             return False
         self._async_refresh(dt_util.utcnow())
@@ -149,18 +151,18 @@ class SimRenewHub:
         recorded = False
         for card_id, config in self.configs.items():
             old = old_configs.get(card_id)
-            if old is None or old.expiry_date == config.expiry_date:
+            if old is None or old.expiry_date == config.expiry_date or card_id not in self.records:
                 continue
-            history = self.records[card_id]["history"]
             new = config.expiry_date.isoformat()
-            if history and history[-1].get("new_expiry") == new:
+            known = self.ledger.recorded_expiry(card_id)
+            if known == new:
                 continue  # written by a renewal or correction that is already recorded
-            history.append(
+            self.records[card_id]["history"].append(
                 {
                     "kind": "correction",
                     "at": dt_util.utcnow().isoformat(),
                     "source": "reconfigure",
-                    "old_expiry": old.expiry_date.isoformat(),
+                    "old_expiry": known or old.expiry_date.isoformat(),
                     "new_expiry": new,
                 }
             )
@@ -189,44 +191,104 @@ class SimRenewHub:
             spent_last_365_days=spent_in_window(record["history"], config.currency, state.today),
         )
 
+    def _guarded[T](self, what: str, card_id: str | None, work: Callable[[], T]) -> T | None:
+        """Run one card's part of a refresh; a failure is logged once and spares the others."""
+        key = f"{what}:{card_id}"
+        try:
+            result = work()
+        except Exception:
+            if key not in self._failing:
+                self._failing.add(key)
+                LOGGER.exception("Could not %s for card %s; other cards go on", what, card_id)
+            return None
+        self._failing.discard(key)
+        return result
+
     @callback
     def _async_refresh(self, now: datetime) -> None:
         """Recompute views, fire due reminders, tell the entities, and plan the next wake."""
+        if self.stopped:
+            if (live := self.live_hub()) is not None:
+                live._async_refresh(now)
+            return
+        changed, wakes = self._refresh_views(now)
+        wakes.extend(self._process_reminders(now))
+        for card_id in changed:
+            view = self.cards[card_id]
+            self._guarded(
+                "update the repair",
+                card_id,
+                partial(async_sync_lapsed_issue, self.hass, self.entry.entry_id, view),
+            )
+            for listener in (*self._listeners.get(card_id, ()), *self._listeners.get(None, ())):
+                self._guarded("update an entity", card_id, listener)
+        wake = min(wakes, default=None)
+        self.scheduler.schedule(wake)
+        LOGGER.debug(
+            "Refreshed %d of %d cards; next wake %s", len(changed), len(self.configs), wake
+        )
+
+    def _refresh_views(self, now: datetime) -> tuple[list[str], list[datetime]]:
+        """Recompute every card's view; return the changed cards and their next midnights."""
         changed: list[str] = []
+        wakes: list[datetime] = []
         for card_id, config in self.configs.items():
-            view = self._view(card_id, config, now)
+            if card_id not in self.records:
+                continue
+            view = self._guarded(
+                "compute the state", card_id, partial(self._view, card_id, config, now)
+            )
+            if view is None:
+                continue
             if self.cards.get(card_id) != view:
                 self.cards[card_id] = view
                 changed.append(card_id)
-        wakes = [next_transition(config.rules(), now) for config in self.configs.values()]
+            wakes.append(next_transition(config.rules(), now))
+        return changed, wakes
+
+    def _process_reminders(self, now: datetime) -> list[datetime]:
+        """Fire every card's due reminders; return when each card next needs a look."""
+        wakes: list[datetime] = []
         records_changed = False
         for card_id, view in self.cards.items():
-            record = self.records[card_id]
-            reminders, wake = async_process_reminders(
-                self.hass,
-                view,
-                record=record["reminders"],
-                base=partial(self.event_base, view),
-                reminder_days=self.reminder_days(view.config),
-                at=self.options.reminder_time,
-                now=now,
+            if (record := self.records.get(card_id)) is None:
+                continue
+            outcome = self._guarded(
+                "send reminders",
+                card_id,
+                partial(
+                    async_process_reminders,
+                    self.hass,
+                    view,
+                    record=record["reminders"],
+                    base=partial(self.event_base, view),
+                    reminder_days=self.reminder_days(view.config),
+                    at=self.options.reminder_time,
+                    now=now,
+                ),
             )
+            if outcome is None:
+                continue
+            reminders, wake = outcome
             if reminders != record["reminders"]:
                 record["reminders"] = reminders
                 records_changed = True
             if wake is not None:
                 wakes.append(wake)
         if records_changed:
-            self.entry.async_create_task(self.hass, self._async_save(), "simrenew save reminders")
-        for card_id in changed:
-            async_sync_lapsed_issue(self.hass, self.entry.entry_id, self.cards[card_id])
-            for listener in (*self._listeners.get(card_id, ()), *self._listeners.get(None, ())):
-                listener()
-        wake = min(wakes, default=None)
-        self.scheduler.schedule(wake)
-        LOGGER.debug(
-            "Refreshed %d of %d cards; next wake %s", len(changed), len(self.configs), wake
-        )
+            self.entry.async_create_task(
+                self.hass, self.ledger.async_save(), "simrenew save reminders"
+            )
+        return wakes
+
+    def live_hub(self) -> SimRenewHub | None:
+        """Return the hub now running for this household: this one, or the one that replaced it."""
+        if not self.stopped:
+            return self
+        current = getattr(self.entry, "runtime_data", None)
+        if isinstance(current, SimRenewHub) and not current.stopped:
+            return current
+        return None
 
     @callback
     def async_add_listener(self, card_id: str | None, listener: CALLBACK_TYPE) -> CALLBACK_TYPE:
@@ -242,7 +304,10 @@ class SimRenewHub:
 
     def _current(self, card_id: str) -> tuple[CardConfig, date]:
         """Return the card's stored settings, fresher than `configs`, and its today."""
-        config = CardConfig.from_data(self.entry.subentries[card_id].data)
+        subentry = self.entry.subentries.get(card_id)
+        if subentry is None or card_id not in self.records:
+            raise invalid_input("card_removed")
+        config = CardConfig.from_data(subentry.data)
         return config, local_today(dt_util.utcnow(), config.time_zone)
 
     def _check_day(self, card_id: str, day: date, today: date) -> None:
@@ -255,9 +320,9 @@ class SimRenewHub:
 
     @staticmethod
     def _check_money(amount: float | None, currency: str) -> None:
-        """Refuse a negative amount or an unknown currency."""
-        if amount is not None and amount < 0:
-            raise invalid_input("negative_amount", amount=str(amount))
+        """Refuse an amount that is not a finite sum from 0 to the cap, or an unknown currency."""
+        if amount is not None and not (math.isfinite(amount) and 0 <= amount <= MONEY_MAX):
+            raise invalid_input("invalid_amount", amount=str(amount), max=f"{MONEY_MAX:,.0f}")
         if currency not in ACTIVE_CURRENCIES:
             raise invalid_input("invalid_currency", currency=currency)
 
@@ -267,61 +332,80 @@ class SimRenewHub:
         if not expiry_is_plausible(expiry, today):
             raise invalid_input("expiry_out_of_range", expiry_date=expiry.isoformat())
 
-    async def _async_record(self, card_id: str, entry: HistoryEntry) -> None:
-        """Append to a card's history and write it before anything else changes."""
-        self.records[card_id]["history"].append(entry)
-        await self._async_save()
-
     @callback
     def _store_expiry(self, card_id: str, expiry: date) -> None:
-        """Write the new expiry into the card's settings."""
-        subentry = self.entry.subentries[card_id]
+        """Write the new expiry into the card's settings, if the card still exists."""
+        if (subentry := self.entry.subentries.get(card_id)) is None:
+            return
         self.hass.config_entries.async_update_subentry(
             self.entry, subentry, data={**subentry.data, CONF_EXPIRY_DATE: expiry.isoformat()}
         )
 
-    async def async_renew(self, card_id: str, renewal: Renewal) -> tuple[date, date]:
-        """Record a renewal and move the expiry by the card's rule; return old and new."""
-        async with self._lock:
-            config, today = self._current(card_id)
-            day = renewal.renewal_date or today
-            self._check_day(card_id, day, today)
-            amount = renewal.amount if renewal.amount is not None else config.renewal_cost
-            currency = (renewal.currency or config.currency).upper()
-            self._check_money(amount, currency)
-            old = config.expiry_date
-            if renewal.new_expiry is not None:
-                new = renewal.new_expiry
-            elif config.period is None:
-                raise invalid_input("no_renewal_period", name=config.name)
-            else:
+    def _plan_renewal(self, card_id: str, renewal: Renewal, at: str) -> HistoryEntry:
+        """Check one card's renewal and return its history entry, changing nothing."""
+        config, today = self._current(card_id)
+        day = renewal.renewal_date or today
+        self._check_day(card_id, day, today)
+        amount = renewal.amount if renewal.amount is not None else config.renewal_cost
+        currency = (renewal.currency or config.currency).upper()
+        self._check_money(amount, currency)
+        old = config.expiry_date
+        if renewal.new_expiry is not None:
+            new = renewal.new_expiry
+        elif config.period is None:
+            raise invalid_input("no_renewal_period", name=config.name)
+        else:
+            try:
                 new = renewed_expiry(
                     expiry_date=old,
                     renewal_date=day,
                     period=config.period,
                     mode=config.renewal_mode,
                 )
-            self._check_expiry(new, today)
-            entry: HistoryEntry = {
-                "kind": "renewal",
-                "at": dt_util.utcnow().isoformat(),
-                "source": renewal.source,
-                "date": day.isoformat(),
-                "old_expiry": old.isoformat(),
-                "new_expiry": new.isoformat(),
-                "currency": currency,
-                "channel": renewal.channel,
-            }
-            if amount is not None:
-                entry["amount"] = amount
-            if renewal.payment_method:
-                entry["payment_method"] = renewal.payment_method
-            if renewal.reference:
-                entry["reference"] = renewal.reference
-            await self._async_record(card_id, entry)
-            self._store_expiry(card_id, new)
-            self._fire_renewed(card_id, entry)
-            return old, new
+            except (OverflowError, ValueError) as err:
+                raise invalid_input("expiry_out_of_range", expiry_date="9999-12-31") from err
+        self._check_expiry(new, today)
+        entry: HistoryEntry = {
+            "kind": "renewal",
+            "at": at,
+            "source": renewal.source,
+            "date": day.isoformat(),
+            "old_expiry": old.isoformat(),
+            "new_expiry": new.isoformat(),
+            "currency": currency,
+            "channel": renewal.channel,
+        }
+        if amount is not None:
+            entry["amount"] = amount
+        if renewal.payment_method:
+            entry["payment_method"] = renewal.payment_method
+        if renewal.reference:
+            entry["reference"] = renewal.reference
+        return entry
+
+    async def async_renew(
+        self, card_ids: list[str], renewal: Renewal
+    ) -> list[tuple[str, date, date]]:
+        """Renew every card or none: each is checked before any is written.
+
+        Returns each card with its old and new expiry.
+        """
+        async with self.ledger.lock:
+            at = dt_util.utcnow().isoformat()
+            planned = [(card_id, self._plan_renewal(card_id, renewal, at)) for card_id in card_ids]
+            # The receipts are on disk before any expiry moves.
+            await self.ledger.async_append(planned)
+            for card_id, entry in planned:
+                self._store_expiry(card_id, date.fromisoformat(entry["new_expiry"]))
+                self._fire_renewed(card_id, entry)
+            return [
+                (
+                    card_id,
+                    date.fromisoformat(entry["old_expiry"]),
+                    date.fromisoformat(entry["new_expiry"]),
+                )
+                for card_id, entry in planned
+            ]
 
     def _fire_renewed(self, card_id: str, entry: HistoryEntry) -> None:
         """Tell automations that a card was renewed, with its state after the renewal."""
@@ -356,83 +440,105 @@ class SimRenewHub:
         }
 
     async def async_set_expiry(
-        self, card_id: str, expiry: date, source: str, reference: str | None = None
+        self, card_ids: list[str], expiry: date, source: str, reference: str | None = None
     ) -> None:
-        """Record a manual correction of the expiry date."""
-        async with self._lock:
-            config, today = self._current(card_id)
-            self._check_expiry(expiry, today)
-            entry: HistoryEntry = {
-                "kind": "correction",
-                "at": dt_util.utcnow().isoformat(),
-                "source": source,
-                "old_expiry": config.expiry_date.isoformat(),
-                "new_expiry": expiry.isoformat(),
-            }
-            if reference:
-                entry["reference"] = reference
-            await self._async_record(card_id, entry)
-            self._store_expiry(card_id, expiry)
+        """Record a manual correction of the expiry date of every card, or of none."""
+        async with self.ledger.lock:
+            at = dt_util.utcnow().isoformat()
+            planned: list[tuple[str, HistoryEntry]] = []
+            for card_id in card_ids:
+                config, today = self._current(card_id)
+                self._check_expiry(expiry, today)
+                entry: HistoryEntry = {
+                    "kind": "correction",
+                    "at": at,
+                    "source": source,
+                    "old_expiry": config.expiry_date.isoformat(),
+                    "new_expiry": expiry.isoformat(),
+                }
+                if reference:
+                    entry["reference"] = reference
+                planned.append((card_id, entry))
+            await self.ledger.async_append(planned)
+            for card_id, _ in planned:
+                self._store_expiry(card_id, expiry)
 
     async def async_set_balance(
-        self, card_id: str, amount: float, currency: str | None, as_of: datetime | None
+        self, card_ids: list[str], amount: float, currency: str | None, as_of: datetime | None
     ) -> None:
-        """Record the card's balance as the carrier shows it."""
-        async with self._lock:
-            config, _ = self._current(card_id)
-            currency = (currency or config.currency).upper()
-            self._check_money(amount, currency)
+        """Record the balance of every card, or of none, as the carrier shows it."""
+        async with self.ledger.lock:
             now = dt_util.utcnow()
-            when = now if as_of is None else dt_util.as_utc(as_of)
-            if when > now:
-                raise invalid_input("date_in_future", date=when.isoformat())
-            balance: BalanceRecord = {
-                "amount": amount,
-                "currency": currency,
-                "as_of": when.isoformat(),
-            }
-            self.records[card_id]["balance"] = balance
-            await self._async_record(
-                card_id,
-                {
+            planned: list[tuple[str, HistoryEntry, BalanceRecord]] = []
+            for card_id in card_ids:
+                config, _ = self._current(card_id)
+                code = (currency or config.currency).upper()
+                self._check_money(amount, code)
+                try:
+                    when = now if as_of is None else dt_util.as_utc(as_of)
+                except OverflowError as err:
+                    raise invalid_input("date_in_future", date=str(as_of)) from err
+                if when > now:
+                    raise invalid_input("date_in_future", date=when.isoformat())
+                balance: BalanceRecord = {
+                    "amount": amount,
+                    "currency": code,
+                    "as_of": when.isoformat(),
+                }
+                entry: HistoryEntry = {
                     "kind": "balance",
                     "at": now.isoformat(),
                     "source": "action",
                     "amount": amount,
-                    "currency": currency,
-                },
-            )
+                    "currency": code,
+                }
+                planned.append((card_id, entry, balance))
+            for card_id, _, balance in planned:
+                self.records[card_id]["balance"] = balance
+            await self.ledger.async_append([(card_id, entry) for card_id, entry, _ in planned])
             self._async_refresh(now)
 
-    async def async_record_activity(self, card_id: str, day: date | None) -> None:
-        """Record a chargeable use of the card, which restarts its activity interval."""
-        async with self._lock:
-            _, today = self._current(card_id)
-            day = day or today
-            self._check_day(card_id, day, today)
-            record = self.records[card_id]
-            if record["last_activity"] is None or day.isoformat() > record["last_activity"]:
-                record["last_activity"] = day.isoformat()
+    async def async_record_activity(self, card_ids: list[str], day: date | None) -> None:
+        """Record a chargeable use of every card, or of none; it restarts the activity interval."""
+        async with self.ledger.lock:
             now = dt_util.utcnow()
-            await self._async_record(
-                card_id,
-                {
-                    "kind": "activity",
-                    "at": now.isoformat(),
-                    "source": "action",
-                    "date": day.isoformat(),
-                },
-            )
+            planned: list[tuple[str, HistoryEntry]] = []
+            for card_id in card_ids:
+                _, today = self._current(card_id)
+                used = day or today
+                self._check_day(card_id, used, today)
+                planned.append(
+                    (
+                        card_id,
+                        {
+                            "kind": "activity",
+                            "at": now.isoformat(),
+                            "source": "action",
+                            "date": used.isoformat(),
+                        },
+                    )
+                )
+            for card_id, entry in planned:
+                record = self.records[card_id]
+                if record["last_activity"] is None or entry["date"] > record["last_activity"]:
+                    record["last_activity"] = entry["date"]
+            await self.ledger.async_append(planned)
             self._async_refresh(now)
 
-    async def async_snooze(self, card_id: str, days: int) -> date:
-        """Remind about the card again in `days` days, at the reminder time."""
-        async with self._lock:
-            if days < 1:
-                raise invalid_input("invalid_snooze", days=str(days))
+    async def async_snooze(self, card_ids: list[str], days: int) -> date:
+        """Remind about every card again in `days` days, at the reminder time."""
+        async with self.ledger.lock:
+            if not 1 <= days <= MAX_SNOOZE_DAYS:
+                raise invalid_input("invalid_snooze", days=str(days), max=str(MAX_SNOOZE_DAYS))
+            for card_id in card_ids:
+                self._current(card_id)
             until = dt_util.now().date() + timedelta(days=days)
-            record = self.records[card_id]
-            record["reminders"] = {**record["reminders"], "snoozed_until": until.isoformat()}
-            await self._async_save()
+            for card_id in card_ids:
+                record = self.records[card_id]
+                record["reminders"] = {**record["reminders"], "snoozed_until": until.isoformat()}
+            await self.ledger.async_save()
             self._async_refresh(dt_util.utcnow())
             return until
+
+
+MAX_SNOOZE_DAYS = 30

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import TYPE_CHECKING
-
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 
+from .card_view import CardView
 from .const import DOMAIN
 from .model import CardStatus
-
-if TYPE_CHECKING:
-    from .hub import CardView
 
 ISSUE_KEYS = {
     CardStatus.GRACE_PERIOD: ("card_in_grace", ir.IssueSeverity.WARNING),
@@ -20,9 +15,12 @@ ISSUE_KEYS = {
 }
 
 
+LAPSED_PREFIX = "lapsed_"
+
+
 def lapsed_issue_id(card_id: str) -> str:
     """Return the id of a card's lapsed-card issue."""
-    return f"lapsed_{card_id}"
+    return f"{LAPSED_PREFIX}{card_id}"
 
 
 @callback
@@ -33,7 +31,6 @@ def async_sync_lapsed_issue(hass: HomeAssistant, entry_id: str, view: CardView) 
         ir.async_delete_issue(hass, DOMAIN, issue_id)
         return
     translation_key, severity = key
-    grace_end = view.state.deadline + timedelta(days=view.config.grace_days)
     ir.async_create_issue(
         hass,
         DOMAIN,
@@ -45,7 +42,7 @@ def async_sync_lapsed_issue(hass: HomeAssistant, entry_id: str, view: CardView) 
         translation_placeholders={
             "name": view.config.name,
             "deadline": view.state.deadline.isoformat(),
-            "grace_end": grace_end.isoformat(),
+            "grace_end": view.grace_end.isoformat(),
         },
         data={"entry_id": entry_id, "card_id": view.card_id},
     )

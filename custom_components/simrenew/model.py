@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 
 DEFAULT_TIME_ZONE = "Asia/Hong_Kong"
 DEFAULT_REMINDER_DAYS: tuple[int, ...] = (14, 7, 3, 1, 0)
+# Amounts, costs and balances above this are typing mistakes, not prices of a SIM top-up.
+MONEY_MAX = 1_000_000.0
 
 
 class CardType(StrEnum):

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.util import dt as dt_util
 
+from .card_view import CardView
 from .const import EVENT_EXPIRED, EVENT_REMINDER
 from .model import CardStatus, start_of_day
-from .reminders import ReminderPlan, at_time, is_late, stages_for
+from .reminders import ReminderKind, ReminderPlan, is_late, kind_of, stages_for
 from .store import ReminderRecord, empty_reminders
-
-if TYPE_CHECKING:
-    from .hub import CardView
 
 
 @callback
@@ -42,32 +40,34 @@ def async_process_reminders(
         record = {**record, "fired": list(record["fired"])}
     if state.status is CardStatus.EXPIRED:
         if record["expired_for"] != deadline:
-            lost_at = start_of_day(
-                state.deadline + timedelta(days=view.config.grace_days + 1),
-                view.config.time_zone,
-            )
+            lost_at = start_of_day(view.grace_end + timedelta(days=1), view.config.time_zone)
             hass.bus.async_fire(EVENT_EXPIRED, {**base(), "late": is_late(lost_at, now)})
             record["expired_for"] = deadline
         return record, None
 
-    zone = dt_util.get_default_time_zone()
+    grace_days = 0 if view.config.auto_renew else view.config.grace_days
     plan = ReminderPlan(
         deadline=state.deadline,
-        stages=stages_for(reminder_days, view.config.auto_renew),
+        stages=stages_for(reminder_days, view.config.auto_renew, grace_days),
         at=at,
-        zone=zone,
+        zone=dt_util.get_default_time_zone(),
+        card_zone=view.config.time_zone,
     )
     if due := plan.due(record["fired"], now):
-        stage = due[0]
-        _fire(hass, base, stage, late=is_late(plan.instant(stage), now), snoozed=False)
+        # Only the latest missed stage is worth sending, and only while its card day lasts.
+        if (stage := plan.to_send(due, now)) is not None:
+            _fire(hass, base, view, stage, late=is_late(plan.instant(stage), now), snoozed=False)
         record["fired"] = sorted({*record["fired"], *due}, reverse=True)
         record["snoozed_until"] = None
     next_instant = plan.next_instant(record["fired"], now)
 
     if record["snoozed_until"] is not None:
-        snooze_at = at_time(date.fromisoformat(record["snoozed_until"]), at, zone)
+        snooze_at = plan.snooze_instant(
+            date.fromisoformat(record["snoozed_until"]), -grace_days, now
+        )
         if snooze_at <= now:
-            _fire(hass, base, state.days_until_deadline, late=is_late(snooze_at, now), snoozed=True)
+            stage = state.days_until_deadline
+            _fire(hass, base, view, stage, late=is_late(snooze_at, now), snoozed=True)
             record["snoozed_until"] = None
         else:
             next_instant = snooze_at if next_instant is None else min(next_instant, snooze_at)
@@ -77,12 +77,22 @@ def async_process_reminders(
 def _fire(
     hass: HomeAssistant,
     base: Callable[[], dict[str, Any]],
+    view: CardView,
     stage: int,
     *,
     late: bool,
     snoozed: bool,
 ) -> None:
     """Fire one reminder event."""
-    hass.bus.async_fire(
-        EVENT_REMINDER, {**base(), "stage": stage, "late": late, "snoozed": snoozed}
-    )
+    kind = kind_of(stage)
+    data: dict[str, Any] = {
+        **base(),
+        "kind": kind.value,
+        "stage": stage,
+        "late": late,
+        "snoozed": snoozed,
+    }
+    if kind is ReminderKind.GRACE:
+        data["grace_end"] = view.grace_end.isoformat()
+        data["days_until_grace_end"] = (view.grace_end - view.state.today).days
+    hass.bus.async_fire(EVENT_REMINDER, data)

@@ -1,29 +1,72 @@
-"""When reminders fall due; free of Home Assistant so it can be tested alone."""
+"""When reminders fall due; free of Home Assistant so it can be tested alone.
+
+A stage is a count of days before the card's deadline: 7 is a week before, 0 the last day, and
+negative stages are the days of the grace period (-1 is the first day after the deadline).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from enum import StrEnum
 
 from .model import start_of_day
 
 # A reminder fired this long after its planned instant counts as late.
 LATE_AFTER = timedelta(minutes=5)
+# A snoozed reminder for a card's last savable day comes at least this long before that day ends.
+LAST_CALL_BEFORE_END = timedelta(hours=2)
+
+
+class ReminderKind(StrEnum):
+    """What a reminder asks of the user."""
+
+    DEADLINE = "deadline"
+    GRACE = "grace"
+    CONFIRM = "confirm"
+
+
+def kind_of(stage: int) -> ReminderKind:
+    """Return whether a stage falls before the deadline or in the grace period."""
+    return ReminderKind.DEADLINE if stage >= 0 else ReminderKind.GRACE
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class ReminderPlan:
-    """The reminder instants of one card for one deadline."""
+    """The reminder instants of one card for one deadline.
+
+    `zone` is Home Assistant's, where the reminder time is read; `card_zone` decides when each
+    of the card's days ends.
+    """
 
     deadline: date
     stages: tuple[int, ...]
     at: time
     zone: tzinfo
+    card_zone: tzinfo
+
+    def card_day(self, stage: int) -> date:
+        """Return the card's day that a stage is about."""
+        return self.deadline - timedelta(days=stage)
+
+    def day_ends(self, stage: int) -> datetime:
+        """Return the instant the stage's card day ends, in the card's zone."""
+        return start_of_day(self.card_day(stage) + timedelta(days=1), self.card_zone)
 
     def instant(self, stage: int) -> datetime:
-        """Return when the reminder `stage` days before the deadline goes out."""
-        return at_time(self.deadline - timedelta(days=stage), self.at, self.zone)
+        """Return when a stage goes out: its day's reminder time, or earlier if that is too late.
+
+        Where Home Assistant's clock runs behind the card's, the reminder time of a day can fall
+        after the card's day has ended; the reminder then goes out a day (or two) earlier.
+        """
+        end = self.day_ends(stage)
+        day = self.card_day(stage)
+        planned = at_time(day, self.at, self.zone)
+        while planned >= end:
+            day -= timedelta(days=1)
+            planned = at_time(day, self.at, self.zone)
+        return planned
 
     def due(self, fired: Iterable[int], now: datetime) -> list[int]:
         """Return the unfired stages whose instant has come, latest stage first."""
@@ -31,6 +74,13 @@ class ReminderPlan:
         return sorted(
             stage for stage in self.stages if stage not in done and self.instant(stage) <= now
         )
+
+    def to_send(self, due: list[int], now: datetime) -> int | None:
+        """Return the one due stage worth sending now: the latest, unless its day has ended."""
+        if not due:
+            return None
+        latest = due[0]
+        return latest if now < self.day_ends(latest) else None
 
     def next_instant(self, fired: Iterable[int], now: datetime) -> datetime | None:
         """Return the next instant after `now` at which an unfired stage falls due."""
@@ -44,13 +94,27 @@ class ReminderPlan:
             default=None,
         )
 
+    def snooze_instant(self, until: date, last_stage: int, now: datetime) -> datetime:
+        """Return when a reminder snoozed until `until` goes out: never after the last chance."""
+        requested = at_time(until, self.at, self.zone)
+        end = self.day_ends(last_stage)
+        latest = end - LAST_CALL_BEFORE_END
+        if latest <= now:
+            latest = now + (end - now) / 2
+        return min(requested, latest)
 
-def stages_for(reminder_days: Iterable[int], auto_renew: bool) -> tuple[int, ...]:
-    """Return the stages a card is reminded at; a self-renewing card only at the last."""
+
+def stages_for(
+    reminder_days: Iterable[int], auto_renew: bool, grace_days: int = 0
+) -> tuple[int, ...]:
+    """Return a card's stages: its reminder days, then each grace day.
+
+    A self-renewing card is reminded only at its last reminder day, and never in grace.
+    """
     stages = tuple(sorted(set(reminder_days), reverse=True))
-    if auto_renew and stages:
-        return (stages[-1],)
-    return stages
+    if auto_renew:
+        return stages[-1:]
+    return stages + tuple(-day for day in range(1, grace_days + 1))
 
 
 def at_time(day: date, when: time, zone: tzinfo) -> datetime:

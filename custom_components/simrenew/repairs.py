@@ -6,12 +6,14 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.repairs import RepairsFlow
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.selector import DateSelector
 
 from .const import CONF_EXPIRY_DATE
-from .hub import Renewal, SimRenewConfigEntry, SimRenewHub
+from .hub import SimRenewConfigEntry, SimRenewHub
+from .renewal import Renewal
 
 if TYPE_CHECKING:
     # Named from 2026.9 on; annotations are never evaluated, so older releases load this file.
@@ -27,6 +29,14 @@ class LapsedCardFlow(RepairsFlow):
         self.hub = hub
         self.card_id = card_id
 
+    def _live(self) -> SimRenewHub | None:
+        """Return the running hub if it still holds the card (a reload replaces the hub)."""
+        hub = self.hub.live_hub()
+        if hub is None or self.card_id not in hub.cards:
+            return None
+        self.hub = hub
+        return hub
+
     def _placeholders(self) -> dict[str, str]:
         """Return the card's name and dates for the texts."""
         view = self.hub.cards[self.card_id]
@@ -34,6 +44,8 @@ class LapsedCardFlow(RepairsFlow):
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> RepairsFlowResult:
         """Offer the two ways out."""
+        if self._live() is None:
+            return self.async_abort(reason="card_removed")
         return self.async_show_menu(
             step_id="init",
             menu_options=["renewed", "new_expiry"],
@@ -44,10 +56,12 @@ class LapsedCardFlow(RepairsFlow):
         self, user_input: dict[str, Any] | None = None
     ) -> RepairsFlowResult:
         """Record one renewal made today with the plan's defaults."""
+        if self._live() is None:
+            return self.async_abort(reason="card_removed")
         errors: dict[str, str] = {}
         if user_input is not None:
             try:
-                await self.hub.async_renew(self.card_id, Renewal(source="repair"))
+                await self.hub.async_renew([self.card_id], Renewal(source="repair"))
             except ServiceValidationError as err:
                 errors["base"] = err.translation_key or "unknown"
             else:
@@ -63,11 +77,13 @@ class LapsedCardFlow(RepairsFlow):
         self, user_input: dict[str, Any] | None = None
     ) -> RepairsFlowResult:
         """Store the expiry the carrier now shows."""
+        if self._live() is None:
+            return self.async_abort(reason="card_removed")
         errors: dict[str, str] = {}
         if user_input is not None:
             try:
                 await self.hub.async_set_expiry(
-                    self.card_id, date.fromisoformat(user_input[CONF_EXPIRY_DATE]), "repair"
+                    [self.card_id], date.fromisoformat(user_input[CONF_EXPIRY_DATE]), "repair"
                 )
             except ServiceValidationError:
                 errors[CONF_EXPIRY_DATE] = "expiry_out_of_range"
@@ -81,11 +97,26 @@ class LapsedCardFlow(RepairsFlow):
         )
 
 
+class CardGoneFlow(RepairsFlow):
+    """The fix of an issue whose card or household no longer exists: it only says so."""
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> RepairsFlowResult:
+        """Close the flow with the reason."""
+        return self.async_abort(reason="card_removed")
+
+
 async def async_create_fix_flow(
     hass: HomeAssistant, issue_id: str, data: dict[str, str | int | float | None] | None
 ) -> RepairsFlow:
     """Return the fix flow of a lapsed-card issue."""
-    assert data is not None
-    entry: SimRenewConfigEntry | None = hass.config_entries.async_get_entry(str(data["entry_id"]))
-    assert entry is not None
+    entry: SimRenewConfigEntry | None = (
+        None if data is None else hass.config_entries.async_get_entry(str(data.get("entry_id")))
+    )
+    if (
+        entry is None
+        or data is None
+        or entry.state is not ConfigEntryState.LOADED
+        or str(data.get("card_id")) not in entry.runtime_data.cards
+    ):
+        return CardGoneFlow()
     return LapsedCardFlow(entry.runtime_data, str(data["card_id"]))

@@ -17,9 +17,10 @@ from homeassistant.const import UnitOfTime
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .card_view import CardView
 from .entity import SimRenewCardEntity, add_card_entities
 from .household_entity import SimRenewHouseholdEntity
-from .hub import CardView, SimRenewConfigEntry, SimRenewHub
+from .hub import SimRenewConfigEntry, SimRenewHub
 from .model import CardStatus, start_of_day
 
 PARALLEL_UPDATES = 0

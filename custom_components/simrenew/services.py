@@ -21,7 +21,8 @@ from homeassistant.helpers import (
 from homeassistant.util.json import JsonValueType
 
 from .const import DOMAIN
-from .hub import Renewal, SimRenewConfigEntry, SimRenewHub, invalid_input
+from .hub import SimRenewConfigEntry, SimRenewHub, invalid_input
+from .renewal import Renewal
 from .validation import vol
 
 CHANNELS = [
@@ -100,72 +101,74 @@ def _loaded_hubs(hass: HomeAssistant) -> list[SimRenewHub]:
     return [entry.runtime_data for entry in entries if entry.state is ConfigEntryState.LOADED]
 
 
-def _targets(hass: HomeAssistant, call: ServiceCall) -> list[tuple[SimRenewHub, str]]:
-    """Return each targeted card with the hub that holds it."""
+def _targets(hass: HomeAssistant, call: ServiceCall) -> tuple[SimRenewHub, list[str]]:
+    """Return the hub that holds every targeted card, and the cards."""
     hubs = _loaded_hubs(hass)
-    found: list[tuple[SimRenewHub, str]] = []
-    for card_id in _card_ids(hass, call):
-        hub = next((hub for hub in hubs if card_id in hub.configs), None)
-        if hub is None:
-            raise invalid_input("unknown_target", target=card_id)
-        found.append((hub, card_id))
-    return found
+    card_ids = _card_ids(hass, call)
+    for hub in hubs:
+        if all(card_id in hub.configs for card_id in card_ids):
+            return hub, card_ids
+    unknown = next(
+        (card_id for card_id in card_ids if not any(card_id in hub.configs for hub in hubs)),
+        card_ids[0],
+    )
+    raise invalid_input("unknown_target", target=unknown)
 
 
 async def _async_renew(call: ServiceCall) -> ServiceResponse:
-    """Record a renewal on each targeted card."""
-    results: list[JsonValueType] = []
-    for hub, card_id in _targets(call.hass, call):
-        old, new = await hub.async_renew(
-            card_id,
-            Renewal(
-                source="action",
-                renewal_date=call.data.get("date"),
-                amount=call.data.get("amount"),
-                currency=call.data.get("currency"),
-                channel=call.data["channel"],
-                payment_method=call.data.get("payment_method"),
-                reference=call.data.get("reference"),
-                new_expiry=call.data.get("new_expiry"),
-            ),
-        )
-        results.append(
-            {
-                "card_id": card_id,
-                "name": hub.configs[card_id].name,
-                "old_expiry": old.isoformat(),
-                "new_expiry": new.isoformat(),
-            }
-        )
+    """Record a renewal on each targeted card: all of them, or none."""
+    hub, card_ids = _targets(call.hass, call)
+    renewed = await hub.async_renew(
+        card_ids,
+        Renewal(
+            source="action",
+            renewal_date=call.data.get("date"),
+            amount=call.data.get("amount"),
+            currency=call.data.get("currency"),
+            channel=call.data["channel"],
+            payment_method=call.data.get("payment_method"),
+            reference=call.data.get("reference"),
+            new_expiry=call.data.get("new_expiry"),
+        ),
+    )
+    results: list[JsonValueType] = [
+        {
+            "card_id": card_id,
+            "name": hub.configs[card_id].name if card_id in hub.configs else None,
+            "old_expiry": old.isoformat(),
+            "new_expiry": new.isoformat(),
+        }
+        for card_id, old, new in renewed
+    ]
     return {"cards": results}
 
 
 async def _async_set_expiry(call: ServiceCall) -> None:
     """Correct the expiry of each targeted card."""
-    for hub, card_id in _targets(call.hass, call):
-        await hub.async_set_expiry(
-            card_id, call.data["expiry_date"], "action", call.data.get("reference")
-        )
+    hub, card_ids = _targets(call.hass, call)
+    await hub.async_set_expiry(
+        card_ids, call.data["expiry_date"], "action", call.data.get("reference")
+    )
 
 
 async def _async_set_balance(call: ServiceCall) -> None:
     """Record the balance of each targeted card."""
-    for hub, card_id in _targets(call.hass, call):
-        await hub.async_set_balance(
-            card_id, call.data["amount"], call.data.get("currency"), call.data.get("as_of")
-        )
+    hub, card_ids = _targets(call.hass, call)
+    await hub.async_set_balance(
+        card_ids, call.data["amount"], call.data.get("currency"), call.data.get("as_of")
+    )
 
 
 async def _async_record_activity(call: ServiceCall) -> None:
     """Record activity on each targeted card."""
-    for hub, card_id in _targets(call.hass, call):
-        await hub.async_record_activity(card_id, call.data.get("date"))
+    hub, card_ids = _targets(call.hass, call)
+    await hub.async_record_activity(card_ids, call.data.get("date"))
 
 
 async def _async_snooze(call: ServiceCall) -> None:
     """Remind about each targeted card again after some days."""
-    for hub, card_id in _targets(call.hass, call):
-        await hub.async_snooze(card_id, call.data["days"])
+    hub, card_ids = _targets(call.hass, call)
+    await hub.async_snooze(card_ids, call.data["days"])
 
 
 async def _async_list_cards(call: ServiceCall) -> ServiceResponse:

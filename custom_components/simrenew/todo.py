@@ -13,8 +13,9 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import DOMAIN
 from .household_entity import SimRenewHouseholdEntity
-from .hub import Renewal, SimRenewConfigEntry
+from .hub import SimRenewConfigEntry
 from .model import CardStatus
+from .renewal import Renewal
 
 PARALLEL_UPDATES = 1
 
@@ -68,4 +69,4 @@ class SimRenewTodoList(SimRenewHouseholdEntity, TodoListEntity):
                 translation_placeholders={"target": card_id},
             )
         if item.status == TodoItemStatus.COMPLETED:
-            await self.hub.async_renew(card_id, Renewal(source="todo"))
+            await self.hub.async_renew([card_id], Renewal(source="todo"))

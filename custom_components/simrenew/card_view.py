@@ -1,0 +1,27 @@
+"""One card as the entities see it: its settings, today's state and its recorded figures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from .card_config import CardConfig
+from .model import CardState
+from .store import BalanceRecord
+
+
+@dataclass(frozen=True, slots=True)
+class CardView:
+    """A card's settings, its state at the last refresh, and what was recorded about it."""
+
+    card_id: str
+    config: CardConfig
+    state: CardState
+    last_renewed: datetime | None
+    balance: BalanceRecord | None
+    spent_last_365_days: float
+
+    @property
+    def grace_end(self) -> date:
+        """Return the last day on which a top-up still saves the number."""
+        return self.state.deadline + timedelta(days=self.config.grace_days)

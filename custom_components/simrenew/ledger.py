@@ -1,0 +1,65 @@
+"""What is recorded about a household's cards, shared by every start of its hub.
+
+A reload replaces the hub but not its ledger, so calls that were waiting on the old hub record
+into the same history, under the same lock, as the new hub reads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+
+from homeassistant.core import HomeAssistant
+from homeassistant.util.hass_dict import HassKey
+
+from .const import DOMAIN
+from .store import CardRecord, HistoryEntry, SimRenewStore
+
+LEDGERS: HassKey[dict[str, Ledger]] = HassKey(f"{DOMAIN}_ledgers")
+
+
+class Ledger:
+    """The history file of one household, in memory, and the lock every write takes."""
+
+    def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
+        """Name the household's file; nothing is read until `async_load`."""
+        self.store = SimRenewStore(hass, entry_id)
+        self.records: dict[str, CardRecord] = {}
+        self.lock = asyncio.Lock()
+
+    async def async_load(self, now: datetime) -> None:
+        """Read the file, setting aside what cannot be read."""
+        data = await self.store.async_load_safely(now)
+        self.records = dict(data["cards"])
+
+    async def async_save(self) -> None:
+        """Write the file now."""
+        await self.store.async_save({"cards": self.records})
+
+    async def async_append(self, entries: list[tuple[str, HistoryEntry]]) -> None:
+        """Add entries to their cards' histories and write them in one go."""
+        for card_id, entry in entries:
+            self.records[card_id]["history"].append(entry)
+        await self.async_save()
+
+    def recorded_expiry(self, card_id: str) -> str | None:
+        """Return the expiry the card's latest renewal or correction set, if any."""
+        for entry in reversed(self.records[card_id]["history"]):
+            if "new_expiry" in entry:
+                return entry["new_expiry"]
+        return None
+
+
+async def async_get_ledger(hass: HomeAssistant, entry_id: str, now: datetime) -> Ledger:
+    """Return the household's ledger, reading its file on first use."""
+    ledgers = hass.data.setdefault(LEDGERS, {})
+    if (ledger := ledgers.get(entry_id)) is None:
+        ledger = Ledger(hass, entry_id)
+        await ledger.async_load(now)
+        ledgers[entry_id] = ledger
+    return ledger
+
+
+def forget_ledger(hass: HomeAssistant, entry_id: str) -> None:
+    """Drop a removed household's ledger from memory."""
+    hass.data.get(LEDGERS, {}).pop(entry_id, None)
