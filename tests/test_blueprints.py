@@ -134,7 +134,8 @@ async def test_phone_snooze_button(
     hass.bus.async_fire("mobile_app_notification_action", {"action": snooze})
     await hass.async_block_till_done()
     card_id = next(iter(mock_entry.subentries))
-    assert mock_entry.runtime_data.records[card_id]["reminders"]["snoozed_until"] == "2026-11-25"
+    snoozed = mock_entry.runtime_data.records[card_id]["reminders"]["snoozed_until"]
+    assert snoozed == "2026-11-25T09:00:00+08:00"
     freezer.move_to("2026-11-25T01:00:00+00:00")
     async_fire_time_changed(hass, dt_util.utcnow())
     await settle(hass)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
 from functools import partial
 import math
@@ -30,7 +31,7 @@ from .model import (
     next_transition,
     renewed_expiry,
 )
-from .reminder_keeper import async_process_reminders
+from .reminder_keeper import async_process_reminders, snooze_until
 from .renewal import Renewal
 from .scheduler import WakeScheduler
 from .store import BalanceRecord, CardRecord, HistoryEntry, SimRenewStore, empty_record
@@ -99,10 +100,53 @@ class SimRenewHub:
             for card_id in missing:
                 today = local_today(now, self.configs[card_id].time_zone)
                 records[card_id] = empty_record(today.isoformat())
-            if missing or removed:
+            recovered = self._reconcile_expiries(now)
+            if missing or removed or recovered:
                 await self.ledger.async_save()
         self._delete_stale_issues()
         self._async_refresh(now)
+
+    def _reconcile_expiries(self, now: datetime) -> bool:
+        """Make each card's expiry agree with its history after an interrupted write.
+
+        The history is written first: a change recorded there whose expiry never reached the
+        card's settings is completed; settings changed without a record get one.
+        """
+        recorded = False
+        for card_id, config in list(self.configs.items()):
+            last = self.ledger.last_expiry_change(card_id)
+            stored = config.expiry_date.isoformat()
+            if last is None or last["new_expiry"] == stored:
+                continue
+            if last.get("old_expiry") == stored:
+                LOGGER.warning("Completing an interrupted expiry change of card %s", card_id)
+                self._store_expiry(card_id, date.fromisoformat(last["new_expiry"]))
+                self._read_entry()
+                continue
+            self.records[card_id]["history"].append(
+                {
+                    "kind": "correction",
+                    "at": now.isoformat(),
+                    "source": "reconfigure",
+                    "old_expiry": last["new_expiry"],
+                    "new_expiry": stored,
+                }
+            )
+            recorded = True
+        return recorded
+
+    async def _exclusive[T](self, work: Callable[[], Awaitable[T]]) -> T:
+        """Run a change under the household's lock, to the end even if the caller goes away.
+
+        A change is checked, written to the history, then applied; a cancelled caller must not
+        leave it half done.
+        """
+
+        async def locked() -> T:
+            async with self.ledger.lock:
+                return await work()
+
+        return await asyncio.shield(locked())
 
     @callback
     def async_stop(self) -> None:
@@ -201,7 +245,6 @@ class SimRenewHub:
                 self._failing.add(key)
                 LOGGER.exception("Could not %s for card %s; other cards go on", what, card_id)
             return None
-        self._failing.discard(key)
         return result
 
     @callback
@@ -390,22 +433,28 @@ class SimRenewHub:
 
         Returns each card with its old and new expiry.
         """
-        async with self.ledger.lock:
-            at = dt_util.utcnow().isoformat()
-            planned = [(card_id, self._plan_renewal(card_id, renewal, at)) for card_id in card_ids]
-            # The receipts are on disk before any expiry moves.
-            await self.ledger.async_append(planned)
-            for card_id, entry in planned:
-                self._store_expiry(card_id, date.fromisoformat(entry["new_expiry"]))
-                self._fire_renewed(card_id, entry)
-            return [
-                (
-                    card_id,
-                    date.fromisoformat(entry["old_expiry"]),
-                    date.fromisoformat(entry["new_expiry"]),
-                )
-                for card_id, entry in planned
-            ]
+        return await self._exclusive(partial(self._renew, card_ids, renewal))
+
+    async def _renew(self, card_ids: list[str], renewal: Renewal) -> list[tuple[str, date, date]]:
+        """Renew every card or none: each is checked before any is written.
+
+        Returns each card with its old and new expiry.
+        """
+        at = dt_util.utcnow().isoformat()
+        planned = [(card_id, self._plan_renewal(card_id, renewal, at)) for card_id in card_ids]
+        # The receipts are on disk before any expiry moves.
+        await self.ledger.async_append(planned)
+        for card_id, entry in planned:
+            self._store_expiry(card_id, date.fromisoformat(entry["new_expiry"]))
+            self._fire_renewed(card_id, entry)
+        return [
+            (
+                card_id,
+                date.fromisoformat(entry["old_expiry"]),
+                date.fromisoformat(entry["new_expiry"]),
+            )
+            for card_id, entry in planned
+        ]
 
     def _fire_renewed(self, card_id: str, entry: HistoryEntry) -> None:
         """Tell automations that a card was renewed, with its state after the renewal."""
@@ -443,102 +492,123 @@ class SimRenewHub:
         self, card_ids: list[str], expiry: date, source: str, reference: str | None = None
     ) -> None:
         """Record a manual correction of the expiry date of every card, or of none."""
-        async with self.ledger.lock:
-            at = dt_util.utcnow().isoformat()
-            planned: list[tuple[str, HistoryEntry]] = []
-            for card_id in card_ids:
-                config, today = self._current(card_id)
-                self._check_expiry(expiry, today)
-                entry: HistoryEntry = {
-                    "kind": "correction",
-                    "at": at,
-                    "source": source,
-                    "old_expiry": config.expiry_date.isoformat(),
-                    "new_expiry": expiry.isoformat(),
-                }
-                if reference:
-                    entry["reference"] = reference
-                planned.append((card_id, entry))
-            await self.ledger.async_append(planned)
-            for card_id, _ in planned:
-                self._store_expiry(card_id, expiry)
+        await self._exclusive(partial(self._set_expiry, card_ids, expiry, source, reference))
+
+    async def _set_expiry(
+        self, card_ids: list[str], expiry: date, source: str, reference: str | None = None
+    ) -> None:
+        """Record a manual correction of the expiry date of every card, or of none."""
+        at = dt_util.utcnow().isoformat()
+        planned: list[tuple[str, HistoryEntry]] = []
+        for card_id in card_ids:
+            config, today = self._current(card_id)
+            self._check_expiry(expiry, today)
+            entry: HistoryEntry = {
+                "kind": "correction",
+                "at": at,
+                "source": source,
+                "old_expiry": config.expiry_date.isoformat(),
+                "new_expiry": expiry.isoformat(),
+            }
+            if reference:
+                entry["reference"] = reference
+            planned.append((card_id, entry))
+        await self.ledger.async_append(planned)
+        for card_id, _ in planned:
+            self._store_expiry(card_id, expiry)
 
     async def async_set_balance(
         self, card_ids: list[str], amount: float, currency: str | None, as_of: datetime | None
     ) -> None:
         """Record the balance of every card, or of none, as the carrier shows it."""
-        async with self.ledger.lock:
-            now = dt_util.utcnow()
-            planned: list[tuple[str, HistoryEntry, BalanceRecord]] = []
-            for card_id in card_ids:
-                config, _ = self._current(card_id)
-                code = (currency or config.currency).upper()
-                self._check_money(amount, code)
-                try:
-                    when = now if as_of is None else dt_util.as_utc(as_of)
-                except OverflowError as err:
-                    raise invalid_input("date_in_future", date=str(as_of)) from err
-                if when > now:
-                    raise invalid_input("date_in_future", date=when.isoformat())
-                balance: BalanceRecord = {
-                    "amount": amount,
-                    "currency": code,
-                    "as_of": when.isoformat(),
-                }
-                entry: HistoryEntry = {
-                    "kind": "balance",
-                    "at": now.isoformat(),
-                    "source": "action",
-                    "amount": amount,
-                    "currency": code,
-                }
-                planned.append((card_id, entry, balance))
-            for card_id, _, balance in planned:
-                self.records[card_id]["balance"] = balance
-            await self.ledger.async_append([(card_id, entry) for card_id, entry, _ in planned])
-            self._async_refresh(now)
+        await self._exclusive(partial(self._set_balance, card_ids, amount, currency, as_of))
+
+    async def _set_balance(
+        self, card_ids: list[str], amount: float, currency: str | None, as_of: datetime | None
+    ) -> None:
+        """Record the balance of every card, or of none, as the carrier shows it."""
+        now = dt_util.utcnow()
+        planned: list[tuple[str, HistoryEntry, BalanceRecord]] = []
+        for card_id in card_ids:
+            config, _ = self._current(card_id)
+            code = (currency or config.currency).upper()
+            self._check_money(amount, code)
+            try:
+                when = now if as_of is None else dt_util.as_utc(as_of)
+            except OverflowError as err:
+                raise invalid_input("date_in_future", date=str(as_of)) from err
+            if when > now:
+                raise invalid_input("date_in_future", date=when.isoformat())
+            balance: BalanceRecord = {
+                "amount": amount,
+                "currency": code,
+                "as_of": when.isoformat(),
+            }
+            entry: HistoryEntry = {
+                "kind": "balance",
+                "at": now.isoformat(),
+                "source": "action",
+                "amount": amount,
+                "currency": code,
+            }
+            planned.append((card_id, entry, balance))
+        for card_id, _, balance in planned:
+            self.records[card_id]["balance"] = balance
+        await self.ledger.async_append([(card_id, entry) for card_id, entry, _ in planned])
+        self._async_refresh(now)
 
     async def async_record_activity(self, card_ids: list[str], day: date | None) -> None:
         """Record a chargeable use of every card, or of none; it restarts the activity interval."""
-        async with self.ledger.lock:
-            now = dt_util.utcnow()
-            planned: list[tuple[str, HistoryEntry]] = []
-            for card_id in card_ids:
-                _, today = self._current(card_id)
-                used = day or today
-                self._check_day(card_id, used, today)
-                planned.append(
-                    (
-                        card_id,
-                        {
-                            "kind": "activity",
-                            "at": now.isoformat(),
-                            "source": "action",
-                            "date": used.isoformat(),
-                        },
-                    )
+        await self._exclusive(partial(self._record_activity, card_ids, day))
+
+    async def _record_activity(self, card_ids: list[str], day: date | None) -> None:
+        """Record a chargeable use of every card, or of none; it restarts the activity interval."""
+        now = dt_util.utcnow()
+        planned: list[tuple[str, HistoryEntry]] = []
+        for card_id in card_ids:
+            _, today = self._current(card_id)
+            used = day or today
+            self._check_day(card_id, used, today)
+            planned.append(
+                (
+                    card_id,
+                    {
+                        "kind": "activity",
+                        "at": now.isoformat(),
+                        "source": "action",
+                        "date": used.isoformat(),
+                    },
                 )
-            for card_id, entry in planned:
-                record = self.records[card_id]
-                if record["last_activity"] is None or entry["date"] > record["last_activity"]:
-                    record["last_activity"] = entry["date"]
-            await self.ledger.async_append(planned)
-            self._async_refresh(now)
+            )
+        for card_id, entry in planned:
+            record = self.records[card_id]
+            if record["last_activity"] is None or entry["date"] > record["last_activity"]:
+                record["last_activity"] = entry["date"]
+        await self.ledger.async_append(planned)
+        self._async_refresh(now)
 
     async def async_snooze(self, card_ids: list[str], days: int) -> date:
         """Remind about every card again in `days` days, at the reminder time."""
-        async with self.ledger.lock:
-            if not 1 <= days <= MAX_SNOOZE_DAYS:
-                raise invalid_input("invalid_snooze", days=str(days), max=str(MAX_SNOOZE_DAYS))
-            for card_id in card_ids:
-                self._current(card_id)
-            until = dt_util.now().date() + timedelta(days=days)
-            for card_id in card_ids:
-                record = self.records[card_id]
-                record["reminders"] = {**record["reminders"], "snoozed_until": until.isoformat()}
-            await self.ledger.async_save()
-            self._async_refresh(dt_util.utcnow())
-            return until
+        return await self._exclusive(partial(self._snooze, card_ids, days))
+
+    async def _snooze(self, card_ids: list[str], days: int) -> date:
+        """Remind about every card again in `days` days, at the reminder time."""
+        if not 1 <= days <= MAX_SNOOZE_DAYS:
+            raise invalid_input("invalid_snooze", days=str(days), max=str(MAX_SNOOZE_DAYS))
+        for card_id in card_ids:
+            self._current(card_id)
+        now = dt_util.utcnow()
+        for card_id in card_ids:
+            if (view := self.cards.get(card_id)) is None:
+                continue
+            at = snooze_until(
+                view, days, self.reminder_days(view.config), self.options.reminder_time, now
+            )
+            record = self.records[card_id]
+            record["reminders"] = {**record["reminders"], "snoozed_until": at.isoformat()}
+        await self.ledger.async_save()
+        self._async_refresh(now)
+        return dt_util.now().date() + timedelta(days=days)
 
 
 MAX_SNOOZE_DAYS = 30

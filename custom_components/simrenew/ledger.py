@@ -40,14 +40,27 @@ class Ledger:
         """Add entries to their cards' histories and write them in one go."""
         for card_id, entry in entries:
             self.records[card_id]["history"].append(entry)
-        await self.async_save()
+        try:
+            await self.async_save()
+        except BaseException:
+            # Not on disk, so not recorded: memory must not claim otherwise.
+            for card_id, entry in reversed(entries):
+                history = self.records[card_id]["history"]
+                if history and history[-1] is entry:
+                    history.pop()
+            raise
+
+    def last_expiry_change(self, card_id: str) -> HistoryEntry | None:
+        """Return the card's latest renewal or correction, if any."""
+        for entry in reversed(self.records[card_id]["history"]):
+            if "new_expiry" in entry:
+                return entry
+        return None
 
     def recorded_expiry(self, card_id: str) -> str | None:
         """Return the expiry the card's latest renewal or correction set, if any."""
-        for entry in reversed(self.records[card_id]["history"]):
-            if "new_expiry" in entry:
-                return entry["new_expiry"]
-        return None
+        last = self.last_expiry_change(card_id)
+        return None if last is None else last["new_expiry"]
 
 
 async def async_get_ledger(hass: HomeAssistant, entry_id: str, now: datetime) -> Ledger:

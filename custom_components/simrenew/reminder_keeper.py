@@ -62,9 +62,7 @@ def async_process_reminders(
     next_instant = plan.next_instant(record["fired"], now)
 
     if record["snoozed_until"] is not None:
-        snooze_at = plan.snooze_instant(
-            date.fromisoformat(record["snoozed_until"]), -grace_days, now
-        )
+        snooze_at = snoozed_instant(record["snoozed_until"], plan, -grace_days, now)
         if snooze_at <= now:
             stage = state.days_until_deadline
             _fire(hass, base, view, stage, late=is_late(snooze_at, now), snoozed=True)
@@ -72,6 +70,33 @@ def async_process_reminders(
         else:
             next_instant = snooze_at if next_instant is None else min(next_instant, snooze_at)
     return record, next_instant
+
+
+def snoozed_instant(stored: str, plan: ReminderPlan, last_stage: int, now: datetime) -> datetime:
+    """Return when a snoozed reminder goes out.
+
+    Snoozes store the instant fixed when the user snoozed; older files stored only the date.
+    """
+    if len(stored) == len("2026-11-23"):
+        return plan.snooze_instant(date.fromisoformat(stored), last_stage, now)
+    return datetime.fromisoformat(stored)
+
+
+def snooze_until(
+    view: CardView, days: int, reminder_days: tuple[int, ...], at: time, now: datetime
+) -> datetime:
+    """Return when a reminder snoozed now for `days` days goes out: never after the last chance."""
+    grace_days = 0 if view.config.auto_renew else view.config.grace_days
+    zone = dt_util.get_default_time_zone()
+    plan = ReminderPlan(
+        deadline=view.state.deadline,
+        stages=stages_for(reminder_days, view.config.auto_renew, grace_days),
+        at=at,
+        zone=zone,
+        card_zone=view.config.time_zone,
+    )
+    until = now.astimezone(zone).date() + timedelta(days=days)
+    return plan.snooze_instant(until, -grace_days, now)
 
 
 def _fire(
