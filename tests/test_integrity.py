@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 from typing import Any
 from unittest.mock import patch
 
@@ -467,3 +468,42 @@ async def test_an_expiry_change_interrupted_after_its_record_is_completed_at_sta
     assert mock_entry.subentries[card].data["expiry_date"] == "2027-05-20"
     assert hass.states.get(MUM).state == "179"
     assert [i["kind"] for i in mock_entry.runtime_data.records[card]["history"]] == ["renewal"]
+
+
+async def test_fifty_renewals_on_ten_cards_race_twenty_reloads(hass: HomeAssistant) -> None:
+    """Every renewal is kept, each card's chain is unbroken, and only one timer is left."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        data={},
+        options={},
+        subentries_data=[
+            card_subentry(name=f"Card {n}", phone_number=f"+8529000000{n}") for n in range(10)
+        ],
+    )
+    await setup_entry(hass, entry)
+    hubs = [entry.runtime_data]
+    calls = [
+        asyncio.ensure_future(
+            hass.services.async_call(
+                DOMAIN, "renew", {"entity_id": f"sensor.card_{n % 10}_status"}, blocking=True
+            )
+        )
+        for n in range(50)
+    ]
+    for _ in range(20):
+        await asyncio.sleep(0)
+        assert await hass.config_entries.async_reload(entry.entry_id)
+        hubs.append(entry.runtime_data)
+    results = await asyncio.gather(*calls, return_exceptions=True)
+    await hass.async_block_till_done()
+    assert [r for r in results if r is not None] == []
+    records: dict[str, Any] = entry.runtime_data.records
+    for card_id, subentry in entry.subentries.items():
+        renewals = [i for i in records[card_id]["history"] if i["kind"] == "renewal"]
+        assert len(renewals) == 5
+        assert all(a["new_expiry"] == b["old_expiry"] for a, b in itertools.pairwise(renewals))
+        assert subentry.data["expiry_date"] == renewals[-1]["new_expiry"]
+        assert [i["kind"] for i in records[card_id]["history"]] == ["renewal"] * 5
+    assert all(hub.scheduler.next_wake is None for hub in hubs[:-1])
+    assert hubs[-1].scheduler.next_wake is not None
+    assert all(hub.stopped for hub in hubs[:-1])

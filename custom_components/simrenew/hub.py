@@ -91,6 +91,8 @@ class SimRenewHub:
         """Match the history to the cards, compute every card's state and arm the scheduler."""
         now = dt_util.utcnow()
         async with self.ledger.lock:
+            # A change that held the lock may have moved an expiry since __init__ read them.
+            self._read_entry()
             records = self.ledger.records
             # Cards removed while the hub was not running lose their history now.
             removed = [card_id for card_id in records if card_id not in self.configs]
@@ -113,7 +115,8 @@ class SimRenewHub:
         card's settings is completed; settings changed without a record get one.
         """
         recorded = False
-        for card_id, config in list(self.configs.items()):
+        for card_id in list(self.configs):
+            config = self.configs[card_id]
             last = self.ledger.last_expiry_change(card_id)
             stored = config.expiry_date.isoformat()
             if last is None or last["new_expiry"] == stored:
@@ -175,9 +178,11 @@ class SimRenewHub:
     async def async_entry_updated(self) -> bool:
         """Re-read the entry; return False when devices must be rebuilt by a reload."""
         before = self.device_layout()
-        old_configs = self.configs
-        self._read_entry()
         async with self.ledger.lock:
+            # Read under the lock, so a change committed meanwhile is in both the settings and
+            # the history before they are compared.
+            old_configs = self.configs
+            self._read_entry()
             changed = self._record_reconfigured_expiries(old_configs)
             removed = [card_id for card_id in self.records if card_id not in self.configs]
             for card_id in removed:
