@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Generator
+from datetime import timedelta
 from pathlib import Path
 import shutil
 from typing import Any
@@ -12,16 +13,18 @@ from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
+    async_capture_events,
     async_fire_time_changed,
     async_mock_service,
 )
 
 from custom_components.simrenew.const import DOMAIN
-from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.const import EVENT_CALL_SERVICE
+from homeassistant.core import Event, HomeAssistant, ServiceCall
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 
-from .conftest import card_subentry, setup_entry
+from .conftest import card_subentry, device_of, setup_entry
 
 SOURCE = Path(__file__).parent.parent / "blueprints" / "automation" / "simrenew"
 
@@ -66,14 +69,31 @@ async def reminder_for(
     await settle(hass)
 
 
-async def use_blueprint(hass: HomeAssistant, path: str, inputs: dict[str, Any]) -> None:
-    """Create one automation from a blueprint."""
-    assert await async_setup_component(
-        hass,
-        "automation",
-        {"automation": {"use_blueprint": {"path": path, "input": inputs}}},
-    )
+async def use_blueprint(
+    hass: HomeAssistant, path: str, *inputs: dict[str, Any], aliases: tuple[str, ...] = ()
+) -> None:
+    """Create one automation from a blueprint for each set of inputs."""
+    automations: list[dict[str, Any]] = [
+        {"use_blueprint": {"path": path, "input": each}} for each in inputs
+    ]
+    for automation, alias in zip(automations, aliases, strict=False):
+        automation["alias"] = alias
+    assert await async_setup_component(hass, "automation", {"automation": automations})
     await hass.async_block_till_done()
+
+
+def buttons(call: ServiceCall) -> list[str]:
+    """Return the action ids of a notification's buttons."""
+    return [button["action"] for button in call.data["data"]["actions"]]
+
+
+def calls_of(events: list[Event], domain: str, service: str) -> list[dict[str, Any]]:
+    """Return the data of the captured calls of one action."""
+    return [
+        event.data["service_data"]
+        for event in events
+        if (event.data["domain"], event.data["service"]) == (domain, service)
+    ]
 
 
 @pytest.mark.usefixtures("blueprints")
@@ -103,17 +123,16 @@ async def test_phone_reminder_and_renewed_button(
     (call,) = calls
     card_id = next(iter(mock_entry.subentries))
     assert call.data["message"] == expected
-    actions = call.data["data"]["actions"]
-    assert [a["action"] for a in actions] == [
-        f"SIMRENEW_RENEWED_{card_id}",
-        f"SIMRENEW_SNOOZE_{card_id}",
-    ]
+    renewed, snooze = buttons(call)
+    assert renewed.startswith("SIMRENEW_RENEWED_")
+    assert snooze.startswith("SIMRENEW_SNOOZE_")
     assert call.data["data"]["tag"] == f"simrenew-{card_id}"
 
     hass.bus.async_fire("mobile_app_notification_action", {"action": "SIMRENEW_RENEWED_other"})
+    hass.bus.async_fire("mobile_app_notification_action", {"action": f"SIMRENEW_RENEWED_{card_id}"})
     await settle(hass)
     assert mock_entry.runtime_data.records[card_id]["history"] == []
-    hass.bus.async_fire("mobile_app_notification_action", {"action": actions[0]["action"]})
+    hass.bus.async_fire("mobile_app_notification_action", {"action": renewed})
     await hass.async_block_till_done()
     (renewal,) = mock_entry.runtime_data.records[card_id]["history"]
     assert renewal["kind"] == "renewal"
@@ -130,7 +149,7 @@ async def test_phone_snooze_button(
         hass, "simrenew/notify_phone.yaml", {"notify_action": "notify.mobile_app_test_phone"}
     )
     await reminder_for(hass, freezer, mock_entry)
-    snooze = calls[0].data["data"]["actions"][1]["action"]
+    _, snooze = buttons(calls[0])
     hass.bus.async_fire("mobile_app_notification_action", {"action": snooze})
     await hass.async_block_till_done()
     card_id = next(iter(mock_entry.subentries))
@@ -142,6 +161,83 @@ async def test_phone_snooze_button(
     assert calls[1].data["message"] == (
         "Mum's CMHK expires on 2026-12-01, in 6 days. Top it up in good time."
     )
+
+
+PHONES = ("mobile_app_mum_phone", "mobile_app_dad_phone")
+
+
+async def two_phones(hass: HomeAssistant) -> tuple[list[ServiceCall], list[ServiceCall]]:
+    """Create an automation from the phone blueprint for each of two phones."""
+    mum, dad = (async_mock_service(hass, "notify", phone) for phone in PHONES)
+    await use_blueprint(
+        hass,
+        "simrenew/notify_phone.yaml",
+        *({"notify_action": f"notify.{phone}"} for phone in PHONES),
+        aliases=PHONES,
+    )
+    return mum, dad
+
+
+def running(hass: HomeAssistant, phone: str) -> int:
+    """Return how many runs of a phone's automation are under way."""
+    state = hass.states.get(f"automation.{phone}")
+    assert state is not None
+    return int(state.attributes["current"])
+
+
+@pytest.mark.usefixtures("blueprints")
+async def test_one_tap_on_two_phones_renews_once(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, mock_entry: MockConfigEntry
+) -> None:
+    """One tap on "Renewed" on one of two phones records one renewal and clears the other."""
+    mum, dad = await two_phones(hass)
+    renewals = async_capture_events(hass, "simrenew_renewed")
+    await reminder_for(hass, freezer, mock_entry)
+    (mum_reminder,) = mum
+    (dad_reminder,) = dad
+
+    hass.bus.async_fire("mobile_app_notification_action", {"action": buttons(mum_reminder)[0]})
+    await settle(hass)
+    card_id = next(iter(mock_entry.subentries))
+    assert len(renewals) == 1
+    assert len(mock_entry.runtime_data.records[card_id]["history"]) == 1
+    # Dad's buttons are stale: his notification is cleared and his run ends without renewing.
+    assert dad[1].data == {"message": "clear_notification", "data": {"tag": f"simrenew-{card_id}"}}
+    assert (running(hass, PHONES[0]), running(hass, PHONES[1])) == (0, 0)
+    hass.bus.async_fire("mobile_app_notification_action", {"action": buttons(dad_reminder)[0]})
+    await settle(hass)
+    assert len(renewals) == 1
+    assert len(mock_entry.runtime_data.records[card_id]["history"]) == 1
+
+
+@pytest.mark.usefixtures("blueprints")
+async def test_one_tap_on_two_phones_snoozes_once(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, mock_entry: MockConfigEntry
+) -> None:
+    """One tap on "Remind me tomorrow" snoozes once; the other phone waits, then times out."""
+    mum, dad = await two_phones(hass)
+    calls = async_capture_events(hass, EVENT_CALL_SERVICE)
+    await reminder_for(hass, freezer, mock_entry)
+    (mum_reminder,) = mum
+    card_id = next(iter(mock_entry.subentries))
+    device = device_of(hass, mock_entry, card_id)
+    assert device is not None
+    snoozed = [{"device_id": device.id, "days": 1}]
+
+    hass.bus.async_fire("mobile_app_notification_action", {"action": buttons(mum_reminder)[1]})
+    await settle(hass)
+    assert calls_of(calls, DOMAIN, "snooze") == snoozed
+    assert mock_entry.runtime_data.records[card_id]["reminders"]["snoozed_until"] == "2026-11-25"
+    assert (running(hass, PHONES[0]), running(hass, PHONES[1])) == (0, 1)
+
+    # Twelve hours later Dad's buttons expire unanswered.
+    freezer.tick(timedelta(hours=12, seconds=1))
+    async_fire_time_changed(hass, dt_util.utcnow())
+    await settle(hass)
+    assert running(hass, PHONES[1]) == 0
+    assert calls_of(calls, DOMAIN, "snooze") == snoozed
+    assert calls_of(calls, DOMAIN, "renew") == []
+    assert len(dad) == 1
 
 
 @pytest.mark.usefixtures("blueprints")
