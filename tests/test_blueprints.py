@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Generator
 from datetime import timedelta
+import logging
 from pathlib import Path
 import shutil
 from typing import Any
@@ -27,6 +28,8 @@ from homeassistant.util import dt as dt_util
 from .conftest import card_subentry, device_of, setup_entry
 
 SOURCE = Path(__file__).parent.parent / "blueprints" / "automation" / "simrenew"
+PHONE = "notify_phone.yaml"
+SPEAKERS = "announce_speakers.yaml"
 
 
 @pytest.fixture
@@ -41,13 +44,34 @@ def mock_entry() -> MockConfigEntry:
 
 
 @pytest.fixture
-def blueprints(hass: HomeAssistant) -> Generator[None]:
-    """Put the project's blueprints where Home Assistant looks for them."""
-    target = Path(hass.config.path("blueprints", "automation", "simrenew"))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(SOURCE, target, dirs_exist_ok=True)
+def blueprints(hass: HomeAssistant, tmp_path: Path) -> None:
+    """Put the project's blueprints where Home Assistant looks for them.
+
+    The harness's own configuration folder sits in its installed package, shared by every run
+    with that environment; each test gets a folder of its own, so runs side by side never load,
+    or delete, each other's blueprints.
+    """
+    hass.config.config_dir = str(tmp_path)
+    shutil.copytree(SOURCE, Path(hass.config.path("blueprints", "automation", "simrenew")))
+
+
+@pytest.fixture(autouse=True)
+def no_blueprint_warnings(caplog: pytest.LogCaptureFixture) -> Generator[None]:
+    """Fail a test in which the blueprints' templates or runs logged a warning or an error."""
     yield
-    shutil.rmtree(target)
+    noisy = [
+        f"{record.name}: {record.getMessage()}"
+        for record in caplog.get_records("call")
+        if record.levelno >= logging.WARNING
+        and record.name.startswith(
+            (
+                "homeassistant.helpers.template",
+                "homeassistant.components.automation",
+                "homeassistant.helpers.script",
+            )
+        )
+    ]
+    assert not noisy
 
 
 async def settle(hass: HomeAssistant) -> None:
@@ -69,16 +93,14 @@ async def reminder_for(
     await settle(hass)
 
 
-async def use_blueprint(
-    hass: HomeAssistant, path: str, *inputs: dict[str, Any], aliases: tuple[str, ...] = ()
-) -> None:
-    """Create one automation from a blueprint for each set of inputs."""
-    automations: list[dict[str, Any]] = [
-        {"use_blueprint": {"path": path, "input": each}} for each in inputs
-    ]
-    for automation, alias in zip(automations, aliases, strict=False):
-        automation["alias"] = alias
-    assert await async_setup_component(hass, "automation", {"automation": automations})
+def from_blueprint(path: str, inputs: dict[str, Any], **settings: Any) -> dict[str, Any]:
+    """Return the configuration of an automation made from one of the blueprints."""
+    return {"use_blueprint": {"path": f"simrenew/{path}", "input": inputs}, **settings}
+
+
+async def use_blueprints(hass: HomeAssistant, *automations: dict[str, Any]) -> None:
+    """Create the automations."""
+    assert await async_setup_component(hass, "automation", {"automation": list(automations)})
     await hass.async_block_till_done()
 
 
@@ -114,10 +136,11 @@ async def test_phone_reminder_and_renewed_button(
 ) -> None:
     """A reminder reaches the phone; its "Renewed" button records a renewal."""
     calls: list[ServiceCall] = async_mock_service(hass, "notify", "mobile_app_test_phone")
-    await use_blueprint(
+    await use_blueprints(
         hass,
-        "simrenew/notify_phone.yaml",
-        {"notify_action": "notify.mobile_app_test_phone", "language": language},
+        from_blueprint(
+            PHONE, {"notify_action": "notify.mobile_app_test_phone", "language": language}
+        ),
     )
     await reminder_for(hass, freezer, mock_entry)
     (call,) = calls
@@ -145,8 +168,8 @@ async def test_phone_snooze_button(
 ) -> None:
     """The "Remind me tomorrow" button snoozes the card a day; the reminder comes again."""
     calls: list[ServiceCall] = async_mock_service(hass, "notify", "mobile_app_test_phone")
-    await use_blueprint(
-        hass, "simrenew/notify_phone.yaml", {"notify_action": "notify.mobile_app_test_phone"}
+    await use_blueprints(
+        hass, from_blueprint(PHONE, {"notify_action": "notify.mobile_app_test_phone"})
     )
     await reminder_for(hass, freezer, mock_entry)
     _, snooze = buttons(calls[0])
@@ -169,11 +192,12 @@ PHONES = ("mobile_app_mum_phone", "mobile_app_dad_phone")
 async def two_phones(hass: HomeAssistant) -> tuple[list[ServiceCall], list[ServiceCall]]:
     """Create an automation from the phone blueprint for each of two phones."""
     mum, dad = (async_mock_service(hass, "notify", phone) for phone in PHONES)
-    await use_blueprint(
+    await use_blueprints(
         hass,
-        "simrenew/notify_phone.yaml",
-        *({"notify_action": f"notify.{phone}"} for phone in PHONES),
-        aliases=PHONES,
+        *(
+            from_blueprint(PHONE, {"notify_action": f"notify.{phone}"}, alias=phone)
+            for phone in PHONES
+        ),
     )
     return mum, dad
 
@@ -259,15 +283,17 @@ async def test_speaker_announcement(
     """A reminder is spoken on the chosen speakers and sent to the notify entity."""
     speak = async_mock_service(hass, "tts", "speak")
     send = async_mock_service(hass, "notify", "send_message")
-    await use_blueprint(
+    await use_blueprints(
         hass,
-        "simrenew/announce_speakers.yaml",
-        {
-            "tts_entity": "tts.home_voice",
-            "media_players": ["media_player.kitchen", "media_player.bedroom"],
-            "notify_entity": "notify.family_display",
-            "language": language,
-        },
+        from_blueprint(
+            SPEAKERS,
+            {
+                "tts_entity": "tts.home_voice",
+                "media_players": ["media_player.kitchen", "media_player.bedroom"],
+                "notify_entity": "notify.family_display",
+                "language": language,
+            },
+        ),
     )
     await reminder_for(hass, freezer, mock_entry)
     (call,) = speak
@@ -286,7 +312,7 @@ async def test_speaker_blueprint_without_targets_does_nothing(
     """With no speakers and no notify entity, nothing is called."""
     speak = async_mock_service(hass, "tts", "speak")
     send = async_mock_service(hass, "notify", "send_message")
-    await use_blueprint(hass, "simrenew/announce_speakers.yaml", {})
+    await use_blueprints(hass, from_blueprint(SPEAKERS, {}))
     await reminder_for(hass, freezer, mock_entry)
     assert speak == []
     assert send == []
