@@ -122,9 +122,9 @@ def calls_of(events: list[Event], domain: str, service: str) -> list[dict[str, A
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
-        ("en", "Mum's CMHK expires on 2026-12-01, in 7 days. Top it up in good time."),
-        ("zh-Hant", "Mum's CMHK將於 2026-12-01 到期，尚餘 7 日，請及早增值。"),
-        ("zh-Hans", "Mum's CMHK将于 2026-12-01 到期，还剩 7 天，请及早充值。"),
+        ("en", "Mum's CMHK expires on 1 Dec 2026, in 7 days. Top it up in good time."),
+        ("zh-Hant", "Mum's CMHK的有效期至12月1日，尚餘7日，請及早增值。"),
+        ("zh-Hans", "Mum's CMHK的有效期至12月1日，还剩7天，请及早充值续费。"),
     ],
 )
 async def test_phone_reminder_and_renewed_button(
@@ -182,7 +182,7 @@ async def test_phone_snooze_button(
     await settle(hass)
     assert len(calls) == 2
     assert calls[1].data["message"] == (
-        "Mum's CMHK expires on 2026-12-01, in 6 days. Top it up in good time."
+        "Mum's CMHK expires on 1 Dec 2026, in 6 days. Top it up in good time."
     )
 
 
@@ -318,3 +318,394 @@ async def test_speaker_blueprint_without_targets_does_nothing(
     assert send == []
     assert len(hass.states.async_entity_ids("automation")) == 1
     assert DOMAIN in hass.config.components
+
+
+# Reminders as the integration fires them, one of each kind, for a card whose official renewal
+# page is known. Each comes with the instant it goes out: 09:00 in Hong Kong on its day.
+URL = "https://carrier.example/prepaid/renew"
+COMMON: dict[str, Any] = {
+    "card_id": "01JD3Y8W7M5QK2N4P6R8T0V2X4",
+    "device_id": "6f1c2e4d8a9b0c1d2e3f4a5b6c7d8e9f",
+    "name": "Mum's CMHK",
+    "expiry_date": "2026-12-01",
+    "deadline": "2026-12-01",
+    "renewal_url": URL,
+    "late": False,
+    "snoozed": False,
+}
+DEADLINE: dict[str, Any] = {
+    **COMMON,
+    "kind": "deadline",
+    "deadline_reason": "expiry",
+    "stage": 7,
+    "days_until_expiry": 7,
+    "days_until_deadline": 7,
+    "status": "expiring_soon",
+}
+GRACE: dict[str, Any] = {
+    **COMMON,
+    "kind": "grace",
+    "days_until_expiry": -5,
+    "days_until_deadline": -5,
+    "status": "grace_period",
+    "grace_end": "2026-12-31",
+    "days_until_grace_end": 25,
+}
+# The day after a renewal recorded on 24 November without the carrier's new expiry.
+CONFIRM: dict[str, Any] = {
+    **COMMON,
+    "kind": "confirm",
+    "expiry_date": "2027-05-23",
+    "deadline": "2027-05-23",
+    "days_until_expiry": 179,
+    "days_until_deadline": 179,
+    "status": "active",
+}
+REMINDERS: dict[str, tuple[str, dict[str, Any]]] = {
+    "deadline": ("2026-11-24", DEADLINE),
+    "last_day": ("2026-12-01", {**DEADLINE, "stage": 0, "days_until_deadline": 0}),
+    "activity": ("2026-11-24", {**DEADLINE, "deadline_reason": "activity"}),
+    "activity_last_day": (
+        "2026-12-01",
+        {**DEADLINE, "deadline_reason": "activity", "stage": 0, "days_until_deadline": 0},
+    ),
+    "grace": ("2026-12-06", GRACE),
+    # Snoozed on the fifth day of grace: the reminder the next day comes as a grace reminder.
+    "grace_snoozed": ("2026-12-07", {**GRACE, "snoozed": True, "days_until_grace_end": 24}),
+    "grace_tomorrow_last": ("2026-12-30", {**GRACE, "days_until_grace_end": 1}),
+    "grace_last_day": ("2026-12-31", {**GRACE, "days_until_grace_end": 0}),
+    # An integration from before reminder kinds: a snoozed reminder in grace, without `kind`.
+    "old_snoozed_in_grace": (
+        "2026-12-06",
+        {
+            key: value
+            for key, value in GRACE.items()
+            if key not in {"kind", "grace_end", "days_until_grace_end"}
+        }
+        | {"snoozed": True, "stage": -5},
+    ),
+    "confirm": ("2026-11-25", CONFIRM),
+}
+
+
+async def remind(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, case: str, **changes: Any
+) -> dict[str, Any]:
+    """Fire one of the reminders above at its time, and return its data."""
+    await hass.config.async_set_time_zone("Asia/Hong_Kong")
+    day, data = REMINDERS[case]
+    freezer.move_to(f"{day}T09:00:00+08:00")
+    data = {**data, **changes}
+    hass.bus.async_fire("simrenew_reminder", data)
+    await settle(hass)
+    return data
+
+
+async def phone_in(hass: HomeAssistant, language: str) -> list[ServiceCall]:
+    """Create one automation from the phone blueprint, and return what the phone receives."""
+    calls: list[ServiceCall] = async_mock_service(hass, "notify", "mobile_app_test_phone")
+    await use_blueprints(
+        hass,
+        from_blueprint(
+            PHONE, {"notify_action": "notify.mobile_app_test_phone", "language": language}
+        ),
+    )
+    return calls
+
+
+# What each reminder must say and must not say on a phone, in each language.
+LAST_DAY_WORDS = ("last day", "最後一日", "最后一天", "today", "今天")
+PHONE_TEXTS: list[tuple[str, str, str, tuple[str, ...], tuple[str, ...]]] = [
+    # case, language, title, the message must contain, must not contain (case-insensitive)
+    (
+        "deadline",
+        "en",
+        "SIM card renewal",
+        ("Mum's CMHK expires on 1 Dec 2026, in 7 days", "Top it up"),
+        ("use the card", *LAST_DAY_WORDS),
+    ),
+    (
+        "deadline",
+        "zh-Hant",
+        "SIM卡增值提醒",
+        ("Mum's CMHK的有效期至12月1日", "尚餘7日", "增值"),
+        ("2026年", *LAST_DAY_WORDS),
+    ),
+    (
+        "deadline",
+        "zh-Hans",
+        "SIM卡续费提醒",
+        ("Mum's CMHK的有效期至12月1日", "还剩7天", "充值"),
+        ("2026年", *LAST_DAY_WORDS),
+    ),
+    (
+        "last_day",
+        "en",
+        "SIM card renewal",
+        ("Today is the last day of Mum's CMHK", "Top it up"),
+        (),
+    ),
+    ("last_day", "zh-Hant", "SIM卡增值提醒", ("今天是Mum's CMHK有效期的最後一日", "增值"), ()),
+    ("last_day", "zh-Hans", "SIM卡续费提醒", ("今天是Mum's CMHK有效期的最后一天", "充值"), ()),
+    (
+        "activity",
+        "en",
+        "Use your SIM card",
+        ("Mum's CMHK needs a chargeable use by 1 Dec 2026", "Use the card", URL),
+        ("top up", "top it up", "official app", *LAST_DAY_WORDS),
+    ),
+    (
+        "activity",
+        "zh-Hant",
+        "SIM卡使用提醒",
+        ("Mum's CMHK須在12月1日或之前", "使用此卡", "尚餘7日", URL),
+        ("增值", *LAST_DAY_WORDS),
+    ),
+    (
+        "activity",
+        "zh-Hans",
+        "SIM卡使用提醒",
+        ("Mum's CMHK须在12月1日前", "使用此卡", "还剩7天", URL),
+        ("充值", "续费", *LAST_DAY_WORDS),
+    ),
+    (
+        "activity_last_day",
+        "en",
+        "Use your SIM card",
+        ("Today is the last day to use Mum's CMHK", "Use the card now"),
+        ("top up", "top it up"),
+    ),
+    (
+        "activity_last_day",
+        "zh-Hant",
+        "SIM卡使用提醒",
+        ("今天是Mum's CMHK使用限期的最後一日", "使用此卡"),
+        ("增值",),
+    ),
+    (
+        "activity_last_day",
+        "zh-Hans",
+        "SIM卡使用提醒",
+        ("今天是Mum's CMHK使用期限的最后一天", "使用此卡"),
+        ("充值",),
+    ),
+    (
+        "grace",
+        "en",
+        "SIM card lapsed",
+        ("Mum's CMHK has lapsed", "Top it up by 31 Dec 2026 (25 days left)", "lost for good"),
+        LAST_DAY_WORDS,
+    ),
+    (
+        "grace",
+        "zh-Hant",
+        "SIM卡已過有效期",
+        ("Mum's CMHK已過有效期", "寬限期至12月31日", "尚餘25日", "增值", "永久"),
+        LAST_DAY_WORDS,
+    ),
+    (
+        "grace",
+        "zh-Hans",
+        "SIM卡已过有效期",
+        ("Mum's CMHK已过有效期", "宽限期至12月31日", "还剩25天", "充值", "永久"),
+        LAST_DAY_WORDS,
+    ),
+    ("grace_snoozed", "en", "SIM card lapsed", ("31 Dec 2026 (24 days left)",), LAST_DAY_WORDS),
+    ("grace_snoozed", "zh-Hant", "SIM卡已過有效期", ("寬限期至12月31日",), LAST_DAY_WORDS),
+    ("grace_snoozed", "zh-Hans", "SIM卡已过有效期", ("宽限期至12月31日",), LAST_DAY_WORDS),
+    (
+        "grace_tomorrow_last",
+        "en",
+        "SIM card lapsed",
+        ("Top it up by tomorrow (31 Dec 2026)", "lost for good"),
+        ("last day", "today"),
+    ),
+    ("grace_tomorrow_last", "zh-Hant", "SIM卡已過有效期", ("寬限期明天（12月31日）結束",), ()),
+    ("grace_tomorrow_last", "zh-Hans", "SIM卡已过有效期", ("宽限期明天（12月31日）结束",), ()),
+    (
+        "grace_last_day",
+        "en",
+        "SIM card lapsed",
+        ("Today is the last chance to save the number of Mum's CMHK", "lost for good"),
+        (),
+    ),
+    (
+        "grace_last_day",
+        "zh-Hant",
+        "SIM卡已過有效期",
+        ("今天是Mum's CMHK寬限期的最後一日", "增值", "永久"),
+        (),
+    ),
+    (
+        "grace_last_day",
+        "zh-Hans",
+        "SIM卡已过有效期",
+        ("今天是Mum's CMHK宽限期的最后一天", "充值", "永久"),
+        (),
+    ),
+    (
+        "old_snoozed_in_grace",
+        "en",
+        "SIM card renewal",
+        ("Mum's CMHK passed its deadline (1 Dec 2026)", "Top it up now"),
+        LAST_DAY_WORDS,
+    ),
+    ("old_snoozed_in_grace", "zh-Hant", "SIM卡增值提醒", ("已過限期", "增值"), LAST_DAY_WORDS),
+    ("old_snoozed_in_grace", "zh-Hans", "SIM卡续费提醒", ("已过期限", "充值"), LAST_DAY_WORDS),
+    (
+        "confirm",
+        "en",
+        "Check the new expiry",
+        ("check that the carrier's app shows the new expiry 23 May 2027",),
+        ("top it up", *LAST_DAY_WORDS),
+    ),
+    (
+        "confirm",
+        "zh-Hant",
+        "請核對新有效期",
+        ("請在電訊商的應用程式核對新有效期是否為2027年5月23日",),
+        LAST_DAY_WORDS,
+    ),
+    (
+        "confirm",
+        "zh-Hans",
+        "请核对新有效期",
+        ("请在运营商App中核对新有效期是否为2027年5月23日",),
+        LAST_DAY_WORDS,
+    ),
+]
+# The line under every message that names the card's official page.
+OFFICIAL_ONLY = {
+    "en": "Top up only through the carrier's official app, website or shops.",
+    "zh-Hant": "請只透過電訊商的官方應用程式、網站或門市增值。",
+    "zh-Hans": "请只通过运营商的官方App、网站或营业厅充值。",
+}
+
+
+@pytest.mark.usefixtures("blueprints")
+@pytest.mark.parametrize(
+    ("case", "language", "title", "says", "never_says"),
+    PHONE_TEXTS,
+    ids=[f"{case}-{language}" for case, language, *_ in PHONE_TEXTS],
+)
+async def test_phone_texts(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    case: str,
+    language: str,
+    title: str,
+    says: tuple[str, ...],
+    never_says: tuple[str, ...],
+) -> None:
+    """Every kind of reminder reads right in every language, with the official page."""
+    calls = await phone_in(hass, language)
+    await remind(hass, freezer, case)
+    (call,) = calls
+    text = call.data["message"]
+    assert call.data["title"] == title
+    for words in says:
+        assert words.lower() in text.lower()
+    for words in never_says:
+        assert words.lower() not in text.lower()
+    if language != "en":
+        assert " " not in text.replace("Mum's CMHK", "").replace("Home Assistant", "")
+    first, *link = text.split("\n")
+    assert URL not in first
+    assert link[0].endswith(URL)
+    if case.startswith("activity"):
+        assert link == [link[0]]
+    else:
+        assert link == [link[0], OFFICIAL_ONLY[language]]
+
+
+@pytest.mark.usefixtures("blueprints")
+@pytest.mark.parametrize("case", ["deadline", "grace", "confirm"])
+async def test_phone_text_without_official_page(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, case: str
+) -> None:
+    """A card without an official page gets the message alone."""
+    calls = await phone_in(hass, "en")
+    await remind(hass, freezer, case, renewal_url=None)
+    (call,) = calls
+    assert "\n" not in call.data["message"]
+    assert "official" not in call.data["message"].lower()
+
+
+@pytest.mark.usefixtures("blueprints")
+@pytest.mark.parametrize("case", ["deadline", "activity", "grace", "grace_snoozed"])
+@pytest.mark.parametrize(
+    ("language", "labels"),
+    [
+        ("en", ["Renewed", "Remind me tomorrow"]),
+        ("zh-Hant", ["已續期", "明天再提醒"]),
+        ("zh-Hans", ["已续期", "明天再提醒"]),
+    ],
+)
+async def test_phone_buttons_before_and_after_the_deadline(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    case: str,
+    language: str,
+    labels: list[str],
+) -> None:
+    """Deadline and grace reminders offer "Renewed" and "Remind me tomorrow"."""
+    calls = await phone_in(hass, language)
+    data = await remind(hass, freezer, case)
+    (call,) = calls
+    assert [button["title"] for button in call.data["data"]["actions"]] == labels
+    assert call.data["data"]["tag"] == f"simrenew-{data['card_id']}"
+
+
+@pytest.mark.usefixtures("blueprints")
+@pytest.mark.parametrize(
+    ("language", "labels"),
+    [
+        ("en", ["Confirmed", "Open the carrier's page"]),
+        ("zh-Hant", ["已確認", "開啟電訊商網頁"]),
+        ("zh-Hans", ["已确认", "打开运营商页面"]),
+    ],
+)
+async def test_confirm_button_confirms_the_renewal(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    mock_entry: MockConfigEntry,
+    language: str,
+    labels: list[str],
+) -> None:
+    """A confirm reminder offers "Confirmed", which confirms the card's renewal, and the page."""
+    await hass.config.async_set_time_zone("Asia/Hong_Kong")
+    freezer.move_to("2026-11-24T09:00:00+08:00")
+    await setup_entry(hass, mock_entry)
+    card_id = next(iter(mock_entry.subentries))
+    device = device_of(hass, mock_entry, card_id)
+    assert device is not None
+    await hass.services.async_call(DOMAIN, "renew", {"device_id": device.id}, blocking=True)
+    if not hass.services.has_service(DOMAIN, "confirm_renewal"):
+        # Until the integration offers the action, a stand-in receives the call.
+        async_mock_service(hass, DOMAIN, "confirm_renewal")
+    calls = await phone_in(hass, language)
+    service_calls = async_capture_events(hass, EVENT_CALL_SERVICE)
+    await remind(hass, freezer, "confirm", card_id=card_id, device_id=device.id)
+
+    (call,) = calls
+    confirmed, page = call.data["data"]["actions"]
+    assert [confirmed["title"], page["title"]] == labels
+    assert confirmed["action"].startswith("SIMRENEW_CONFIRMED_")
+    assert page == {"action": "URI", "title": labels[1], "uri": URL}
+    hass.bus.async_fire("mobile_app_notification_action", {"action": confirmed["action"]})
+    await hass.async_block_till_done()
+    assert calls_of(service_calls, DOMAIN, "confirm_renewal") == [{"device_id": device.id}]
+    assert calls_of(service_calls, DOMAIN, "renew") == []
+    assert calls_of(service_calls, DOMAIN, "snooze") == []
+
+
+@pytest.mark.usefixtures("blueprints")
+async def test_confirm_without_official_page_offers_only_confirmed(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Without an official page, "Confirmed" is the only button."""
+    calls = await phone_in(hass, "en")
+    await remind(hass, freezer, "confirm", renewal_url=None)
+    (call,) = calls
+    (confirmed,) = call.data["data"]["actions"]
+    assert confirmed["title"] == "Confirmed"
