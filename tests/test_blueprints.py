@@ -269,8 +269,8 @@ async def test_one_tap_on_two_phones_snoozes_once(
     ("language", "expected"),
     [
         ("en", "Reminder: Mum's CMHK expires in 7 days. Please top it up in good time."),
-        ("zh-Hant", "提提你，Mum's CMHK還有 7 日到期，請及早增值。"),
-        ("zh-Hans", "提醒一下，Mum's CMHK还有 7 天到期，请及早充值。"),
+        ("zh-Hant", "提提你，Mum's CMHK還有7日到期，請及早增值。"),
+        ("zh-Hans", "提醒一下，Mum's CMHK还有7天到期，请及早充值。"),
     ],
 )
 async def test_speaker_announcement(
@@ -709,3 +709,103 @@ async def test_confirm_without_official_page_offers_only_confirmed(
     (call,) = calls
     (confirmed,) = call.data["data"]["actions"]
     assert confirmed["title"] == "Confirmed"
+
+
+@pytest.mark.usefixtures("blueprints")
+async def test_unknown_reminder_kind_is_left_alone(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A kind the blueprints do not know is neither sent nor spoken as if it were a deadline."""
+    calls = async_mock_service(hass, "notify", "mobile_app_test_phone")
+    speak = async_mock_service(hass, "tts", "speak")
+    await use_blueprints(
+        hass,
+        from_blueprint(PHONE, {"notify_action": "notify.mobile_app_test_phone"}),
+        from_blueprint(
+            SPEAKERS, {"tts_entity": "tts.home_voice", "media_players": ["media_player.kitchen"]}
+        ),
+    )
+    assert len(hass.states.async_entity_ids("automation")) == 2
+    await remind(hass, freezer, "deadline", kind="balance_low")
+    assert calls == []
+    assert speak == []
+
+
+# What each reminder must say and must not say on the speakers.
+SPOKEN_TEXTS: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = [
+    ("deadline", "en", ("Mum's CMHK expires in 7 days", "top it up"), ("use the card",)),
+    ("deadline", "zh-Hant", ("提提你，Mum's CMHK還有7日到期", "增值"), ("使用此卡",)),
+    ("deadline", "zh-Hans", ("提醒一下，Mum's CMHK还有7天到期", "充值"), ("使用此卡",)),
+    ("last_day", "en", ("today is the last day of Mum's CMHK",), ()),
+    ("last_day", "zh-Hant", ("今天是Mum's CMHK的最後有效日", "增值"), ()),
+    ("last_day", "zh-Hans", ("今天是Mum's CMHK的最后有效日", "充值"), ()),
+    ("activity", "en", ("must be used within 7 days", "use the card"), ("top it up", "top up")),
+    ("activity", "zh-Hant", ("須在7日內使用一次", "使用此卡"), ("增值",)),
+    ("activity", "zh-Hans", ("须在7天内使用一次", "使用此卡"), ("充值",)),
+    ("activity_last_day", "en", ("today is the last day to use Mum's CMHK",), ("top it up",)),
+    ("activity_last_day", "zh-Hant", ("今天是使用Mum's CMHK的最後一日", "使用此卡"), ("增值",)),
+    ("activity_last_day", "zh-Hans", ("今天是使用Mum's CMHK的最后一天", "使用此卡"), ("充值",)),
+    (
+        "grace",
+        "en",
+        ("Mum's CMHK has lapsed", "top it up by 31 December", "lost for good"),
+        ("2026", *LAST_DAY_WORDS),
+    ),
+    ("grace", "zh-Hant", ("最遲在12月31日增值", "永久"), LAST_DAY_WORDS),
+    ("grace", "zh-Hans", ("最迟在12月31日充值", "永久"), LAST_DAY_WORDS),
+    ("grace_snoozed", "en", ("top it up by 31 December",), LAST_DAY_WORDS),
+    ("grace_snoozed", "zh-Hant", ("最遲在12月31日增值",), LAST_DAY_WORDS),
+    ("grace_snoozed", "zh-Hans", ("最迟在12月31日充值",), LAST_DAY_WORDS),
+    ("grace_tomorrow_last", "en", ("top it up by tomorrow", "lost for good"), ("last",)),
+    ("grace_tomorrow_last", "zh-Hant", ("最遲明天增值", "永久"), ("最後一日",)),
+    ("grace_tomorrow_last", "zh-Hans", ("最迟明天充值", "永久"), ("最后一天",)),
+    ("grace_last_day", "en", ("today is the last chance to save the number",), ()),
+    ("grace_last_day", "zh-Hant", ("今天是Mum's CMHK寬限期的最後一日",), ()),
+    ("grace_last_day", "zh-Hans", ("今天是Mum's CMHK宽限期的最后一天",), ()),
+    ("old_snoozed_in_grace", "en", ("has passed its deadline",), LAST_DAY_WORDS),
+    ("old_snoozed_in_grace", "zh-Hant", ("已過限期",), LAST_DAY_WORDS),
+    ("old_snoozed_in_grace", "zh-Hans", ("已过期限",), LAST_DAY_WORDS),
+    ("confirm", "en", ("carrier's app shows the new expiry, 23 May 2027",), ("top it up",)),
+    ("confirm", "zh-Hant", ("電訊商", "核對新有效期是否為2027年5月23日"), ()),
+    ("confirm", "zh-Hans", ("运营商", "核对新有效期是否为2027年5月23日"), ()),
+]
+
+
+@pytest.mark.usefixtures("blueprints")
+@pytest.mark.parametrize(
+    ("case", "language", "says", "never_says"),
+    SPOKEN_TEXTS,
+    ids=[f"{case}-{language}" for case, language, *_ in SPOKEN_TEXTS],
+)
+async def test_spoken_texts(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    case: str,
+    language: str,
+    says: tuple[str, ...],
+    never_says: tuple[str, ...],
+) -> None:
+    """Every kind of reminder is spoken right in every language, shorter and without the link."""
+    speak = async_mock_service(hass, "tts", "speak")
+    await use_blueprints(
+        hass,
+        from_blueprint(
+            SPEAKERS,
+            {
+                "tts_entity": "tts.home_voice",
+                "media_players": ["media_player.kitchen"],
+                "language": language,
+            },
+        ),
+    )
+    await remind(hass, freezer, case)
+    (call,) = speak
+    text = call.data["message"]
+    for words in says:
+        assert words.lower() in text.lower()
+    for words in never_says:
+        assert words.lower() not in text.lower()
+    assert "http" not in text
+    assert "\n" not in text
+    if language != "en":
+        assert " " not in text.replace("Mum's CMHK", "")
