@@ -252,7 +252,8 @@ async def test_one_tap_on_two_phones_snoozes_once(
     hass.bus.async_fire("mobile_app_notification_action", {"action": buttons(mum_reminder)[1]})
     await settle(hass)
     assert calls_of(calls, DOMAIN, "snooze") == snoozed
-    assert mock_entry.runtime_data.records[card_id]["reminders"]["snoozed_until"] == "2026-11-25"
+    stored = mock_entry.runtime_data.records[card_id]["reminders"]["snoozed_until"]
+    assert stored == "2026-11-25T09:00:00+08:00"
     assert (running(hass, PHONES[0]), running(hass, PHONES[1])) == (0, 1)
 
     # Twelve hours later Dad's buttons expire unanswered.
