@@ -40,6 +40,11 @@ async def async_setup_entry(
 class SimRenewRenewalDue(SimRenewCardEntity, BinarySensorEntity):
     """On from the first reminder day until the card is renewed or lost."""
 
+    @override
+    def shown(self) -> object:
+        """Return whether the card is due: all the sensor shows."""
+        return self.is_on
+
     @property
     @override
     def is_on(self) -> bool:

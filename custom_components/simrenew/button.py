@@ -33,6 +33,11 @@ class SimRenewButton(SimRenewCardEntity, ButtonEntity):
     """Records one renewal of one period, at the plan's cost, made today."""
 
     @override
+    def shown(self) -> object:
+        """Return nothing: a card's changes never change its button."""
+        return None
+
+    @override
     async def async_press(self) -> None:
         """Record the renewal."""
         await self.hub.async_renew([self.card_id], Renewal(source="button"))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from bisect import bisect_left, bisect_right
+from datetime import date, datetime, timedelta
 from typing import override
 
 from homeassistant.components.calendar import (
@@ -36,42 +37,55 @@ async def async_setup_entry(
 class SimRenewCalendar(SimRenewHouseholdEntity, CalendarEntity):
     """All-day events for every date that matters to a card."""
 
-    def _days(self) -> list[CalendarDay]:
-        """Return every card's calendar days, in date order."""
-        days = [
-            day
-            for view in self.hub.cards.values()
-            for day in calendar_days(
-                card_id=view.card_id,
-                name=view.config.name,
-                expiry=view.config.expiry_date,
-                deadline=view.state.deadline,
-                grace_days=view.config.grace_days,
-                reminder_days=self.hub.reminder_days(view.config),
-                auto_renew=view.config.auto_renew,
-            )
-        ]
-        return sorted(days, key=lambda item: (item.day, item.name))
+    _cached_version = -1
+    _cached_days: list[CalendarDay]
+    _cached_events: list[CalendarEvent | None]
 
-    def _event(self, day: CalendarDay) -> CalendarEvent:
-        """Return the calendar event of one calendar day."""
-        return CalendarEvent(
-            start=day.day,
-            end=day.day + timedelta(days=1),
-            summary=self.text(
-                day.kind, "{name}: " + day.kind, name=day.name, deadline=day.deadline.isoformat()
-            ),
-            uid=day.uid,
-        )
+    def _days(self) -> list[CalendarDay]:
+        """Return every card's calendar days in date order, computed once per change."""
+        if self._cached_version != self.hub.calendar_version:
+            days = [
+                day
+                for view in self.hub.cards.values()
+                for day in calendar_days(
+                    card_id=view.card_id,
+                    name=view.config.name,
+                    expiry=view.config.expiry_date,
+                    deadline=view.state.deadline,
+                    grace_days=view.config.grace_days,
+                    reminder_days=self.hub.reminder_days(view.config),
+                    auto_renew=view.config.auto_renew,
+                )
+            ]
+            self._cached_days = sorted(days, key=lambda item: (item.day, item.name))
+            self._cached_events = [None] * len(days)
+            self._cached_version = self.hub.calendar_version
+        return self._cached_days
+
+    def _event(self, index: int) -> CalendarEvent:
+        """Return the calendar event of one calendar day, built on first use."""
+        if (event := self._cached_events[index]) is None:
+            day = self._cached_days[index]
+            event = self._cached_events[index] = CalendarEvent(
+                start=day.day,
+                end=day.day + timedelta(days=1),
+                summary=self.text(
+                    day.kind,
+                    "{name}: " + day.kind,
+                    name=day.name,
+                    deadline=day.deadline.isoformat(),
+                ),
+                uid=day.uid,
+            )
+        return event
 
     @property
     @override
     def event(self) -> CalendarEvent | None:
         """Return the current or next event."""
-        today = dt_util.now().date()
-        upcoming = (day for day in self._days() if day.day >= today)
-        first = next(upcoming, None)
-        return None if first is None else self._event(first)
+        days = self._days()
+        index = bisect_left(days, dt_util.now().date(), key=_day)
+        return None if index == len(days) else self._event(index)
 
     @override
     async def async_get_events(
@@ -79,9 +93,16 @@ class SimRenewCalendar(SimRenewHouseholdEntity, CalendarEntity):
     ) -> list[CalendarEvent]:
         """Return the events that overlap the given range."""
         zone = dt_util.get_default_time_zone()
-        return [
-            self._event(day)
-            for day in self._days()
-            if start_of_day(day.day, zone) < end_date
-            and start_of_day(day.day + timedelta(days=1), zone) > start_date
-        ]
+        first = start_date.astimezone(zone).date()
+        last = end_date.astimezone(zone).date()
+        if start_of_day(last, zone) >= end_date:
+            last -= timedelta(days=1)  # the range ends at or before that day begins
+        days = self._days()
+        low = bisect_left(days, first, key=_day)
+        high = bisect_right(days, last, key=_day)
+        return [self._event(index) for index in range(low, high)]
+
+
+def _day(item: CalendarDay) -> date:
+    """Return the date of a calendar day, to search by."""
+    return item.day

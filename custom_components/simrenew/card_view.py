@@ -10,7 +10,7 @@ from .model import CardState
 from .store import BalanceRecord
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=True)
 class CardView:
     """A card's settings, its state at the last refresh, and what was recorded about it."""
 
@@ -20,6 +20,7 @@ class CardView:
     last_renewed: datetime | None
     balance: BalanceRecord | None
     spent_last_365_days: float
+    spent_by_currency: dict[str, float]
 
     @property
     def grace_end(self) -> date:

@@ -36,6 +36,11 @@ async def async_setup_entry(
 class SimRenewExpiryDate(SimRenewCardEntity, DateEntity):
     """The last day the card works, as the user can correct it."""
 
+    @override
+    def shown(self) -> object:
+        """Return the expiry date: all the entity shows."""
+        return self.native_value
+
     @property
     @override
     def native_value(self) -> date:

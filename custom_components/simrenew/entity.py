@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import override
 
+from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -22,7 +23,35 @@ CARD_TYPE_MODELS = {
 }
 
 
-class SimRenewCardEntity(Entity):
+class WritesWhenShownChanges(Entity):
+    """Writes its state only when what it shows changed, so a refresh of many cards stays cheap."""
+
+    _shown: object = None
+
+    def shown(self) -> object:
+        """Return everything the entity's state shows."""
+        return (
+            self.state,
+            self.unit_of_measurement,
+            self.state_attributes,
+            self.extra_state_attributes,
+        )
+
+    @override
+    async def async_added_to_hass(self) -> None:
+        """Remember what the state written when the entity was added shows."""
+        await super().async_added_to_hass()
+        self._shown = self.shown()
+
+    @callback
+    def async_hub_updated(self) -> None:
+        """Write the state if the hub's update changed what the entity shows."""
+        if (shown := self.shown()) != self._shown:
+            self._shown = shown
+            self.async_write_ha_state()
+
+
+class SimRenewCardEntity(WritesWhenShownChanges):
     """An entity that shows one aspect of one card."""
 
     _attr_has_entity_name = True
@@ -52,7 +81,7 @@ class SimRenewCardEntity(Entity):
     async def async_added_to_hass(self) -> None:
         """Follow the hub's updates for this card."""
         await super().async_added_to_hass()
-        self.async_on_remove(self.hub.async_add_listener(self.card_id, self.async_write_ha_state))
+        self.async_on_remove(self.hub.async_add_listener(self.card_id, self.async_hub_updated))
 
 
 def add_card_entities(

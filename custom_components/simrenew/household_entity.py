@@ -5,16 +5,17 @@ from __future__ import annotations
 from typing import override
 
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
-from homeassistant.helpers.entity import Entity, EntityDescription
+from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.translation import async_get_translations
 
 from .const import DOMAIN
+from .entity import WritesWhenShownChanges
 from .hub import SimRenewHub
 
 TEXT_KEY = f"component.{DOMAIN}.selector.calendar_event.options."
 
 
-class SimRenewHouseholdEntity(Entity):
+class SimRenewHouseholdEntity(WritesWhenShownChanges):
     """An entity that shows all the household's cards together."""
 
     _attr_has_entity_name = True
@@ -47,4 +48,4 @@ class SimRenewHouseholdEntity(Entity):
             self.hass, self.hass.config.language, "selector", [DOMAIN]
         )
         await super().async_added_to_hass()
-        self.async_on_remove(self.hub.async_add_listener(None, self.async_write_ha_state))
+        self.async_on_remove(self.hub.async_add_listener(None, self.async_hub_updated))

@@ -20,7 +20,6 @@ from .card_config import CardConfig, HubOptions
 from .card_view import CardView
 from .const import CONF_EXPIRY_DATE, DOMAIN, EVENT_RENEWED, LOGGER, SUBENTRY_CARD
 from .devices import registered_device_ids
-from .history import last_renewed, spent_in_window
 from .lapsed_issues import LAPSED_PREFIX, async_sync_lapsed_issue
 from .ledger import Ledger
 from .model import (
@@ -34,7 +33,14 @@ from .model import (
 from .reminder_keeper import async_process_reminders, snooze_until
 from .renewal import Renewal
 from .scheduler import WakeScheduler
-from .store import BalanceRecord, CardRecord, HistoryEntry, SimRenewStore, empty_record
+from .store import (
+    BalanceRecord,
+    CardRecord,
+    HistoryEntry,
+    ReminderRecord,
+    SimRenewStore,
+    empty_record,
+)
 
 type SimRenewConfigEntry = ConfigEntry[SimRenewHub]
 
@@ -65,7 +71,14 @@ class SimRenewHub:
         self._listeners: dict[str | None, list[CALLBACK_TYPE]] = {}
         self._failing: set[str] = set()
         self._device_ids: dict[str, str] = {}
+        # Per card: what its reminders depended on when last worked out, and its next instant.
+        self._reminder_wakes: dict[str, tuple[tuple[object, ...], datetime | None]] = {}
         self.stopped = False
+        # Counts the refreshes that changed what the household's entities show.
+        self.version = 0
+        # Counts the changes to anything the household calendar is made from.
+        self.calendar_version = 0
+        self._household_stale = True
         self._read_entry()
 
     @property
@@ -98,6 +111,7 @@ class SimRenewHub:
             removed = [card_id for card_id in records if card_id not in self.configs]
             for card_id in removed:
                 del records[card_id]
+                self.ledger.forget_figures(card_id)
             missing = [card_id for card_id in self.configs if card_id not in records]
             for card_id in missing:
                 today = local_today(now, self.configs[card_id].time_zone)
@@ -187,11 +201,14 @@ class SimRenewHub:
             removed = [card_id for card_id in self.records if card_id not in self.configs]
             for card_id in removed:
                 del self.records[card_id]
+                self.ledger.forget_figures(card_id)
             if changed or removed:
                 await self.ledger.async_save()
         self._delete_stale_issues()
         if self.device_layout() != before:
             return False
+        self._household_stale = True
+        self.calendar_version += 1
         self._async_refresh(dt_util.utcnow())
         return True
 
@@ -225,19 +242,22 @@ class SimRenewHub:
     def _view(self, card_id: str, config: CardConfig, now: datetime) -> CardView:
         """Return a card's view at `now`."""
         record = self.records[card_id]
+        figures = self.ledger.figures(card_id)
         last_activity = record["last_activity"]
         state = card_state(
             config.rules(None if last_activity is None else date.fromisoformat(last_activity)),
             now,
             self.reminder_days(config),
         )
+        spent = figures.spent(state.today)
         return CardView(
             card_id=card_id,
             config=config,
             state=state,
-            last_renewed=last_renewed(record["history"]),
+            last_renewed=figures.last_renewed,
             balance=record["balance"],
-            spent_last_365_days=spent_in_window(record["history"], config.currency, state.today),
+            spent_last_365_days=spent.get(config.currency, 0.0),
+            spent_by_currency=spent,
         )
 
     def _guarded[T](self, what: str, card_id: str | None, work: Callable[[], T]) -> T | None:
@@ -268,8 +288,14 @@ class SimRenewHub:
                 card_id,
                 partial(async_sync_lapsed_issue, self.hass, self.entry.entry_id, view),
             )
-            for listener in (*self._listeners.get(card_id, ()), *self._listeners.get(None, ())):
+            for listener in self._listeners.get(card_id, ()):
                 self._guarded("update an entity", card_id, listener)
+        if changed or self._household_stale:
+            # The household's entities read every card: told once, however many changed.
+            self.version += 1
+            self._household_stale = False
+            for listener in self._listeners.get(None, ()):
+                self._guarded("update a household entity", None, listener)
         wake = min(wakes, default=None)
         self.scheduler.schedule(wake)
         LOGGER.debug(
@@ -288,7 +314,14 @@ class SimRenewHub:
             )
             if view is None:
                 continue
-            if self.cards.get(card_id) != view:
+            old = self.cards.get(card_id)
+            if old != view:
+                if (
+                    old is None
+                    or old.config != view.config
+                    or old.state.deadline != view.state.deadline
+                ):
+                    self.calendar_version += 1
                 self.cards[card_id] = view
                 changed.append(card_id)
             wakes.append(next_transition(config.rules(), now))
@@ -300,6 +333,13 @@ class SimRenewHub:
         records_changed = False
         for card_id, view in self.cards.items():
             if (record := self.records.get(card_id)) is None:
+                continue
+            key = self._reminder_key(view, record["reminders"])
+            cached = self._reminder_wakes.get(card_id)
+            if cached is not None and cached[0] == key and (cached[1] is None or now < cached[1]):
+                # Nothing that decides this card's reminders changed, and none is due yet.
+                if cached[1] is not None:
+                    wakes.append(cached[1])
                 continue
             outcome = self._guarded(
                 "send reminders",
@@ -321,6 +361,7 @@ class SimRenewHub:
             if reminders != record["reminders"]:
                 record["reminders"] = reminders
                 records_changed = True
+            self._reminder_wakes[card_id] = (self._reminder_key(view, reminders), wake)
             if wake is not None:
                 wakes.append(wake)
         if records_changed:
@@ -328,6 +369,23 @@ class SimRenewHub:
                 self.hass, self.ledger.async_save(), "simrenew save reminders"
             )
         return wakes
+
+    def _reminder_key(self, view: CardView, record: ReminderRecord) -> tuple[object, ...]:
+        """Return everything a card's reminders depend on besides the clock."""
+        return (
+            view.state.deadline,
+            view.state.status,
+            view.config.grace_days,
+            view.config.auto_renew,
+            view.config.time_zone,
+            self.reminder_days(view.config),
+            self.options.reminder_time,
+            dt_util.get_default_time_zone(),
+            record["deadline"],
+            tuple(record["fired"]),
+            record["expired_for"],
+            record["snoozed_until"],
+        )
 
     def live_hub(self) -> SimRenewHub | None:
         """Return the hub now running for this household: this one, or the one that replaced it."""

@@ -13,6 +13,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.util.hass_dict import HassKey
 
 from .const import DOMAIN
+from .history import RenewalFigures
 from .store import CardRecord, HistoryEntry, SimRenewStore
 
 LEDGERS: HassKey[dict[str, Ledger]] = HassKey(f"{DOMAIN}_ledgers")
@@ -26,6 +27,7 @@ class Ledger:
         self.store = SimRenewStore(hass, entry_id)
         self.records: dict[str, CardRecord] = {}
         self.lock = asyncio.Lock()
+        self._figures: dict[str, RenewalFigures] = {}
 
     async def async_load(self, now: datetime) -> None:
         """Read the file, setting aside what cannot be read."""
@@ -40,6 +42,8 @@ class Ledger:
         """Add entries to their cards' histories and write them in one go."""
         for card_id, entry in entries:
             self.records[card_id]["history"].append(entry)
+            if (figures := self._figures.get(card_id)) is not None:
+                figures.add(entry)
         try:
             await self.async_save()
         except BaseException:
@@ -48,7 +52,18 @@ class Ledger:
                 history = self.records[card_id]["history"]
                 if history and history[-1] is entry:
                     history.pop()
+                self._figures.pop(card_id, None)
             raise
+
+    def figures(self, card_id: str) -> RenewalFigures:
+        """Return the card's renewal figures, read from its history once and then kept."""
+        if (figures := self._figures.get(card_id)) is None:
+            figures = self._figures[card_id] = RenewalFigures.of(self.records[card_id]["history"])
+        return figures
+
+    def forget_figures(self, card_id: str) -> None:
+        """Drop a card's figures, to be read again from its history when next needed."""
+        self._figures.pop(card_id, None)
 
     def last_expiry_change(self, card_id: str) -> HistoryEntry | None:
         """Return the card's latest renewal or correction, if any."""

@@ -53,13 +53,13 @@ def async_process_reminders(
         zone=dt_util.get_default_time_zone(),
         card_zone=view.config.time_zone,
     )
-    if due := plan.due(record["fired"], now):
+    due, next_instant = plan.scan(record["fired"], now)
+    if due:
         # Only the latest missed stage is worth sending, and only while its card day lasts.
         if (stage := plan.to_send(due, now)) is not None:
             _fire(hass, base, view, stage, late=is_late(plan.instant(stage), now), snoozed=False)
         record["fired"] = sorted({*record["fired"], *due}, reverse=True)
         record["snoozed_until"] = None
-    next_instant = plan.next_instant(record["fired"], now)
 
     if record["snoozed_until"] is not None:
         snooze_at = snoozed_instant(record["snoozed_until"], plan, -grace_days, now)

@@ -68,12 +68,26 @@ class ReminderPlan:
             planned = at_time(day, self.at, self.zone)
         return planned
 
+    def scan(self, fired: Iterable[int], now: datetime) -> tuple[list[int], datetime | None]:
+        """Return the unfired stages whose instant has come (latest first), and the next instant.
+
+        Stages run from the earliest day to the latest and their instants never go back, so the
+        scan stops at the first stage still ahead: most cards cost one instant.
+        """
+        done = set(fired)
+        due: list[int] = []
+        for stage in sorted(self.stages, reverse=True):
+            if stage in done:
+                continue
+            instant = self.instant(stage)
+            if instant > now:
+                return sorted(due), instant
+            due.append(stage)
+        return sorted(due), None
+
     def due(self, fired: Iterable[int], now: datetime) -> list[int]:
         """Return the unfired stages whose instant has come, latest stage first."""
-        done = set(fired)
-        return sorted(
-            stage for stage in self.stages if stage not in done and self.instant(stage) <= now
-        )
+        return self.scan(fired, now)[0]
 
     def to_send(self, due: list[int], now: datetime) -> int | None:
         """Return the one due stage worth sending now: the latest, unless its day has ended."""
@@ -84,15 +98,7 @@ class ReminderPlan:
 
     def next_instant(self, fired: Iterable[int], now: datetime) -> datetime | None:
         """Return the next instant after `now` at which an unfired stage falls due."""
-        done = set(fired)
-        return min(
-            (
-                self.instant(stage)
-                for stage in self.stages
-                if stage not in done and self.instant(stage) > now
-            ),
-            default=None,
-        )
+        return self.scan(fired, now)[1]
 
     def snooze_instant(self, until: date, last_stage: int, now: datetime) -> datetime:
         """Return when a reminder snoozed until `until` goes out: never after the last chance."""

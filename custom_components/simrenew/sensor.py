@@ -162,6 +162,13 @@ class SimRenewCardSensor(SimRenewCardEntity, SensorEntity):
 
     entity_description: SimRenewSensorEntityDescription
 
+    @override
+    def shown(self) -> object:
+        """Return the value and its unit: all a card sensor shows."""
+        card = self.card
+        unit = self.entity_description.unit_fn
+        return self.entity_description.value_fn(card), None if unit is None else unit(card)
+
     @property
     @override
     def native_value(self) -> int | float | str | datetime | None:

@@ -36,6 +36,11 @@ class SimRenewTodoList(SimRenewHouseholdEntity, TodoListEntity):
 
     _attr_supported_features = TodoListEntityFeature.UPDATE_TODO_ITEM
 
+    @override
+    def shown(self) -> object:
+        """Return the list's items: a change to any of them must reach the frontend."""
+        return tuple(self.todo_items)
+
     @property
     @override
     def todo_items(self) -> list[TodoItem]:
