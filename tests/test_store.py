@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 import copy
+from datetime import date
 import json
+import logging
 from pathlib import Path
 import re
 from typing import Any
@@ -12,10 +14,13 @@ from unittest.mock import patch
 from uuid import uuid4
 
 from freezegun.api import FrozenDateTimeFactory
+from hypothesis import HealthCheck, event, given, settings, strategies as st
+import orjson
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.simrenew.const import DOMAIN
+from custom_components.simrenew.history_file import check_history
 from custom_components.simrenew.store import SimRenewStore
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
@@ -28,7 +33,9 @@ from .history_samples import (
     BAD_ENTRIES,
     BAD_FIELDS,
     GOOD_HISTORY,
+    SampleFile,
     damage_field,
+    files,
     good_record,
     reset_field,
 )
@@ -43,6 +50,9 @@ ENTRY_TEXT = "renewed on 15 May"
 DISK_LOAD = Store._async_load
 DISK_WRITE = Store._async_write_data
 DISK_REMOVE = Store.async_remove
+
+# Each example sets a hub up and removes it again, so "ci" runs a few dozen, not thousands.
+HUB_EXAMPLES = 50 if settings.get_current_profile_name() == "ci" else 10
 
 
 @pytest.fixture(autouse=True)
@@ -634,6 +644,121 @@ async def test_history_the_disk_cannot_read_before_loading_retries_setup(
     assert mock_entry.state is ConfigEntryState.SETUP_RETRY
     assert "PermissionError" in str(mock_entry.reason)
     assert store_key(mock_entry) not in hass_storage
+
+
+def is_subsequence(part: Sequence[object], whole: Sequence[object]) -> bool:
+    """Return whether `part` appears in `whole`, in the same order."""
+    rest = iter(whole)
+    return all(any(item == candidate for candidate in rest) for item in part)
+
+
+def expected_outcome(original: bytes) -> tuple[str, int]:
+    """Return what loading the file should report: nothing, unreadable, damaged or corrupt."""
+    try:
+        envelope = orjson.loads(original)
+    except orjson.JSONDecodeError:
+        return "corrupt", 0
+    content = envelope["data"]
+    if content is None:
+        return "nothing", 0
+    if (
+        envelope["minor_version"] == 1
+        and isinstance(content, dict)
+        and isinstance(content.get("cards"), dict)
+    ):
+        for record in content["cards"].values():
+            if isinstance(record, dict):
+                record.setdefault(
+                    "reminders",
+                    {"deadline": None, "fired": [], "expired_for": None, "snoozed_until": None},
+                )
+    checked = check_history(content, added_default=date(2026, 11, 21))
+    if checked is None:
+        return "unreadable", 0
+    return ("damaged", checked.set_aside) if checked.set_aside else ("nothing", 0)
+
+
+@pytest.mark.usefixtures("history_on_disk")
+@settings(
+    max_examples=HUB_EXAMPLES,
+    # One hub per example: each is set up in the shared Home Assistant and removed after.
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    sample=files(slots=2),
+    minor_version=st.sampled_from([1, 2]),
+    indent=st.sampled_from([None, 2, 4]),
+)
+async def test_any_history_file_loads(
+    hass: HomeAssistant,
+    issue_registry: ir.IssueRegistry,
+    caplog: pytest.LogCaptureFixture,
+    sample: SampleFile,
+    minor_version: int,
+    indent: int | None,
+) -> None:
+    """Whatever the file holds, the hub sets up, every card has a state and nothing is lost."""
+    entry = two_card_entry(fresh_ids=True)
+    card_ids = list(entry.subentries)
+    path = store_path(hass, entry)
+    envelope = {
+        "version": 2,
+        "minor_version": minor_version,
+        "key": path.name,
+        "data": sample.content(card_ids),
+    }
+    original = json.dumps(envelope, indent=indent).encode()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(original)
+    outcome, count = expected_outcome(original)
+    event(outcome)
+    logged = len(caplog.records)
+
+    try:
+        await setup_entry(hass, entry)
+        assert entry.state is ConfigEntryState.LOADED
+        assert hass.states.get(DAYS).state == "9"
+        assert hass.states.get(SECOND_DAYS).state == "9"
+        records = entry.runtime_data.records
+        assert records.keys() == set(card_ids)
+        if outcome != "corrupt":
+            for card_id, must_keep in sample.must_keep(card_ids).items():
+                assert is_subsequence(
+                    orjson.loads(json.dumps(must_keep)), records[card_id]["history"]
+                )
+
+        ours = {
+            issue_id: issue
+            for (domain, issue_id), issue in issue_registry.issues.items()
+            if domain == DOMAIN and issue_id.endswith(path.name)
+        }
+        corrupt = [
+            issue_id
+            for domain, issue_id in issue_registry.issues
+            if domain == "homeassistant" and issue_id.startswith(f"storage_corruption_{path.name}")
+        ]
+        assert bool(corrupt) == (outcome == "corrupt")
+        if outcome in ("unreadable", "damaged"):
+            issue = ours[f"{outcome}_history_{path.name}"]
+            assert Path(issue.translation_placeholders["path"]).read_bytes() == original
+            if outcome == "damaged":
+                assert issue.translation_placeholders["count"] == str(count)
+        else:
+            assert not ours
+        unexpected = [
+            record.getMessage()
+            for record in caplog.records[logged:]
+            if record.levelno >= logging.ERROR
+            and "history file" not in record.getMessage()
+            # Home Assistant's own words for a file that is not JSON, which it renames aside.
+            and "Unrecoverable error decoding storage" not in record.getMessage()
+            and "Could not parse JSON content" not in record.getMessage()
+        ]
+        assert not unexpected
+    finally:
+        await hass.config_entries.async_remove(entry.entry_id)
+        await hass.async_block_till_done()
+    assert not path.exists()
 
 
 @pytest.mark.parametrize(
