@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import event, given, settings
 import pytest
 
-from custom_components.simrenew.history import last_renewed, spent_in_window
+from custom_components.simrenew.history import RenewalFigures
 from custom_components.simrenew.history_file import (
     EARLIEST_DAY,
     check_history,
@@ -142,10 +142,10 @@ def test_everything_wrong_at_once() -> None:
 def use_like_the_hub(record: dict[str, Any]) -> None:
     """Read a checked record the way the hub, its sensors and its reminders do."""
     history = record["history"]
-    renewed = last_renewed(history)
+    figures = RenewalFigures.of(history)
+    renewed = figures.last_renewed
     assert renewed is None or renewed.astimezone(UTC).tzinfo is UTC
-    for currency in {entry.get("currency") for entry in history} | {"HKD"}:
-        assert spent_in_window(history, str(currency), date(2026, 11, 22)) >= 0
+    assert all(total >= 0 for total in figures.spent(date(2026, 11, 22)).values())
     assert all(isinstance(entry["source"], str) for entry in history)
     assert record["added"] == date.fromisoformat(record["added"]).isoformat()
     last_activity = record["last_activity"]

@@ -16,7 +16,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.simrenew.const import DOMAIN
-from custom_components.simrenew.ledger import Ledger
+from custom_components.simrenew.ledger import Ledger, forget_ledger
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import InvalidData
@@ -507,3 +507,21 @@ async def test_fifty_renewals_on_ten_cards_race_twenty_reloads(hass: HomeAssista
     assert all(hub.scheduler.next_wake is None for hub in hubs[:-1])
     assert hubs[-1].scheduler.next_wake is not None
     assert all(hub.stopped for hub in hubs[:-1])
+
+
+async def test_a_snooze_survives_a_restart(
+    hass: HomeAssistant, two_cards: MockConfigEntry, issue_registry: ir.IssueRegistry
+) -> None:
+    """The stored snooze instant reads back after a restart, with no repair about the file."""
+    await hass.services.async_call(DOMAIN, "snooze", {"entity_id": MUM}, blocking=True)
+    mum = card_named(two_cards, "Mum's CMHK")
+    records: dict[str, Any] = two_cards.runtime_data.records
+    snoozed = records[mum]["reminders"]["snoozed_until"]
+    assert snoozed is not None
+    assert await hass.config_entries.async_unload(two_cards.entry_id)
+    forget_ledger(hass, two_cards.entry_id)
+    assert await hass.config_entries.async_setup(two_cards.entry_id)
+    await hass.async_block_till_done()
+    records = two_cards.runtime_data.records
+    assert records[mum]["reminders"]["snoozed_until"] == snoozed
+    assert not [i for i in issue_registry.issues.values() if i.domain == DOMAIN]

@@ -21,6 +21,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.simrenew.const import DOMAIN
 from custom_components.simrenew.history_file import check_history
+from custom_components.simrenew.ledger import forget_ledger
 from custom_components.simrenew.store import SimRenewStore
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
@@ -620,6 +621,8 @@ async def test_second_copy_in_the_same_second_gets_its_own_name(
     first = store_file(hass_storage, path, {card_id: record})
     await setup_entry(hass, mock_entry)
     assert await hass.config_entries.async_unload(mock_entry.entry_id)
+    # A reload keeps the history in memory; only a restart reads the file again.
+    forget_ledger(hass, mock_entry.entry_id)
     record["history"].append("renewed again")
     second = store_file(hass_storage, path, {card_id: record})
     assert await hass.config_entries.async_setup(mock_entry.entry_id)

@@ -49,6 +49,11 @@ def is_instant(value: object) -> bool:
     return moment.utcoffset() is not None and EARLIEST_DAY <= moment.date() <= LATEST_DAY
 
 
+def is_snooze(value: object) -> bool:
+    """Return whether `value` is no snooze, the instant of one, or the day older files kept."""
+    return is_optional_day(value) or is_instant(value)
+
+
 def is_money(value: object) -> bool:
     """Return whether `value` is an amount of money from 0 to 1,000,000."""
     # NaN fails every comparison and the infinities fall outside the range.
@@ -113,7 +118,7 @@ REMINDER_FIELDS: Final[dict[str, Check]] = {
     "deadline": is_optional_day,
     "fired": is_stages,
     "expired_for": is_optional_day,
-    "snoozed_until": is_optional_day,
+    "snoozed_until": is_snooze,
 }
 
 # Fields of a card record with a safe value to fall back on; `added` and `reminders` have theirs
