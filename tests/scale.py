@@ -161,7 +161,8 @@ async def measure(hass: HomeAssistant, freezer: FrozenDateTimeFactory, cards: in
     )
     query_ms = (time.process_time() - started) * 1000
     assert answer is not None
-    assert await hass.config_entries.async_unload(entry.entry_id)
+    assert await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
     await asyncio.sleep(0)
     return Figures(
         cards=cards,
