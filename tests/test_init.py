@@ -77,7 +77,7 @@ async def test_setup_creates_a_device_per_card(
 
     assert hass.states.get("sensor.mum_s_cmhk_days_until_expiry").state == "9"
     assert hass.states.get("sensor.mum_s_cmhk_status").state == "expiring_soon"
-    assert hass.states.get("sensor.mum_s_cmhk_expires").state == "2026-12-01T16:00:00+00:00"
+    assert hass.states.get("sensor.mum_s_cmhk_valid_until").state == "2026-12-01T15:59:59+00:00"
     assert hass.states.get("date.mum_s_cmhk_expiry_date").state == "2026-12-01"
 
 

@@ -122,8 +122,8 @@ def test_card_state_in_card_zone() -> None:
     assert state.today == date(2026, 11, 23)
     assert state.days_until_expiry == 0
     assert state.status is CardStatus.EXPIRING_SOON
-    assert state.expires_at == datetime(2026, 11, 24, tzinfo=HK)
-    assert state.expires_at.astimezone(UTC) == datetime(2026, 11, 23, 16, 0, tzinfo=UTC)
+    assert state.expires_at == datetime(2026, 11, 23, 23, 59, 59, tzinfo=HK)
+    assert state.expires_at.astimezone(UTC) == datetime(2026, 11, 23, 15, 59, 59, tzinfo=UTC)
 
 
 def test_start_of_day_where_midnight_is_skipped() -> None:
@@ -194,3 +194,30 @@ def test_next_transition_is_in_future(expiry: date, zone: ZoneInfo, now: datetim
     assert wake > now
     assert wake - now <= timedelta(hours=26)
     assert card_state(card, wake, ()).today == card_state(card, now, ()).today + timedelta(days=1)
+
+
+def test_monthly_plans_keep_their_day_of_month() -> None:
+    """31 Jan, then 28 Feb, 31 Mar and 30 Apr: the plan's day, not the drifted one."""
+    month = Period(length=1, unit=PeriodUnit.MONTHS)
+    expiry = date(2027, 1, 31)
+    seen = []
+    for _ in range(3):
+        expiry = renewed_expiry(
+            expiry_date=expiry,
+            renewal_date=date(2027, 1, 20),
+            period=month,
+            mode=RenewalMode.EXTEND_EXPIRY,
+            anchor_day=31,
+        )
+        seen.append(expiry)
+    assert seen == [date(2027, 2, 28), date(2027, 3, 31), date(2027, 4, 30)]
+
+
+def test_a_lapsed_pack_extended_counts_from_the_renewal_day() -> None:
+    """A monthly pack that lapsed on 10 Jan and is renewed on 5 Mar runs to 5 Apr."""
+    assert renewed_expiry(
+        expiry_date=date(2027, 1, 10),
+        renewal_date=date(2027, 3, 5),
+        period=Period(length=1, unit=PeriodUnit.MONTHS),
+        mode=RenewalMode.EXTEND_EXPIRY,
+    ) == date(2027, 4, 5)

@@ -63,8 +63,8 @@ async def test_days_change_at_each_cards_midnight_across_dst(
     assert state(hass, HK_CARD) == "3"
     assert state(hass, NY_CARD) == "1"
     ny_before = hass.states.get(NY_CARD)
-    assert state(hass, "sensor.ny_card_expires") == "2026-11-02T05:00:00+00:00"
-    assert state(hass, "sensor.hk_card_expires") == "2026-11-03T16:00:00+00:00"
+    assert state(hass, "sensor.ny_card_valid_until") == "2026-11-02T04:59:59+00:00"
+    assert state(hass, "sensor.hk_card_valid_until") == "2026-11-03T15:59:59+00:00"
 
     # One second before Hong Kong's midnight nothing changes.
     await move_to(hass, freezer, "2026-10-31T15:59:59+00:00")

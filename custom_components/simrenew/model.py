@@ -39,6 +39,13 @@ class RenewalMode(StrEnum):
     RESET = "reset"
 
 
+class DeadlineReason(StrEnum):
+    """Why the deadline falls when it does: the expiry, or a use the card must see first."""
+
+    EXPIRY = "expiry"
+    ACTIVITY = "activity"
+
+
 class CardStatus(StrEnum):
     """Where a card stands relative to its deadline, in the order a card passes through."""
 
@@ -63,11 +70,15 @@ class Period:
         if self.length <= 0:
             raise ValueError("period length must be positive")
 
-    def after(self, day: date) -> date:
-        """Return the day that lies one period after `day`."""
+    def after(self, day: date, anchor_day: int | None = None) -> date:
+        """Return the day that lies one period after `day`.
+
+        Months land on `anchor_day` (the plan's day of month, `day`'s own by default), clamped
+        to the month's end: a plan of the 31st runs 31 Jan, 28 Feb, 31 Mar, 30 Apr.
+        """
         if self.unit is PeriodUnit.DAYS:
             return day + timedelta(days=self.length)
-        return add_months(day, self.length)
+        return add_months(day, self.length, anchor_day)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -93,15 +104,16 @@ class CardState:
     days_until_deadline: int
     status: CardStatus
     expires_at: datetime
+    deadline_reason: DeadlineReason = DeadlineReason.EXPIRY
 
 
-def add_months(day: date, months: int) -> date:
-    """Add calendar months, clamping to the end of a shorter month."""
+def add_months(day: date, months: int, anchor_day: int | None = None) -> date:
+    """Add calendar months, landing on `anchor_day` (default `day`'s) clamped to the month's end."""
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
     month += 1
     last = calendar.monthrange(year, month)[1]
-    return date(year, month, min(day.day, last))
+    return date(year, month, min(anchor_day or day.day, last))
 
 
 def renewed_expiry(
@@ -110,10 +122,17 @@ def renewed_expiry(
     renewal_date: date,
     period: Period,
     mode: RenewalMode,
+    anchor_day: int | None = None,
 ) -> date:
-    """Return the expiry after one renewal made on `renewal_date`."""
+    """Return the expiry after one renewal made on `renewal_date`.
+
+    `anchor_day` is the plan's day of month for monthly plans that add to the old expiry.
+    """
     if mode is RenewalMode.EXTEND_EXPIRY:
-        return period.after(expiry_date)
+        if expiry_date < renewal_date:
+            # A pack that has already lapsed starts again from the day it is renewed.
+            return period.after(renewal_date)
+        return period.after(expiry_date, anchor_day)
     from_renewal = period.after(renewal_date)
     if mode is RenewalMode.RESET:
         return from_renewal
@@ -136,10 +155,16 @@ def start_of_day(day: date, zone: tzinfo) -> datetime:
 
 def deadline(card: Card) -> date:
     """Return the last day on which the card is safe: expiry or required activity."""
+    return deadline_and_reason(card)[0]
+
+
+def deadline_and_reason(card: Card) -> tuple[date, DeadlineReason]:
+    """Return the deadline and whether the expiry or a required use sets it."""
     if card.activity_interval_days > 0 and card.last_activity is not None:
         activity_due = card.last_activity + timedelta(days=card.activity_interval_days)
-        return min(card.expiry_date, activity_due)
-    return card.expiry_date
+        if activity_due < card.expiry_date:
+            return activity_due, DeadlineReason.ACTIVITY
+    return card.expiry_date, DeadlineReason.EXPIRY
 
 
 def status_on(*, today: date, deadline_day: date, grace_days: int, warn_days: int) -> CardStatus:
@@ -162,7 +187,7 @@ def warn_days(reminder_days: tuple[int, ...] | list[int]) -> int:
 def card_state(card: Card, now: datetime, reminder_days: tuple[int, ...]) -> CardState:
     """Return the state of `card` at the instant `now`."""
     today = local_today(now, card.time_zone)
-    deadline_day = deadline(card)
+    deadline_day, reason = deadline_and_reason(card)
     return CardState(
         today=today,
         deadline=deadline_day,
@@ -174,8 +199,14 @@ def card_state(card: Card, now: datetime, reminder_days: tuple[int, ...]) -> Car
             grace_days=card.grace_days,
             warn_days=warn_days(reminder_days),
         ),
-        expires_at=start_of_day(card.expiry_date + timedelta(days=1), card.time_zone),
+        expires_at=valid_until(card.expiry_date, card.time_zone),
+        deadline_reason=reason,
     )
+
+
+def valid_until(expiry: date, zone: tzinfo) -> datetime:
+    """Return the last second of the expiry day in the card's zone: "valid until 23:59"."""
+    return start_of_day(expiry + timedelta(days=1), zone) - timedelta(seconds=1)
 
 
 def next_transition(card: Card, now: datetime) -> datetime:
