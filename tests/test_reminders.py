@@ -48,7 +48,11 @@ async def events(hass: HomeAssistant) -> dict[str, list[Event]]:
 
 def reminders(events: dict[str, list[Event]]) -> list[tuple[int, bool]]:
     """Return each reminder's stage and whether it was late."""
-    return [(event.data["stage"], event.data["late"]) for event in events["reminder"]]
+    return [
+        (event.data["stage"], event.data["late"])
+        for event in events["reminder"]
+        if event.data["kind"] != "confirm"
+    ]
 
 
 @pytest.fixture
@@ -213,9 +217,13 @@ async def test_renewal_rearms_and_snooze(
     # New expiry: 4 Dec (HK) + 30 days = 3 Jan 2027; stage 7 is 27 Dec.
     assert entry.subentries[subentry.subentry_id].data["expiry_date"] == "2027-01-03"
     assert len(events["reminder"]) == 2
+    # The renewal was recorded without the carrier's word: the next morning asks to confirm.
+    await move_to(hass, freezer, "2026-12-05T14:00:00+00:00")
+    assert [e.data["kind"] for e in events["reminder"]] == ["deadline", "deadline", "confirm"]
+    assert events["reminder"][2].data["expiry_date"] == "2027-01-03"
     await move_to(hass, freezer, "2026-12-27T14:00:00+00:00")
     assert reminders(events)[-1] == (7, False)
-    assert len(events["reminder"]) == 3
+    assert len(events["reminder"]) == 4
 
 
 async def test_auto_renew_gets_only_final_stage(

@@ -101,6 +101,7 @@ async def test_renew_by_entity_moves_expiry_and_records_receipt(
         "channel": "app",
         "payment_method": "Alipay",
         "reference": "TX-1",
+        "confirmed": False,
     }
     (event,) = events
     device = device_of(hass, hub_entry, card_id(hub_entry))
@@ -114,12 +115,15 @@ async def test_renew_by_entity_moves_expiry_and_records_receipt(
         "deadline": "2027-05-21",
         "days_until_deadline": 180,
         "status": "active",
+        "deadline_reason": "expiry",
+        "unconfirmed": True,
         "renewal_url": None,
         "old_expiry": "2026-12-01",
         "new_expiry": "2027-05-21",
         "amount": 48.0,
         "currency": "HKD",
         "channel": "app",
+        "confirmed": False,
     }
 
 
@@ -237,11 +241,16 @@ async def test_activity_interval_sets_deadline(
         subentries_data=[card_subentry(expiry_date="2027-06-01", activity_interval_days=5)],
     )
     await setup_entry(hass, entry)
-    assert hass.states.get("sensor.mum_s_cmhk_status").state == "active"
+    # Until a first use is recorded, the interval counts from the day the card was added.
+    status = hass.states.get("sensor.mum_s_cmhk_status")
+    assert status.state == "expiring_soon"
+    assert status.attributes["deadline_reason"] == "activity"
+    assert status.attributes["deadline"] == "2026-11-27"
+    freezer.move_to("2026-11-25T04:00:00+00:00")
     await call(hass, "record_activity", {"entity_id": DAYS})
-    assert hass.states.get("sensor.mum_s_cmhk_status").state == "expiring_soon"
     listed = await call(hass, "list_cards", {}, response=True)
-    assert listed["cards"][0]["deadline"] == "2026-11-27"
+    assert listed["cards"][0]["deadline"] == "2026-11-30"
+    assert listed["cards"][0]["deadline_reason"] == "activity"
     assert listed["cards"][0]["expiry_date"] == "2027-06-01"
 
 

@@ -15,6 +15,7 @@ from .renewal import Renewal
 PARALLEL_UPDATES = 1
 
 RENEW = ButtonEntityDescription(key="renew", translation_key="renew")
+RECORD_USE = ButtonEntityDescription(key="record_use", translation_key="record_use")
 
 
 async def async_setup_entry(
@@ -25,7 +26,16 @@ async def async_setup_entry(
     """Add the renew button of every card."""
     hub = entry.runtime_data
     add_card_entities(
-        hub, async_add_entities, lambda card_id: [SimRenewButton(hub, card_id, RENEW)]
+        hub,
+        async_add_entities,
+        lambda card_id: [
+            SimRenewButton(hub, card_id, RENEW),
+            *(
+                [SimRenewUseButton(hub, card_id, RECORD_USE)]
+                if hub.cards[card_id].config.activity_interval_days > 0
+                else []
+            ),
+        ],
     )
 
 
@@ -41,3 +51,17 @@ class SimRenewButton(SimRenewCardEntity, ButtonEntity):
     async def async_press(self) -> None:
         """Record the renewal."""
         await self.hub.async_renew([self.card_id], Renewal(source="button"))
+
+
+class SimRenewUseButton(SimRenewCardEntity, ButtonEntity):
+    """Records a chargeable use of the card today, for cards that must be used regularly."""
+
+    @override
+    def shown(self) -> object:
+        """Return nothing: a card's changes never change its button."""
+        return None
+
+    @override
+    async def async_press(self) -> None:
+        """Record the use."""
+        await self.hub.async_record_activity([self.card_id], None)

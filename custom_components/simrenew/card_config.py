@@ -52,6 +52,8 @@ class CardConfig:
     renewal_url: str | None = None
     auto_renew: bool = False
     reminder_days: tuple[int, ...] | None = None
+    # The day of month a monthly plan that adds to the old expiry lands on.
+    anchor_day: int | None = None
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> CardConfig:
@@ -83,6 +85,9 @@ class CardConfig:
             activity_interval_days=int(data.get("activity_interval_days", 0)),
             renewal_url=data.get("renewal_url"),
             auto_renew=bool(data.get("auto_renew", False)),
+            anchor_day=anchor
+            if isinstance(anchor := data.get("anchor_day"), int) and 1 <= anchor <= 31
+            else None,
             reminder_days=None
             if not data.get("reminder_days")
             else tuple(sorted({int(day) for day in data["reminder_days"]}, reverse=True)),
@@ -123,6 +128,13 @@ class HubOptions:
             reminder_days=reminder_days or DEFAULT_REMINDER_DAYS,
             reminder_time=time(9, 0) if when is None else when,
         )
+
+
+def _day_of_month(value: object) -> int | None:
+    """Return a stored day of month, or None for anything that is not one."""
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 31:
+        return value
+    return None
 
 
 _TIME_OF_DAY = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")

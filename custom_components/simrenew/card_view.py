@@ -21,6 +21,8 @@ class CardView:
     balance: BalanceRecord | None
     spent_last_365_days: float
     spent_by_currency: dict[str, float]
+    # A renewal recorded without the carrier's stated expiry, not yet confirmed.
+    unconfirmed: bool = False
 
     @property
     def grace_end(self) -> date:

@@ -25,6 +25,7 @@ CONF_ACTIVITY_INTERVAL_DAYS: Final = "activity_interval_days"
 CONF_TIME_ZONE: Final = "time_zone"
 CONF_RENEWAL_URL: Final = "renewal_url"
 CONF_AUTO_RENEW: Final = "auto_renew"
+CONF_ANCHOR_DAY: Final = "anchor_day"
 
 CONF_REMINDER_DAYS: Final = "reminder_days"
 CONF_REMINDER_TIME: Final = "reminder_time"

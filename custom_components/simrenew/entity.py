@@ -70,6 +70,8 @@ class SimRenewCardEntity(WritesWhenShownChanges):
             manufacturer=config.carrier,
             model=CARD_TYPE_MODELS[config.card_type],
             entry_type=DeviceEntryType.SERVICE,
+            # The carrier's official renewal page: the way to top up without phishing sites.
+            configuration_url=config.renewal_url,
         )
 
     @property

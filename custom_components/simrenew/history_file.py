@@ -96,6 +96,7 @@ def is_balance(value: object) -> bool:
 REQUIRED: Final[dict[str, tuple[str, ...]]] = {
     "renewal": ("date", "old_expiry", "new_expiry", "currency"),
     "correction": ("old_expiry", "new_expiry"),
+    "undo": ("old_expiry", "new_expiry"),
     "balance": ("amount", "currency"),
     "activity": ("date",),
 }
@@ -119,6 +120,19 @@ REMINDER_FIELDS: Final[dict[str, Check]] = {
     "fired": is_stages,
     "expired_for": is_optional_day,
     "snoozed_until": is_snooze,
+}
+
+# Reminder fields that older files did not have: missing is fine, unreadable is reset.
+OPTIONAL_REMINDER_FIELDS: Final[dict[str, Check]] = {
+    "confirm": lambda value: (
+        value is None
+        or (
+            isinstance(value, dict)
+            and is_instant(value.get("renewal"))
+            and is_day(value.get("due"))
+            and isinstance(value.get("fired"), bool)
+        )
+    ),
 }
 
 # Fields of a card record with a safe value to fall back on; `added` and `reminders` have theirs
@@ -208,6 +222,10 @@ def check_reminders(reminders: object) -> tuple[dict[str, Any], int]:
     for key, check in REMINDER_FIELDS.items():
         if not check(reminders.get(key, _MISSING)):
             checked[key] = default[key]
+            reset += 1
+    for key, check in OPTIONAL_REMINDER_FIELDS.items():
+        if key in reminders and not check(reminders[key]):
+            checked[key] = None
             reset += 1
     return checked, reset
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+import copy
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from functools import partial
 import math
@@ -18,7 +20,14 @@ from homeassistant.util import dt as dt_util
 
 from .card_config import CardConfig, HubOptions
 from .card_view import CardView
-from .const import CONF_EXPIRY_DATE, DOMAIN, EVENT_RENEWED, LOGGER, SUBENTRY_CARD
+from .const import (
+    CONF_ANCHOR_DAY,
+    CONF_EXPIRY_DATE,
+    DOMAIN,
+    EVENT_RENEWED,
+    LOGGER,
+    SUBENTRY_CARD,
+)
 from .devices import registered_device_ids
 from .lapsed_issues import LAPSED_PREFIX, async_sync_lapsed_issue
 from .ledger import Ledger
@@ -29,6 +38,7 @@ from .model import (
     local_today,
     next_transition,
     renewed_expiry,
+    rolled_expiry,
 )
 from .reminder_keeper import async_process_reminders, snooze_until
 from .renewal import Renewal
@@ -36,6 +46,7 @@ from .scheduler import WakeScheduler
 from .store import (
     BalanceRecord,
     CardRecord,
+    ConfirmRecord,
     HistoryEntry,
     ReminderRecord,
     SimRenewStore,
@@ -73,6 +84,7 @@ class SimRenewHub:
         self._device_ids: dict[str, str] = {}
         # Per card: what its reminders depended on when last worked out, and its next instant.
         self._reminder_wakes: dict[str, tuple[tuple[object, ...], datetime | None]] = {}
+        self._rolling: set[str] = set()
         self.stopped = False
         # Counts the refreshes that changed what the household's entities show.
         self.version = 0
@@ -243,12 +255,19 @@ class SimRenewHub:
         """Return a card's view at `now`."""
         record = self.records[card_id]
         figures = self.ledger.figures(card_id)
-        last_activity = record["last_activity"]
-        state = card_state(
-            config.rules(None if last_activity is None else date.fromisoformat(last_activity)),
-            now,
-            self.reminder_days(config),
-        )
+        # Until a first use is recorded, the activity interval counts from the day it was added.
+        last_activity = date.fromisoformat(record["last_activity"] or record["added"])
+        today = local_today(now, config.time_zone)
+        if config.auto_renew and config.period is not None and config.expiry_date < today:
+            # It has renewed itself at the end of its expiry day; the record follows shortly.
+            config = replace(
+                config,
+                expiry_date=rolled_expiry(
+                    config.expiry_date, config.period, today, config.anchor_day
+                ),
+            )
+            self._schedule_roll_forward(card_id)
+        state = card_state(config.rules(last_activity), now, self.reminder_days(config))
         spent = figures.spent(state.today)
         return CardView(
             card_id=card_id,
@@ -258,6 +277,7 @@ class SimRenewHub:
             balance=record["balance"],
             spent_last_365_days=spent.get(config.currency, 0.0),
             spent_by_currency=spent,
+            unconfirmed=record["reminders"].get("confirm") is not None,
         )
 
     def _guarded[T](self, what: str, card_id: str | None, work: Callable[[], T]) -> T | None:
@@ -385,6 +405,7 @@ class SimRenewHub:
             tuple(record["fired"]),
             record["expired_for"],
             record["snoozed_until"],
+            record.get("confirm"),
         )
 
     def live_hub(self) -> SimRenewHub | None:
@@ -439,13 +460,19 @@ class SimRenewHub:
             raise invalid_input("expiry_out_of_range", expiry_date=expiry.isoformat())
 
     @callback
-    def _store_expiry(self, card_id: str, expiry: date) -> None:
-        """Write the new expiry into the card's settings, if the card still exists."""
+    def _store_expiry(self, card_id: str, expiry: date, anchor_day: int | None = None) -> None:
+        """Write the new expiry into the card's settings, if the card still exists.
+
+        A renewal keeps the monthly plan's day (`anchor_day`); a correction sets a new one.
+        """
         if (subentry := self.entry.subentries.get(card_id)) is None:
             return
-        self.hass.config_entries.async_update_subentry(
-            self.entry, subentry, data={**subentry.data, CONF_EXPIRY_DATE: expiry.isoformat()}
-        )
+        data = {**subentry.data, CONF_EXPIRY_DATE: expiry.isoformat()}
+        if anchor_day is None or anchor_day == expiry.day:
+            data.pop(CONF_ANCHOR_DAY, None)
+        else:
+            data[CONF_ANCHOR_DAY] = anchor_day
+        self.hass.config_entries.async_update_subentry(self.entry, subentry, data=data)
 
     def _plan_renewal(self, card_id: str, renewal: Renewal, at: str) -> HistoryEntry:
         """Check one card's renewal and return its history entry, changing nothing."""
@@ -467,6 +494,7 @@ class SimRenewHub:
                     renewal_date=day,
                     period=config.period,
                     mode=config.renewal_mode,
+                    anchor_day=config.anchor_day or old.day,
                 )
             except (OverflowError, ValueError) as err:
                 raise invalid_input("expiry_out_of_range", expiry_date="9999-12-31") from err
@@ -480,6 +508,8 @@ class SimRenewHub:
             "new_expiry": new.isoformat(),
             "currency": currency,
             "channel": renewal.channel,
+            # Only an expiry the carrier stated is known to be right.
+            "confirmed": renewal.new_expiry is not None,
         }
         if amount is not None:
             entry["amount"] = amount
@@ -505,11 +535,7 @@ class SimRenewHub:
         """
         at = dt_util.utcnow().isoformat()
         planned = [(card_id, self._plan_renewal(card_id, renewal, at)) for card_id in card_ids]
-        # The receipts are on disk before any expiry moves.
-        await self.ledger.async_append(planned)
-        for card_id, entry in planned:
-            self._store_expiry(card_id, date.fromisoformat(entry["new_expiry"]))
-            self._fire_renewed(card_id, entry)
+        await self._commit_renewals(planned)
         return [
             (
                 card_id,
@@ -518,6 +544,162 @@ class SimRenewHub:
             )
             for card_id, entry in planned
         ]
+
+    async def _commit_renewals(self, planned: list[tuple[str, HistoryEntry]]) -> None:
+        """Write renewals to the history, then move each card's expiry and tell automations."""
+        before = {card_id: copy.deepcopy(self.records[card_id]) for card_id, _ in planned}
+        tomorrow = (dt_util.now() + timedelta(days=1)).date().isoformat()
+        for card_id, entry in planned:
+            record = self.records[card_id]
+            # A top-up is a use of the card as far as carriers' activity rules go.
+            if record["last_activity"] is None or entry["date"] > record["last_activity"]:
+                record["last_activity"] = entry["date"]
+            confirm: ConfirmRecord | None = None
+            if not entry.get("confirmed"):
+                confirm = {"renewal": entry["at"], "due": tomorrow, "fired": False}
+            record["reminders"] = {**record["reminders"], "confirm": confirm}
+        try:
+            # The receipts are on disk before any expiry moves.
+            await self.ledger.async_append(planned)
+        except BaseException:
+            for card_id, record in before.items():
+                self.records[card_id]["last_activity"] = record["last_activity"]
+                self.records[card_id]["reminders"] = record["reminders"]
+            raise
+        for card_id, entry in planned:
+            old = date.fromisoformat(entry["old_expiry"])
+            config = self.configs.get(card_id)
+            anchor = None if config is None else config.anchor_day or old.day
+            self._store_expiry(card_id, date.fromisoformat(entry["new_expiry"]), anchor)
+            self._fire_renewed(card_id, entry)
+
+    async def async_confirm_renewal(self, card_ids: list[str], expiry: date | None) -> None:
+        """Confirm each card's last renewal; a different date from the carrier corrects it."""
+        await self._exclusive(partial(self._confirm_renewal, card_ids, expiry))
+
+    async def _confirm_renewal(self, card_ids: list[str], expiry: date | None) -> None:
+        """Confirm every card's renewal, or none."""
+        at = dt_util.utcnow().isoformat()
+        corrections: list[tuple[str, HistoryEntry]] = []
+        for card_id in card_ids:
+            config, today = self._current(card_id)
+            if expiry is not None and expiry != config.expiry_date:
+                self._check_expiry(expiry, today)
+                corrections.append(
+                    (
+                        card_id,
+                        {
+                            "kind": "correction",
+                            "at": at,
+                            "source": "confirm",
+                            "old_expiry": config.expiry_date.isoformat(),
+                            "new_expiry": expiry.isoformat(),
+                        },
+                    )
+                )
+        for card_id in card_ids:
+            record = self.records[card_id]
+            if (confirm := record["reminders"].get("confirm")) is not None:
+                for entry in record["history"]:
+                    if entry["kind"] == "renewal" and entry["at"] == confirm["renewal"]:
+                        entry["confirmed"] = True
+            record["reminders"] = {**record["reminders"], "confirm": None}
+        await self.ledger.async_append(corrections)
+        for card_id, entry in corrections:
+            self._store_expiry(card_id, date.fromisoformat(entry["new_expiry"]))
+        self._async_refresh(dt_util.utcnow())
+
+    async def async_undo_renewal(self, card_ids: list[str]) -> list[tuple[str, date, date]]:
+        """Take back each card's last renewal and restore the expiry it replaced."""
+        return await self._exclusive(partial(self._undo_renewal, card_ids))
+
+    async def _undo_renewal(self, card_ids: list[str]) -> list[tuple[str, date, date]]:
+        """Undo every card's last renewal, or none; the undoing is itself recorded."""
+        at = dt_util.utcnow().isoformat()
+        planned: list[tuple[str, HistoryEntry, HistoryEntry]] = []
+        for card_id in card_ids:
+            config, today = self._current(card_id)
+            last = self.ledger.last_expiry_change(card_id)
+            if last is None or last["kind"] != "renewal":
+                raise invalid_input("nothing_to_undo", name=config.name)
+            restored = date.fromisoformat(last["old_expiry"])
+            self._check_expiry(restored, today)
+            undo: HistoryEntry = {
+                "kind": "undo",
+                "at": at,
+                "source": "action",
+                "old_expiry": config.expiry_date.isoformat(),
+                "new_expiry": restored.isoformat(),
+                "renewal": dict(last),
+            }
+            planned.append((card_id, last, undo))
+        for card_id, last, _ in planned:
+            self.records[card_id]["history"].remove(last)
+            self.ledger.forget_figures(card_id)
+            reminders = self.records[card_id]["reminders"]
+            if (confirm := reminders.get("confirm")) is not None and confirm["renewal"] == last[
+                "at"
+            ]:
+                self.records[card_id]["reminders"] = {**reminders, "confirm": None}
+        try:
+            await self.ledger.async_append([(card_id, undo) for card_id, _, undo in planned])
+        except BaseException:
+            for card_id, last, _ in planned:
+                self.records[card_id]["history"].append(last)
+                self.ledger.forget_figures(card_id)
+            raise
+        for card_id, _, undo in planned:
+            self._store_expiry(card_id, date.fromisoformat(undo["new_expiry"]))
+        return [
+            (
+                card_id,
+                date.fromisoformat(undo["old_expiry"]),
+                date.fromisoformat(undo["new_expiry"]),
+            )
+            for card_id, _, undo in planned
+        ]
+
+    def _schedule_roll_forward(self, card_id: str) -> None:
+        """Record, once, the renewal a self-renewing card made at the end of its expiry day."""
+        if card_id in self._rolling or self.stopped:
+            return
+        self._rolling.add(card_id)
+        self.entry.async_create_background_task(
+            self.hass, self._exclusive(partial(self._roll_forward, card_id)), "simrenew roll"
+        )
+
+    async def _roll_forward(self, card_id: str) -> None:
+        """Record one renewal per period the card has renewed itself, unconfirmed."""
+        try:
+            config, today = self._current(card_id)
+            if config.period is None or not config.auto_renew:
+                return
+            at = dt_util.utcnow().isoformat()
+            planned: list[tuple[str, HistoryEntry]] = []
+            expiry = config.expiry_date
+            while expiry < today:
+                new = config.period.after(expiry, config.anchor_day or expiry.day)
+                entry: HistoryEntry = {
+                    "kind": "renewal",
+                    "at": at,
+                    "source": "auto_renew",
+                    "date": (expiry + timedelta(days=1)).isoformat(),
+                    "old_expiry": expiry.isoformat(),
+                    "new_expiry": new.isoformat(),
+                    "currency": config.currency,
+                    "channel": "auto_renew",
+                    "confirmed": False,
+                }
+                if config.renewal_cost is not None:
+                    entry["amount"] = config.renewal_cost
+                planned.append((card_id, entry))
+                expiry = new
+            if planned:
+                await self._commit_renewals(planned)
+        except ServiceValidationError:
+            LOGGER.warning("Card %s could not roll forward; it was removed", card_id)
+        finally:
+            self._rolling.discard(card_id)
 
     def _fire_renewed(self, card_id: str, entry: HistoryEntry) -> None:
         """Tell automations that a card was renewed, with its state after the renewal."""
@@ -532,6 +714,7 @@ class SimRenewHub:
                 "amount": entry.get("amount"),
                 "currency": entry["currency"],
                 "channel": entry["channel"],
+                "confirmed": entry.get("confirmed", False),
             },
         )
 
@@ -548,6 +731,8 @@ class SimRenewHub:
             "deadline": view.state.deadline.isoformat(),
             "days_until_deadline": view.state.days_until_deadline,
             "status": view.state.status.value,
+            "deadline_reason": view.state.deadline_reason.value,
+            "unconfirmed": view.unconfirmed,
             "renewal_url": view.config.renewal_url,
         }
 

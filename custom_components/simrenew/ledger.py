@@ -67,10 +67,8 @@ class Ledger:
 
     def last_expiry_change(self, card_id: str) -> HistoryEntry | None:
         """Return the card's latest renewal or correction, if any."""
-        for entry in reversed(self.records[card_id]["history"]):
-            if "new_expiry" in entry:
-                return entry
-        return None
+        history: list[HistoryEntry] = self.records[card_id]["history"]
+        return next((entry for entry in reversed(history) if "new_expiry" in entry), None)
 
     def recorded_expiry(self, card_id: str) -> str | None:
         """Return the expiry the card's latest renewal or correction set, if any."""

@@ -224,3 +224,10 @@ def expiry_is_plausible(expiry: date, today: date) -> bool:
     """Return whether an expiry date is close enough to today to be a real one."""
     offset = (expiry - today).days
     return -EXPIRY_MAX_PAST_DAYS <= offset <= EXPIRY_MAX_FUTURE_DAYS
+
+
+def rolled_expiry(expiry: date, period: Period, today: date, anchor_day: int | None = None) -> date:
+    """Return the expiry of a self-renewing card on `today`: one period at a time past expiry."""
+    while expiry < today:
+        expiry = period.after(expiry, anchor_day or expiry.day)
+    return expiry

@@ -12,7 +12,7 @@ from homeassistant.util import dt as dt_util
 from .card_view import CardView
 from .const import EVENT_EXPIRED, EVENT_REMINDER
 from .model import CardStatus, start_of_day
-from .reminders import ReminderKind, ReminderPlan, is_late, kind_of, stages_for
+from .reminders import ReminderKind, ReminderPlan, at_time, is_late, kind_of, stages_for
 from .store import ReminderRecord, empty_reminders
 
 
@@ -34,16 +34,18 @@ def async_process_reminders(
     state = view.state
     deadline = state.deadline.isoformat()
     if record["deadline"] != deadline:
-        # A new deadline (a renewal or correction) re-arms every stage.
-        record = {**empty_reminders(), "deadline": deadline}
+        # A new deadline (a renewal or correction) re-arms every stage; a renewal waiting for
+        # the carrier's confirmation still waits.
+        record = {**empty_reminders(), "deadline": deadline, "confirm": record.get("confirm")}
     else:
         record = {**record, "fired": list(record["fired"])}
+    confirm_wake = _process_confirmation(hass, base, record, at, now)
     if state.status is CardStatus.EXPIRED:
         if record["expired_for"] != deadline:
             lost_at = start_of_day(view.grace_end + timedelta(days=1), view.config.time_zone)
             hass.bus.async_fire(EVENT_EXPIRED, {**base(), "late": is_late(lost_at, now)})
             record["expired_for"] = deadline
-        return record, None
+        return record, confirm_wake
 
     grace_days = 0 if view.config.auto_renew else view.config.grace_days
     plan = ReminderPlan(
@@ -69,7 +71,34 @@ def async_process_reminders(
             record["snoozed_until"] = None
         else:
             next_instant = snooze_at if next_instant is None else min(next_instant, snooze_at)
-    return record, next_instant
+    return record, min((i for i in (next_instant, confirm_wake) if i is not None), default=None)
+
+
+def _process_confirmation(
+    hass: HomeAssistant,
+    base: Callable[[], dict[str, Any]],
+    record: ReminderRecord,
+    at: time,
+    now: datetime,
+) -> datetime | None:
+    """Ask once, on the day after an unconfirmed renewal, whether the carrier shows it."""
+    if (confirm := record.get("confirm")) is None or confirm["fired"]:
+        return None
+    instant = at_time(date.fromisoformat(confirm["due"]), at, dt_util.get_default_time_zone())
+    if instant > now:
+        return instant
+    hass.bus.async_fire(
+        EVENT_REMINDER,
+        {
+            **base(),
+            "kind": ReminderKind.CONFIRM.value,
+            "renewed_at": confirm["renewal"],
+            "late": is_late(instant, now),
+            "snoozed": False,
+        },
+    )
+    record["confirm"] = {**confirm, "fired": True}
+    return None
 
 
 def snoozed_instant(stored: str, plan: ReminderPlan, last_stage: int, now: datetime) -> datetime:

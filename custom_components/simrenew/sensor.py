@@ -32,6 +32,7 @@ class SimRenewSensorEntityDescription(SensorEntityDescription):
 
     value_fn: Callable[[CardView], int | float | str | datetime | None]
     unit_fn: Callable[[CardView], str | None] | None = None
+    attributes_fn: Callable[[CardView], dict[str, Any]] | None = None
 
 
 SENSORS: tuple[SimRenewSensorEntityDescription, ...] = (
@@ -53,6 +54,11 @@ SENSORS: tuple[SimRenewSensorEntityDescription, ...] = (
         device_class=SensorDeviceClass.ENUM,
         options=[status.value for status in CardStatus],
         value_fn=lambda card: card.state.status.value,
+        attributes_fn=lambda card: {
+            "deadline": card.state.deadline.isoformat(),
+            "deadline_reason": card.state.deadline_reason.value,
+            "unconfirmed": card.unconfirmed,
+        },
     ),
     SimRenewSensorEntityDescription(
         key="balance",
@@ -164,10 +170,21 @@ class SimRenewCardSensor(SimRenewCardEntity, SensorEntity):
 
     @override
     def shown(self) -> object:
-        """Return the value and its unit: all a card sensor shows."""
+        """Return the value, its unit and attributes: all a card sensor shows."""
         card = self.card
         unit = self.entity_description.unit_fn
-        return self.entity_description.value_fn(card), None if unit is None else unit(card)
+        return (
+            self.entity_description.value_fn(card),
+            None if unit is None else unit(card),
+            self.extra_state_attributes,
+        )
+
+    @property
+    @override
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """Return the description's attributes for the card, if it has any."""
+        attributes = self.entity_description.attributes_fn
+        return None if attributes is None else attributes(self.card)
 
     @property
     @override

@@ -64,6 +64,7 @@ SET_BALANCE_SCHEMA = vol.Schema(
         vol.Optional("as_of"): cv.datetime,
     }
 )
+CONFIRM_RENEWAL_SCHEMA = vol.Schema({**TARGET_FIELDS, vol.Optional("expiry_date"): cv.date})
 RECORD_ACTIVITY_SCHEMA = vol.Schema({**TARGET_FIELDS, vol.Optional("date"): cv.date})
 SNOOZE_SCHEMA = vol.Schema({**TARGET_FIELDS, vol.Optional("days", default=1): vol.Coerce(int)})
 
@@ -171,6 +172,23 @@ async def _async_snooze(call: ServiceCall) -> None:
     await hub.async_snooze(card_ids, call.data["days"])
 
 
+async def _async_confirm_renewal(call: ServiceCall) -> None:
+    """Confirm each targeted card's last renewal, with the date the carrier shows if given."""
+    hub, card_ids = _targets(call.hass, call)
+    await hub.async_confirm_renewal(card_ids, call.data.get("expiry_date"))
+
+
+async def _async_undo_renewal(call: ServiceCall) -> ServiceResponse:
+    """Take back each targeted card's last renewal."""
+    hub, card_ids = _targets(call.hass, call)
+    undone = await hub.async_undo_renewal(card_ids)
+    results: list[JsonValueType] = [
+        {"card_id": card_id, "old_expiry": old.isoformat(), "new_expiry": new.isoformat()}
+        for card_id, old, new in undone
+    ]
+    return {"cards": results}
+
+
 async def _async_list_cards(call: ServiceCall) -> ServiceResponse:
     """Return every card, soonest deadline first."""
     cards = [view for hub in _loaded_hubs(call.hass) for view in hub.cards.values()]
@@ -186,6 +204,8 @@ async def _async_list_cards(call: ServiceCall) -> ServiceResponse:
                 "days_until_expiry": view.state.days_until_expiry,
                 "days_until_deadline": view.state.days_until_deadline,
                 "status": view.state.status.value,
+                "deadline_reason": view.state.deadline_reason.value,
+                "unconfirmed": view.unconfirmed,
                 "balance": None if view.balance is None else view.balance["amount"],
                 "balance_currency": None if view.balance is None else view.balance["currency"],
                 "renewal_url": view.config.renewal_url,
@@ -207,6 +227,16 @@ def async_setup_services(hass: HomeAssistant) -> None:
         DOMAIN, "record_activity", _async_record_activity, RECORD_ACTIVITY_SCHEMA
     )
     hass.services.async_register(DOMAIN, "snooze", _async_snooze, SNOOZE_SCHEMA)
+    hass.services.async_register(
+        DOMAIN, "confirm_renewal", _async_confirm_renewal, CONFIRM_RENEWAL_SCHEMA
+    )
+    hass.services.async_register(
+        DOMAIN,
+        "undo_renewal",
+        _async_undo_renewal,
+        vol.Schema(TARGET_FIELDS),
+        SupportsResponse.OPTIONAL,
+    )
     hass.services.async_register(
         DOMAIN, "list_cards", _async_list_cards, vol.Schema({}), SupportsResponse.ONLY
     )

@@ -33,6 +33,8 @@ class HistoryEntry(TypedDict):
     channel: NotRequired[str]
     payment_method: NotRequired[str]
     reference: NotRequired[str]
+    confirmed: NotRequired[bool]
+    renewal: NotRequired[dict[str, Any]]
 
 
 class BalanceRecord(TypedDict):
@@ -43,6 +45,14 @@ class BalanceRecord(TypedDict):
     as_of: str
 
 
+class ConfirmRecord(TypedDict):
+    """A renewal recorded without the carrier's word, and when to ask about it."""
+
+    renewal: str
+    due: str
+    fired: bool
+
+
 class ReminderRecord(TypedDict):
     """Which reminders went out for the card's current deadline."""
 
@@ -50,6 +60,7 @@ class ReminderRecord(TypedDict):
     fired: list[int]
     expired_for: str | None
     snoozed_until: str | None
+    confirm: NotRequired[ConfirmRecord | None]
 
 
 class CardRecord(TypedDict):
