@@ -25,8 +25,8 @@ def test_stages_for_auto_renew() -> None:
     assert stages_for([7, 0], auto_renew=True, grace_days=3) == (0,)
 
 
-def test_last_day_reminder_moves_earlier_when_the_card_day_ends_first() -> None:
-    """09:00 in New York on a Hong Kong card's last day is after that day ends: a day earlier."""
+def test_last_day_reminder_comes_before_the_card_day_ends() -> None:
+    """A reminder time after a Hong Kong card's last day has ended comes an hour before its end."""
     plan = ReminderPlan(
         deadline=date(2026, 12, 10), stages=(0,), at=time(9), zone=NEW_YORK, card_zone=HONG_KONG
     )
@@ -35,8 +35,8 @@ def test_last_day_reminder_moves_earlier_when_the_card_day_ends_first() -> None:
     late_plan = ReminderPlan(
         deadline=date(2026, 12, 10), stages=(0,), at=time(11), zone=NEW_YORK, card_zone=HONG_KONG
     )
-    # 11:00 New York (16:00 UTC) is the instant the card's day ends: sent on 9 Dec instead.
-    assert late_plan.instant(0) == datetime(2026, 12, 9, 16, 0, tzinfo=UTC)
+    # 11:00 New York (16:00 UTC) is the instant the card's day ends: sent an hour before.
+    assert late_plan.instant(0) == datetime(2026, 12, 10, 15, 0, tzinfo=UTC)
     assert late_plan.instant(0) < late_plan.day_ends(0)
 
 
@@ -124,8 +124,10 @@ def test_next_instant_is_future_and_unfired(
     assert all(plan.instant(s) > now for s in pending)
     for stage in plan.stages:
         assert plan.instant(stage) < plan.day_ends(stage)
-        # ... and no earlier than a day and a half before that day begins in the card's zone.
+        # ... and on the card's day or the Home Assistant day of the same date.
         assert plan.day_ends(stage) - plan.instant(stage) < timedelta(days=3)
+    instants = [plan.instant(stage) for stage in sorted(plan.stages, reverse=True)]
+    assert instants == sorted(instants)
     sent = plan.to_send(due, now)
     assert sent is None or now < plan.day_ends(sent)
 

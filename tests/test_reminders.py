@@ -37,6 +37,17 @@ async def restart_at(
     await hass.async_block_till_done()
 
 
+async def run_until(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, entry: MockConfigEntry, end: str
+) -> None:
+    """Let the clock run to `end`, stopping at every instant the hub asked to wake."""
+    until = dt_util.parse_datetime(end)
+    assert until is not None
+    while (wake := entry.runtime_data.scheduler.next_wake) is not None and wake <= until:
+        await move_to(hass, freezer, wake.isoformat())
+    await move_to(hass, freezer, end)
+
+
 @pytest.fixture
 async def events(hass: HomeAssistant) -> dict[str, list[Event]]:
     """Capture every simrenew event."""
@@ -238,8 +249,7 @@ async def test_auto_renew_gets_only_final_stage(
         subentries_data=[card_subentry(expiry_date="2026-12-10", auto_renew=True)],
     )
     await setup_entry(hass, entry)
-    for day in range(1, 11):
-        await move_to(hass, freezer, f"2026-12-{day:02d}T23:00:00+00:00")
+    await run_until(hass, freezer, entry, "2026-12-10T23:00:00+00:00")
     assert [stage for stage, _ in reminders(events)] == [1]
 
 
@@ -258,6 +268,5 @@ async def test_per_card_reminder_days(
     assert hass.states.get(STATUS).state == "expiring_soon"
     # Stage 30 was 25 November, a day that has ended: it is not sent.
     assert reminders(events) == []
-    for day in range(1, 26):
-        await move_to(hass, freezer, f"2026-12-{day:02d}T23:00:00+00:00")
+    await run_until(hass, freezer, entry, "2026-12-25T23:00:00+00:00")
     assert [stage for stage, _ in reminders(events) if stage >= 0] == [2]

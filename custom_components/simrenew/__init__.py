@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from homeassistant.const import Platform
+from homeassistant.const import EVENT_CORE_CONFIG_UPDATE, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv, issue_registry as ir
@@ -12,9 +12,9 @@ from homeassistant.util import dt as dt_util
 from .const import DOMAIN
 from .hub import SimRenewConfigEntry, SimRenewHub
 from .lapsed_issues import lapsed_issue_id
-from .ledger import async_get_ledger, forget_ledger
+from .ledger import async_get_ledger, async_remove_ledger
 from .services import async_setup_services
-from .store import HistoryUnavailableError, SimRenewStore
+from .store import HistoryUnavailableError
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -45,9 +45,13 @@ async def async_setup_entry(hass: HomeAssistant, entry: SimRenewConfigEntry) -> 
             translation_placeholders={"error": str(err)},
         ) from err
     hub = SimRenewHub(hass, entry, ledger)
-    await hub.async_start()
+    # Reachable before it starts: a call made while it waits for the ledger still lands.
     entry.runtime_data = hub
+    await hub.async_start()
     entry.async_on_unload(hub.async_stop)
+    entry.async_on_unload(
+        hass.bus.async_listen(EVENT_CORE_CONFIG_UPDATE, hub.async_core_config_updated)
+    )
     entry.async_on_unload(entry.add_update_listener(_async_entry_updated))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
@@ -66,7 +70,6 @@ async def async_unload_entry(hass: HomeAssistant, entry: SimRenewConfigEntry) ->
 
 async def async_remove_entry(hass: HomeAssistant, entry: SimRenewConfigEntry) -> None:
     """Delete the household's history and its cards' repairs with the household."""
-    forget_ledger(hass, entry.entry_id)
-    await SimRenewStore(hass, entry.entry_id).async_remove()
+    await async_remove_ledger(hass, entry.entry_id)
     for card_id in entry.subentries:
         ir.async_delete_issue(hass, DOMAIN, lapsed_issue_id(card_id))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import override
 
+from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
+from homeassistant.core import Event
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.translation import async_get_translations
@@ -41,11 +43,24 @@ class SimRenewHouseholdEntity(WritesWhenShownChanges):
             template = template.replace(f"{{{name}}}", value)
         return template
 
-    @override
-    async def async_added_to_hass(self) -> None:
-        """Load the texts and follow changes to any card."""
+    async def _async_load_texts(self) -> None:
+        """Load the household texts in Home Assistant's language."""
         self._texts = await async_get_translations(
             self.hass, self.hass.config.language, "selector", [DOMAIN]
         )
+
+    @override
+    async def async_added_to_hass(self) -> None:
+        """Load the texts and follow changes to any card and to Home Assistant's language."""
+        await self._async_load_texts()
         await super().async_added_to_hass()
         self.async_on_remove(self.hub.async_add_listener(None, self.async_hub_updated))
+        self.async_on_remove(
+            self.hass.bus.async_listen(EVENT_CORE_CONFIG_UPDATE, self._async_core_config_updated)
+        )
+
+    async def _async_core_config_updated(self, event: Event) -> None:
+        """Show the texts in the new language."""
+        await self._async_load_texts()
+        self.hub.calendar_version += 1
+        self.async_hub_updated()

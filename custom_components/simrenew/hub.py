@@ -12,7 +12,7 @@ import math
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.generated.currencies import ACTIVE_CURRENCIES
 from homeassistant.helpers import issue_registry as ir
@@ -147,7 +147,8 @@ class SimRenewHub:
             stored = config.expiry_date.isoformat()
             if last is None or last["new_expiry"] == stored:
                 continue
-            if last.get("old_expiry") == stored:
+            if stored in self._expiry_chain(card_id):
+                # Settings are saved a moment after the history: they may lag several changes.
                 LOGGER.warning("Completing an interrupted expiry change of card %s", card_id)
                 self._store_expiry(card_id, date.fromisoformat(last["new_expiry"]))
                 self._read_entry()
@@ -163,6 +164,18 @@ class SimRenewHub:
             )
             recorded = True
         return recorded
+
+    def _expiry_chain(self, card_id: str) -> set[str]:
+        """Return every expiry the card's renewals and corrections moved from, newest run back."""
+        chain: set[str] = set()
+        history: list[HistoryEntry] = self.records[card_id]["history"]
+        for entry in reversed(history):
+            if "new_expiry" not in entry:
+                continue
+            if chain and entry["new_expiry"] not in chain:
+                break
+            chain.add(entry.get("old_expiry", entry["new_expiry"]))
+        return chain
 
     async def _exclusive[T](self, work: Callable[[], Awaitable[T]]) -> T:
         """Run a change under the household's lock, to the end even if the caller goes away.
@@ -182,6 +195,13 @@ class SimRenewHub:
         """Cancel the scheduler; calls still under way finish through the shared ledger."""
         self.stopped = True
         self.scheduler.cancel()
+
+    @callback
+    def async_core_config_updated(self, event: Event) -> None:
+        """Work every reminder out again in Home Assistant's new time zone."""
+        self._reminder_wakes.clear()
+        self._household_stale = True
+        self._async_refresh(dt_util.utcnow())
 
     def _delete_stale_issues(self) -> None:
         """Remove lapsed-card issues of cards that no longer exist."""
@@ -432,7 +452,7 @@ class SimRenewHub:
     def _current(self, card_id: str) -> tuple[CardConfig, date]:
         """Return the card's stored settings, fresher than `configs`, and its today."""
         subentry = self.entry.subentries.get(card_id)
-        if subentry is None or card_id not in self.records:
+        if subentry is None or card_id not in self.records or self.ledger.removed:
             raise invalid_input("card_removed")
         config = CardConfig.from_data(subentry.data)
         return config, local_today(dt_util.utcnow(), config.time_zone)
@@ -535,7 +555,7 @@ class SimRenewHub:
         """
         at = dt_util.utcnow().isoformat()
         planned = [(card_id, self._plan_renewal(card_id, renewal, at)) for card_id in card_ids]
-        await self._commit_renewals(planned)
+        await self._commit_renewals(planned, self._unrecorded_corrections(card_ids, at))
         return [
             (
                 card_id,
@@ -545,7 +565,40 @@ class SimRenewHub:
             for card_id, entry in planned
         ]
 
-    async def _commit_renewals(self, planned: list[tuple[str, HistoryEntry]]) -> None:
+    def _unrecorded_corrections(
+        self, card_ids: list[str], at: str
+    ) -> list[tuple[str, HistoryEntry]]:
+        """Return corrections for expiries changed in the card's form but not yet recorded.
+
+        A change that waited for the lock builds on the settings as they are now, so the
+        history must say how they got there before it records that change.
+        """
+        corrections: list[tuple[str, HistoryEntry]] = []
+        for card_id in card_ids:
+            known = self.ledger.recorded_expiry(card_id)
+            if known is None and (config := self.configs.get(card_id)) is not None:
+                known = config.expiry_date.isoformat()  # as the hub last read it
+            stored = self.entry.subentries[card_id].data[CONF_EXPIRY_DATE]
+            if known is not None and known != stored:
+                corrections.append(
+                    (
+                        card_id,
+                        {
+                            "kind": "correction",
+                            "at": at,
+                            "source": "reconfigure",
+                            "old_expiry": known,
+                            "new_expiry": stored,
+                        },
+                    )
+                )
+        return corrections
+
+    async def _commit_renewals(
+        self,
+        planned: list[tuple[str, HistoryEntry]],
+        corrections: list[tuple[str, HistoryEntry]] | None = None,
+    ) -> None:
         """Write renewals to the history, then move each card's expiry and tell automations."""
         before = {card_id: copy.deepcopy(self.records[card_id]) for card_id, _ in planned}
         tomorrow = (dt_util.now() + timedelta(days=1)).date().isoformat()
@@ -560,7 +613,7 @@ class SimRenewHub:
             record["reminders"] = {**record["reminders"], "confirm": confirm}
         try:
             # The receipts are on disk before any expiry moves.
-            await self.ledger.async_append(planned)
+            await self.ledger.async_append([*(corrections or []), *planned])
         except BaseException:
             for card_id, record in before.items():
                 self.records[card_id]["last_activity"] = record["last_activity"]
@@ -761,7 +814,7 @@ class SimRenewHub:
             if reference:
                 entry["reference"] = reference
             planned.append((card_id, entry))
-        await self.ledger.async_append(planned)
+        await self.ledger.async_append([*self._unrecorded_corrections(card_ids, at), *planned])
         for card_id, _ in planned:
             self._store_expiry(card_id, expiry)
 
@@ -800,9 +853,11 @@ class SimRenewHub:
                 "currency": code,
             }
             planned.append((card_id, entry, balance))
+        await self.ledger.async_append([(card_id, entry) for card_id, entry, _ in planned])
+        # Shown only once it is on disk: a failed write leaves no trace.
         for card_id, _, balance in planned:
             self.records[card_id]["balance"] = balance
-        await self.ledger.async_append([(card_id, entry) for card_id, entry, _ in planned])
+        await self.ledger.async_save()
         self._async_refresh(now)
 
     async def async_record_activity(self, card_ids: list[str], day: date | None) -> None:
@@ -828,11 +883,13 @@ class SimRenewHub:
                     },
                 )
             )
+        await self.ledger.async_append(planned)
+        # Shown only once it is on disk: a failed write leaves no trace.
         for card_id, entry in planned:
             record = self.records[card_id]
             if record["last_activity"] is None or entry["date"] > record["last_activity"]:
                 record["last_activity"] = entry["date"]
-        await self.ledger.async_append(planned)
+        await self.ledger.async_save()
         self._async_refresh(now)
 
     async def async_snooze(self, card_ids: list[str], days: int) -> date:

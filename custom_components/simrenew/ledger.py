@@ -27,6 +27,8 @@ class Ledger:
         self.store = SimRenewStore(hass, entry_id)
         self.records: dict[str, CardRecord] = {}
         self.lock = asyncio.Lock()
+        # Set when the household is deleted: nothing may write its file again.
+        self.removed = False
         self._figures: dict[str, RenewalFigures] = {}
 
     async def async_load(self, now: datetime) -> None:
@@ -35,8 +37,9 @@ class Ledger:
         self.records = dict(data["cards"])
 
     async def async_save(self) -> None:
-        """Write the file now."""
-        await self.store.async_save({"cards": self.records})
+        """Write the file now, unless the household was deleted."""
+        if not self.removed:
+            await self.store.async_save({"cards": self.records})
 
     async def async_append(self, entries: list[tuple[str, HistoryEntry]]) -> None:
         """Add entries to their cards' histories and write them in one go."""
@@ -87,5 +90,22 @@ async def async_get_ledger(hass: HomeAssistant, entry_id: str, now: datetime) ->
 
 
 def forget_ledger(hass: HomeAssistant, entry_id: str) -> None:
-    """Drop a removed household's ledger from memory."""
+    """Drop a household's ledger from memory; the file is read again on next use."""
     hass.data.get(LEDGERS, {}).pop(entry_id, None)
+
+
+async def async_remove_ledger(hass: HomeAssistant, entry_id: str) -> None:
+    """Delete a household's history: after any change under way, and before any that waits."""
+    ledger = hass.data.get(LEDGERS, {}).pop(entry_id, None)
+    if ledger is None:
+        await SimRenewStore(hass, entry_id).async_remove()
+        return
+    ledger.removed = True
+    await ledger.store.async_remove()
+    if ledger.lock.locked():
+        # A write already under way could land after the removal: remove again once it ends.
+        async def remove_after_writes() -> None:
+            async with ledger.lock:
+                await ledger.store.async_remove()
+
+        hass.async_create_background_task(remove_after_writes(), "simrenew remove history")

@@ -15,6 +15,8 @@ from .model import start_of_day
 
 # A reminder fired this long after its planned instant counts as late.
 LATE_AFTER = timedelta(minutes=5)
+# A reminder whose time falls after its card day has ended goes out this long before the end.
+LAST_HOUR = timedelta(hours=1)
 # A snoozed reminder for a card's last savable day comes at least this long before that day ends.
 LAST_CALL_BEFORE_END = timedelta(hours=2)
 
@@ -55,18 +57,15 @@ class ReminderPlan:
         return start_of_day(self.card_day(stage) + timedelta(days=1), self.card_zone)
 
     def instant(self, stage: int) -> datetime:
-        """Return when a stage goes out: its day's reminder time, or earlier if that is too late.
+        """Return when a stage goes out: its day's reminder time, or before the day ends.
 
         Where Home Assistant's clock runs behind the card's, the reminder time of a day can fall
-        after the card's day has ended; the reminder then goes out a day (or two) earlier.
+        after the card's day has ended; the reminder then goes out an hour before the end, so
+        every day keeps a reminder of its own while the card still works.
         """
         end = self.day_ends(stage)
-        day = self.card_day(stage)
-        planned = at_time(day, self.at, self.zone)
-        while planned >= end:
-            day -= timedelta(days=1)
-            planned = at_time(day, self.at, self.zone)
-        return planned
+        planned = at_time(self.card_day(stage), self.at, self.zone)
+        return planned if planned < end else end - LAST_HOUR
 
     def scan(self, fired: Iterable[int], now: datetime) -> tuple[list[int], datetime | None]:
         """Return the unfired stages whose instant has come (latest first), and the next instant.

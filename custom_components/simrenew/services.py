@@ -96,10 +96,23 @@ def _card_ids(hass: HomeAssistant, call: ServiceCall) -> list[str]:
     return list(dict.fromkeys(card_ids))
 
 
+# A hub being reloaded still takes changes: they go through the household's shared ledger.
+RUNNING = (
+    ConfigEntryState.LOADED,
+    ConfigEntryState.SETUP_IN_PROGRESS,
+    ConfigEntryState.UNLOAD_IN_PROGRESS,
+)
+
+
 def _loaded_hubs(hass: HomeAssistant) -> list[SimRenewHub]:
-    """Return the hubs that are running."""
+    """Return the hubs that are running, or reloading."""
     entries: list[SimRenewConfigEntry] = hass.config_entries.async_entries(DOMAIN)
-    return [entry.runtime_data for entry in entries if entry.state is ConfigEntryState.LOADED]
+    return [
+        hub
+        for entry in entries
+        if entry.state in RUNNING
+        and isinstance(hub := getattr(entry, "runtime_data", None), SimRenewHub)
+    ]
 
 
 def _targets(hass: HomeAssistant, call: ServiceCall) -> tuple[SimRenewHub, list[str]]:
