@@ -204,11 +204,14 @@ async def test_a_stale_repair_fix_does_not_renew_a_card_again(
     # Renewed from another phone meanwhile: the issue is gone.
     await hass.services.async_call(DOMAIN, "renew", {"entity_id": MUM}, blocking=True)
     await hass.async_block_till_done()
-    assert entry.subentries[card].data["expiry_date"] == "2026-12-20"
+    # A lapsed monthly pack extended counts from the renewal day (22 Nov): 22 Dec.
+    renewed = entry.subentries[card].data["expiry_date"]
+    assert renewed == "2026-12-22"
     result = await manager.async_configure(flow["flow_id"], {})
     await hass.async_block_till_done()
     assert result["type"] is FlowResultType.ABORT
-    assert entry.subentries[card].data["expiry_date"] == "2026-12-20"
+    assert result["reason"] == "renewed_meanwhile"
+    assert entry.subentries[card].data["expiry_date"] == renewed
 
 
 async def test_a_renewal_called_while_the_hub_restarts_is_not_refused(

@@ -674,20 +674,25 @@ async def test_confirm_button_confirms_the_renewal(
     language: str,
     labels: list[str],
 ) -> None:
-    """A confirm reminder offers "Confirmed", which confirms the card's renewal, and the page."""
+    """The integration's own confirm reminder offers "Confirmed", which confirms the renewal."""
     await hass.config.async_set_time_zone("Asia/Hong_Kong")
     freezer.move_to("2026-11-24T09:00:00+08:00")
     await setup_entry(hass, mock_entry)
     card_id = next(iter(mock_entry.subentries))
+    subentry = mock_entry.subentries[card_id]
+    hass.config_entries.async_update_subentry(
+        mock_entry, subentry, data={**subentry.data, "renewal_url": URL}
+    )
+    await hass.async_block_till_done()
     device = device_of(hass, mock_entry, card_id)
     assert device is not None
     await hass.services.async_call(DOMAIN, "renew", {"device_id": device.id}, blocking=True)
-    if not hass.services.has_service(DOMAIN, "confirm_renewal"):
-        # Until the integration offers the action, a stand-in receives the call.
-        async_mock_service(hass, DOMAIN, "confirm_renewal")
     calls = await phone_in(hass, language)
     service_calls = async_capture_events(hass, EVENT_CALL_SERVICE)
-    await remind(hass, freezer, "confirm", card_id=card_id, device_id=device.id)
+    # The renewal was recorded without the carrier's word: the next morning asks.
+    freezer.move_to("2026-11-25T09:00:00+08:00")
+    async_fire_time_changed(hass, dt_util.utcnow())
+    await settle(hass)
 
     (call,) = calls
     confirmed, page = call.data["data"]["actions"]
@@ -695,9 +700,12 @@ async def test_confirm_button_confirms_the_renewal(
     assert confirmed["action"].startswith("SIMRENEW_CONFIRMED_")
     assert page == {"action": "URI", "title": labels[1], "uri": URL}
     hass.bus.async_fire("mobile_app_notification_action", {"action": confirmed["action"]})
-    await hass.async_block_till_done()
+    await settle(hass)
     assert calls_of(service_calls, DOMAIN, "confirm_renewal") == [{"device_id": device.id}]
     assert calls_of(service_calls, DOMAIN, "renew") == []
+    (renewal,) = mock_entry.runtime_data.records[card_id]["history"]
+    assert renewal["confirmed"] is True
+    assert mock_entry.runtime_data.records[card_id]["reminders"]["confirm"] is None
     assert calls_of(service_calls, DOMAIN, "snooze") == []
 
 

@@ -177,6 +177,7 @@ async def test_one_failing_entity_does_not_stop_the_others(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """An entity that raises while updating is logged once; the other cards and reminders go on."""
+    await hass.config.async_set_time_zone("Asia/Hong_Kong")
     hub = two_cards.runtime_data
     mum = card_named(two_cards, "Mum's CMHK")
 

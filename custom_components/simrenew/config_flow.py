@@ -26,6 +26,8 @@ from .card_form import (
     reminder_days_selector,
 )
 from .const import (
+    CONF_ANCHOR_DAY,
+    CONF_EXPIRY_DATE,
     CONF_NAME,
     CONF_REMINDER_DAYS,
     CONF_REMINDER_TIME,
@@ -103,6 +105,24 @@ class SimRenewConfigFlow(ConfigFlow, domain=DOMAIN):
 class CardSubentryFlow(ConfigSubentryFlow):
     """Adds a card to the hub, or changes one."""
 
+    # The expiry the reconfigure form showed when it opened.
+    _shown_expiry: str | None = None
+
+    def _keep_changes_made_meanwhile(
+        self, data: dict[str, Any], stored: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """Return the form's data, keeping an expiry renewed while the form was open.
+
+        An expiry the user left as shown is not a correction: a renewal recorded meanwhile
+        stays, with the monthly plan's day it keeps.
+        """
+        if data.get(CONF_EXPIRY_DATE) != self._shown_expiry:
+            return data
+        kept = {**data, CONF_EXPIRY_DATE: stored[CONF_EXPIRY_DATE]}
+        if CONF_ANCHOR_DAY in stored:
+            kept[CONF_ANCHOR_DAY] = stored[CONF_ANCHOR_DAY]
+        return kept
+
     def _other_cards(self, exclude: str | None = None) -> list[Mapping[str, Any]]:
         """Return the data of the hub's cards other than `exclude`."""
         return [
@@ -133,6 +153,8 @@ class CardSubentryFlow(ConfigSubentryFlow):
     ) -> SubentryFlowResult:
         """Change a card; the form shows what is stored."""
         subentry = self._get_reconfigure_subentry()
+        if self._shown_expiry is None:
+            self._shown_expiry = subentry.data.get(CONF_EXPIRY_DATE)
         errors: dict[str, str] = {}
         if user_input is not None:
             data, errors, abort = await async_validate_card(
@@ -142,7 +164,10 @@ class CardSubentryFlow(ConfigSubentryFlow):
                 return self.async_abort(reason=abort)
             if not errors:
                 return self.async_update_and_abort(
-                    self._get_entry(), subentry, title=data[CONF_NAME], data=data
+                    self._get_entry(),
+                    subentry,
+                    title=data[CONF_NAME],
+                    data=self._keep_changes_made_meanwhile(data, subentry.data),
                 )
         return self.async_show_form(
             step_id="reconfigure",

@@ -13,6 +13,7 @@ from homeassistant.helpers.selector import DateSelector
 
 from .const import CONF_EXPIRY_DATE
 from .hub import SimRenewConfigEntry, SimRenewHub
+from .model import CardStatus
 from .renewal import Renewal
 
 if TYPE_CHECKING:
@@ -20,14 +21,22 @@ if TYPE_CHECKING:
     from homeassistant.components.repairs import RepairsFlowResult
 from .validation import vol
 
+LAPSED = (CardStatus.GRACE_PERIOD, CardStatus.EXPIRED)
+
 
 class LapsedCardFlow(RepairsFlow):
     """Asks how the lapsed card was dealt with and records it."""
 
     def __init__(self, hub: SimRenewHub, card_id: str) -> None:
-        """Remember which card the issue is about."""
+        """Remember which card the issue is about, and the expiry it was raised for."""
         self.hub = hub
         self.card_id = card_id
+        self._expiry = hub.cards[card_id].config.expiry_date if card_id in hub.cards else None
+
+    def _renewed_meanwhile(self) -> bool:
+        """Return whether the card was renewed or corrected since the fix was opened."""
+        view = self.hub.cards[self.card_id]
+        return view.config.expiry_date != self._expiry or view.state.status not in LAPSED
 
     def _live(self) -> SimRenewHub | None:
         """Return the running hub if it still holds the card (a reload replaces the hub)."""
@@ -59,6 +68,9 @@ class LapsedCardFlow(RepairsFlow):
         if self._live() is None:
             return self.async_abort(reason="card_removed")
         errors: dict[str, str] = {}
+        if user_input is not None and self._renewed_meanwhile():
+            # Recording it again would push the expiry a whole period past the carrier's.
+            return self.async_abort(reason="renewed_meanwhile")
         if user_input is not None:
             try:
                 await self.hub.async_renew([self.card_id], Renewal(source="repair"))
