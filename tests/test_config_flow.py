@@ -87,6 +87,25 @@ BAD_INPUT = [
     ({"renewal_url": "http://phish.example/top-up"}, "renewal_url", "invalid_url"),
     ({"renewal_url": "https://"}, "renewal_url", "invalid_url"),
     ({"renewal_url": "https://[bad"}, "renewal_url", "invalid_url"),
+    ({"renewal_period": float("nan")}, "renewal_period", "invalid_period"),
+    ({"renewal_period": float("inf")}, "renewal_period", "invalid_period"),
+    ({"renewal_period": 1.5}, "renewal_period", "invalid_period"),
+    (
+        {"renewal_period": 3660.0, "renewal_period_unit": "months"},
+        "renewal_period",
+        "invalid_period",
+    ),
+    ({"time_zone": "/etc/localtime"}, "time_zone", "invalid_time_zone"),
+    ({"time_zone": "../etc"}, "time_zone", "invalid_time_zone"),
+    ({"time_zone": "Asia/../Asia/Hong_Kong"}, "time_zone", "invalid_time_zone"),
+    ({"time_zone": "Asia/" + "H" * 300}, "time_zone", "invalid_time_zone"),
+    ({"time_zone": "Asia/Hong_Kong\x00"}, "time_zone", "invalid_time_zone"),
+    ({"expiry_date": "2027-5-15"}, "expiry_date", "invalid_date"),
+    ({"name": "Dad\x00"}, "name", "invalid_characters"),
+    ({"name": "D" * 65}, "name", "too_long"),
+    ({"phone_number": "123456789"}, "phone_number", "invalid_phone_number"),
+    ({"renewal_url": "https://a.example/" + "x" * 2000}, "renewal_url", "invalid_url"),
+    ({"renewal_url": "https://a.example/\u200b"}, "renewal_url", "invalid_url"),
 ]
 
 
@@ -311,6 +330,28 @@ async def test_reconfigure_errors_and_duplicates(
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
     assert dict(mock_entry.subentries[first_id].data) == before
+
+
+@pytest.mark.parametrize(("changes", "field", "error"), BAD_INPUT)
+async def test_reconfigure_errors(
+    hass: HomeAssistant,
+    mock_entry: MockConfigEntry,
+    changes: dict[str, Any],
+    field: str,
+    error: str,
+) -> None:
+    """Bad input in a card's Reconfigure form shows its error and changes nothing."""
+    await setup_entry(hass, mock_entry)
+    (subentry_id,) = mock_entry.subentries
+    before = dict(mock_entry.subentries[subentry_id].data)
+    result = await _start_reconfigure(hass, mock_entry, subentry_id)
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], with_changes(**changes)
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {field: error}
+    assert dict(mock_entry.subentries[subentry_id].data) == before
+    assert mock_entry.runtime_data.records[subentry_id]["history"] == []
 
 
 async def test_options_flow(hass: HomeAssistant, mock_entry: MockConfigEntry) -> None:

@@ -362,7 +362,6 @@ async def test_a_reminder_snoozed_in_grace_is_a_grace_reminder(
         ("renew", {}, "no_renewal_period"),
         ("record_activity", {"date": "2026-11-21"}, "date_before_card"),
         ("set_expiry", {"expiry_date": "2020-01-01"}, "expiry_out_of_range"),
-        ("snooze", {"days": 31}, "invalid_snooze"),
     ],
 )
 async def test_calls_on_several_cards_are_all_or_nothing(

@@ -11,8 +11,8 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.simrenew.const import DOMAIN
+from custom_components.simrenew.validation import vol
 from homeassistant.core import Event, HomeAssistant
-from homeassistant.exceptions import ServiceValidationError
 from homeassistant.util import dt as dt_util
 
 from .conftest import card_subentry, setup_entry
@@ -213,7 +213,8 @@ async def test_renewal_rearms_and_snooze(
     assert snoozed["snoozed"] is True
     assert snoozed["stage"] == 6
 
-    with pytest.raises(ServiceValidationError):
+    # The action's schema takes 1 to 30 days, as its number box does.
+    with pytest.raises(vol.Invalid):
         await hass.services.async_call(
             DOMAIN, "snooze", {"entity_id": STATUS, "days": 0}, blocking=True
         )

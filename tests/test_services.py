@@ -12,7 +12,13 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from custom_components.simrenew.const import DOMAIN
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import (
+    area_registry as ar,
+    device_registry as dr,
+    entity_registry as er,
+    floor_registry as fr,
+    label_registry as lr,
+)
 
 from .conftest import card_subentry, device_of, setup_entry
 
@@ -330,33 +336,116 @@ async def test_renew_without_period_needs_new_expiry(hass: HomeAssistant) -> Non
 async def test_targets_that_are_not_cards(
     hass: HomeAssistant, hub_entry: MockConfigEntry, entity_registry: er.EntityRegistry
 ) -> None:
-    """Unknown targets, other integrations' targets and no target are refused."""
+    """Unknown targets, other integrations' targets, the hub and no target are refused.
+
+    Errors name a target by its entity id or device name, never by a raw id.
+    """
     other = MockConfigEntry(domain="other")
     other.add_to_hass(hass)
-    device = dr.async_get(hass).async_get_or_create(
+    device_registry = dr.async_get(hass)
+    device = device_registry.async_get_or_create(
         config_entry_id=other.entry_id, identifiers={("other", "x")}, name="Router"
     )
+    unnamed = device_registry.async_get_or_create(
+        config_entry_id=other.entry_id, identifiers={("other", "z")}
+    )
+    device_registry.async_update_device(unnamed.id, name=None)
     entity_registry.async_get_or_create("sensor", "other", "y", config_entry=other)
+    hub_device = device_of(hass, hub_entry, hub_entry.entry_id)
+    assert hub_device is not None
     cases = [
-        ({"entity_id": "sensor.nothing_here"}, "unknown_target"),
-        ({"device_id": "no-such-device"}, "unknown_target"),
-        ({"device_id": device.id}, "not_a_card"),
-        ({"entity_id": "sensor.other_y"}, "not_a_card"),
-        ({}, "no_card_targeted"),
+        ({"entity_id": "sensor.nothing_here"}, "unknown_target", "sensor.nothing_here"),
+        ({"device_id": "no-such-device"}, "target_not_found", None),
+        ({"device_id": device.id}, "not_a_card", "Router"),
+        ({"device_id": unnamed.id}, "device_not_a_card", None),
+        ({"device_id": hub_device.id}, "not_a_card", "SIM Renew"),
+        ({"entity_id": "sensor.other_y"}, "not_a_card", "sensor.other_y"),
+        ({"entity_id": "calendar.sim_renew_calendar"}, "not_a_card", None),
+        ({}, "no_card_targeted", None),
+        ({"entity_id": "none", "device_id": "none"}, "no_card_targeted", None),
+        ({"area_id": "nowhere"}, "no_card_targeted", None),
     ]
-    for target, key in cases:
+    for target, key, shown in cases:
         with pytest.raises(ServiceValidationError) as err:
             await call(hass, "renew", target)
         assert err.value.translation_key == key, target
+        placeholders = err.value.translation_placeholders or {}
+        if shown is not None:
+            assert placeholders == {"target": shown}
+        for raw in (device.id, unnamed.id, hub_device.id, hub_entry.entry_id, card_id(hub_entry)):
+            assert raw not in str(placeholders)
     assert history(hub_entry) == []
 
 
+async def test_areas_floors_and_labels_target_cards(
+    hass: HomeAssistant,
+    hub_entry: MockConfigEntry,
+    area_registry: ar.AreaRegistry,
+    floor_registry: fr.FloorRegistry,
+    label_registry: lr.LabelRegistry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """An area, a floor or a label reaches the cards in it; other things there are left alone."""
+    floor = floor_registry.async_create("Upstairs")
+    area = area_registry.async_create("Study", floor_id=floor.floor_id)
+    label = label_registry.async_create("Phones")
+    card_device = device_of(hass, hub_entry, card_id(hub_entry))
+    hub_device = device_of(hass, hub_entry, hub_entry.entry_id)
+    assert card_device is not None
+    assert hub_device is not None
+    device_registry = dr.async_get(hass)
+    for device in (card_device, hub_device):
+        device_registry.async_update_device(device.id, area_id=area.id)
+    other = MockConfigEntry(domain="other")
+    other.add_to_hass(hass)
+    lamp = device_registry.async_get_or_create(
+        config_entry_id=other.entry_id, identifiers={("other", "lamp")}, name="Lamp"
+    )
+    device_registry.async_update_device(lamp.id, area_id=area.id)
+    entity_registry.async_update_entity(DAYS, labels={label.label_id})
+
+    for target in (
+        {"area_id": area.id},
+        {"floor_id": floor.floor_id},
+        {"label_id": [label.label_id]},
+        {"area_id": area.id, "entity_id": DAYS, "device_id": card_device.id},
+    ):
+        await call(hass, "record_activity", target)
+    assert [entry["kind"] for entry in history(hub_entry)] == ["activity"] * 4
+
+
 async def test_card_of_unloaded_hub(hass: HomeAssistant, hub_entry: MockConfigEntry) -> None:
-    """A card whose hub is not running cannot be renewed."""
+    """A card whose hub is not running is refused with its own message."""
     assert await hass.config_entries.async_unload(hub_entry.entry_id)
     with pytest.raises(ServiceValidationError) as err:
         await call(hass, "renew", {"entity_id": DAYS})
-    assert err.value.translation_key == "unknown_target"
+    assert err.value.translation_key == "hub_not_loaded"
+    assert err.value.translation_placeholders is None
+
+
+async def test_entity_id_all_targets_every_card(
+    hass: HomeAssistant, hub_entry: MockConfigEntry
+) -> None:
+    """`entity_id: all` targets every card, as it does for Home Assistant's own actions."""
+    await call(hass, "record_activity", {"entity_id": "all"})
+    assert [entry["kind"] for entry in history(hub_entry)] == ["activity"]
+
+
+async def test_cards_of_two_households_are_refused(
+    hass: HomeAssistant, hub_entry: MockConfigEntry
+) -> None:
+    """One call changes the cards of one household, so that it can be all-or-nothing."""
+    second = MockConfigEntry(
+        domain=DOMAIN,
+        data={},
+        options={},
+        subentries_data=[card_subentry(name="Travel", phone_number="+85290000009")],
+    )
+    await setup_entry(hass, second)
+    with pytest.raises(ServiceValidationError) as err:
+        await call(hass, "renew", {"entity_id": [DAYS, "sensor.travel_status"]})
+    assert err.value.translation_key == "several_households"
+    assert history(hub_entry) == []
 
 
 async def test_concurrent_renewals_all_count(

@@ -15,6 +15,7 @@ from .lapsed_issues import lapsed_issue_id
 from .ledger import async_get_ledger, async_remove_ledger
 from .services import async_setup_services
 from .store import HistoryUnavailableError
+from .zones import async_load_card_zones
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -44,6 +45,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: SimRenewConfigEntry) -> 
             translation_key="history_unavailable",
             translation_placeholders={"error": str(err)},
         ) from err
+    await async_load_card_zones(entry)
     hub = SimRenewHub(hass, entry, ledger)
     # Reachable before it starts: a call made while it waits for the ledger still lands.
     entry.runtime_data = hub
@@ -59,6 +61,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: SimRenewConfigEntry) -> 
 
 async def _async_entry_updated(hass: HomeAssistant, entry: SimRenewConfigEntry) -> None:
     """Apply changed cards or options, reloading only when devices change."""
+    await async_load_card_zones(entry)
     if not await entry.runtime_data.async_entry_updated():
         await hass.config_entries.async_reload(entry.entry_id)
 

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, time
+from enum import StrEnum
 import math
 import re
 from typing import Any
-from zoneinfo import ZoneInfo
+import unicodedata
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .model import (
     DEFAULT_REMINDER_DAYS,
     DEFAULT_TIME_ZONE,
+    MAX_DAYS,
+    MAX_REMINDER_DAYS,
     MONEY_MAX,
+    PERIOD_LIMITS,
+    SAFE_FIRST_DAY,
+    SAFE_LAST_DAY,
     Card,
     CardType,
     Period,
@@ -21,16 +28,152 @@ from .model import (
     RenewalMode,
 )
 
+type ZoneLookup = Callable[[str], ZoneInfo | None]
+
 _PHONE_SEPARATORS = re.compile(r"[\s\-().]")
-_PHONE = re.compile(r"\+?\d{5,15}")
+_DIGITS = re.compile(r"[0-9]+")
+# Components of IANA names ("America/Argentina/Buenos_Aires", "Etc/GMT+8"): no dots, so no
+# path can climb out of the zone database, and no leading slash.
+_ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9][A-Za-z0-9_+\-]*)*")
+MAX_ZONE_NAME_LENGTH = 64
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# Control, format (zero-width, direction marks) and lone surrogate characters: invisible in
+# a name, and a surrogate cannot even be saved.
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs"})
 
 
 def normalize_phone_number(raw: str) -> str:
-    """Return the number as an optional "+" and digits, or raise ValueError."""
-    compact = _PHONE_SEPARATORS.sub("", raw)
-    if not _PHONE.fullmatch(compact):
+    """Return the number in E.164 form ("+" and 8 to 15 digits), or raise ValueError.
+
+    Hong Kong numbers (8 digits) and mainland mobile numbers (11 digits starting with 1)
+    may be written without their country code; every other number starts with "+".
+    """
+    compact = _PHONE_SEPARATORS.sub("", unicodedata.normalize("NFKC", raw))
+    digits = compact.removeprefix("+")
+    if not _DIGITS.fullmatch(digits):
         raise ValueError("not a phone number")
-    return compact
+    if not compact.startswith("+"):
+        digits = _with_country_code(digits)
+    if not 8 <= len(digits) <= 15 or digits.startswith("0"):
+        raise ValueError("not a phone number")
+    return f"+{digits}"
+
+
+def _with_country_code(digits: str) -> str:
+    """Return a number written without "+" with its country code, or raise ValueError."""
+    if len(digits) == 8:
+        return f"852{digits}"
+    if len(digits) == 11 and digits.startswith("1"):
+        return f"86{digits}"
+    if (len(digits) == 11 and digits.startswith("852")) or (
+        len(digits) == 13 and digits.startswith("86")
+    ):
+        return digits
+    raise ValueError("a number without + must be a Hong Kong or mainland China number")
+
+
+def same_phone_number(stored: object, number: str) -> bool:
+    """Return whether a stored number, however it was written, is `number` in E.164."""
+    if not isinstance(stored, str):
+        return False
+    try:
+        return normalize_phone_number(stored) == number
+    except ValueError:
+        return stored == number
+
+
+def has_hidden_characters(text: str) -> bool:
+    """Return whether `text` holds control, zero-width or other invisible characters."""
+    return any(unicodedata.category(char) in _HIDDEN_CATEGORIES for char in text)
+
+
+def is_zone_name(name: object) -> bool:
+    """Return whether `name` is shaped like an IANA time zone name."""
+    return (
+        isinstance(name, str)
+        and len(name) <= MAX_ZONE_NAME_LENGTH
+        and _ZONE_NAME.fullmatch(name) is not None
+    )
+
+
+def load_zone(name: str) -> ZoneInfo | None:
+    """Return the time zone of an IANA name, or None; may read the zone file."""
+    if not is_zone_name(name):
+        return None
+    try:
+        return ZoneInfo(name)
+    except ZoneInfoNotFoundError, ValueError, OSError:
+        return None
+
+
+def parse_iso_date(value: object) -> date | None:
+    """Return a date written exactly as YYYY-MM-DD, or None for anything else."""
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _whole(value: object) -> int | None:
+    """Return a stored count as int, or None if it is not a finite number."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, (int, float)):
+        return int(value)
+    if isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _within(value: object, low: int, high: int, default: int) -> int:
+    """Return a stored count clamped to [low, high], or `default` if it is not a number."""
+    number = _whole(value)
+    return default if number is None else min(max(number, low), high)
+
+
+def _member[E: StrEnum](kind: type[E], value: object, default: E) -> E:
+    """Return the enum member stored as `value`, or `default` for anything else."""
+    if not isinstance(value, str):
+        return default
+    try:
+        return kind(value)
+    except ValueError:
+        return default
+
+
+def _stored_day(value: object) -> date:
+    """Return a stored date clamped to the window in which date arithmetic stays safe."""
+    day = date.fromisoformat(str(value))
+    return min(max(day, SAFE_FIRST_DAY), SAFE_LAST_DAY)
+
+
+def _stored_period(data: Mapping[str, Any]) -> Period | None:
+    """Return the stored renewal period, clamped to the longest one its unit allows."""
+    length = _whole(data.get("renewal_period"))
+    if length is None or length <= 0:
+        return None
+    unit = _member(PeriodUnit, data.get("renewal_period_unit"), PeriodUnit.DAYS)
+    return Period(length=min(length, PERIOD_LIMITS[unit]), unit=unit)
+
+
+def stored_reminder_days(values: object) -> tuple[int, ...]:
+    """Return stored reminder days from latest to earliest, leaving out any that is not one."""
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        return ()
+    days = {_whole(value) for value in values}
+    return tuple(
+        sorted(
+            (day for day in days if day is not None and 0 <= day <= MAX_REMINDER_DAYS),
+            reverse=True,
+        )
+    )
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -56,14 +199,14 @@ class CardConfig:
     anchor_day: int | None = None
 
     @classmethod
-    def from_data(cls, data: Mapping[str, Any]) -> CardConfig:
-        """Read a card from its stored subentry data."""
-        period = None
-        if data.get("renewal_period"):
-            period = Period(
-                length=int(data["renewal_period"]),
-                unit=PeriodUnit(data.get("renewal_period_unit", PeriodUnit.DAYS)),
-            )
+    def from_data(cls, data: Mapping[str, Any], zone_of: ZoneLookup = load_zone) -> CardConfig:
+        """Read a card from its stored subentry data.
+
+        Values are kept within what the date rules can compute with, so that a value stored by
+        an older release or edited by hand cannot stop the card. `zone_of` finds a time zone
+        by name; the default reads the zone file, so Home Assistant passes zones it loaded
+        beforehand.
+        """
         cost = data.get("renewal_cost")
         if not isinstance(cost, (int, float)) or not (
             math.isfinite(cost) and 0 <= cost <= MONEY_MAX
@@ -71,26 +214,22 @@ class CardConfig:
             # A cost stored before costs were checked must not break the money sensors.
             cost = None
         return cls(
-            name=data["name"],
-            expiry_date=date.fromisoformat(data["expiry_date"]),
-            time_zone=ZoneInfo(data.get("time_zone", DEFAULT_TIME_ZONE)),
+            name=str(data["name"]),
+            expiry_date=_stored_day(data["expiry_date"]),
+            time_zone=_zone(data.get("time_zone", DEFAULT_TIME_ZONE), zone_of),
             carrier=data.get("carrier"),
             phone_number=data.get("phone_number"),
-            card_type=CardType(data.get("card_type", CardType.OTHER)),
-            period=period,
-            renewal_mode=RenewalMode(data.get("renewal_mode", RenewalMode.FROM_RENEWAL)),
+            card_type=_member(CardType, data.get("card_type"), CardType.OTHER),
+            period=_stored_period(data),
+            renewal_mode=_member(RenewalMode, data.get("renewal_mode"), RenewalMode.FROM_RENEWAL),
             renewal_cost=None if cost is None else float(cost),
             currency=data.get("currency", "HKD"),
-            grace_days=int(data.get("grace_days", 0)),
-            activity_interval_days=int(data.get("activity_interval_days", 0)),
+            grace_days=_within(data.get("grace_days"), 0, MAX_DAYS, 0),
+            activity_interval_days=_within(data.get("activity_interval_days"), 0, MAX_DAYS, 0),
             renewal_url=data.get("renewal_url"),
             auto_renew=bool(data.get("auto_renew", False)),
-            anchor_day=anchor
-            if isinstance(anchor := data.get("anchor_day"), int) and 1 <= anchor <= 31
-            else None,
-            reminder_days=None
-            if not data.get("reminder_days")
-            else tuple(sorted({int(day) for day in data["reminder_days"]}, reverse=True)),
+            anchor_day=_day_of_month(data.get("anchor_day")),
+            reminder_days=stored_reminder_days(data.get("reminder_days")) or None,
         )
 
     def rules(self, last_activity: date | None = None) -> Card:
@@ -116,16 +255,12 @@ class HubOptions:
     @classmethod
     def from_options(cls, options: Mapping[str, Any]) -> HubOptions:
         """Read the hub's options, falling back to the defaults."""
-        days = options.get("reminder_days")
         when = parse_time_of_day(options.get("reminder_time"))
-        try:
-            reminder_days = tuple(sorted({int(day) for day in days or ()}, reverse=True))
-        except TypeError, ValueError:
-            reminder_days = ()
         return cls(
             # Stored options that cannot be read fall back to the defaults rather than stop
             # every card's reminders.
-            reminder_days=reminder_days or DEFAULT_REMINDER_DAYS,
+            reminder_days=stored_reminder_days(options.get("reminder_days"))
+            or DEFAULT_REMINDER_DAYS,
             reminder_time=time(9, 0) if when is None else when,
         )
 
@@ -135,6 +270,16 @@ def _day_of_month(value: object) -> int | None:
     if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 31:
         return value
     return None
+
+
+def _zone(name: object, zone_of: ZoneLookup) -> ZoneInfo:
+    """Return the card's time zone; one that cannot be found falls back to the default."""
+    zone = zone_of(name) if isinstance(name, str) and is_zone_name(name) else None
+    if zone is None:
+        zone = zone_of(DEFAULT_TIME_ZONE)
+    if zone is None:
+        raise ValueError(f"time zone {DEFAULT_TIME_ZONE} is not available")
+    return zone
 
 
 _TIME_OF_DAY = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date
 import math
 from typing import Any
+import unicodedata
 
 from yarl import URL
 
@@ -24,9 +24,14 @@ from homeassistant.helpers.selector import (
     TextSelectorConfig,
     TextSelectorType,
 )
-from homeassistant.util import dt as dt_util
+from homeassistant.util import dt as dt_util, slugify
 
-from .card_config import normalize_phone_number
+from .card_config import (
+    has_hidden_characters,
+    normalize_phone_number,
+    parse_iso_date,
+    same_phone_number,
+)
 from .const import (
     CONF_ACTIVITY_INTERVAL_DAYS,
     CONF_AUTO_RENEW,
@@ -48,7 +53,10 @@ from .const import (
 )
 from .model import (
     DEFAULT_TIME_ZONE,
+    MAX_DAYS,
+    MAX_REMINDER_DAYS,
     MONEY_MAX,
+    PERIOD_LIMITS,
     CardType,
     PeriodUnit,
     RenewalMode,
@@ -56,6 +64,7 @@ from .model import (
     local_today,
 )
 from .validation import vol
+from .zones import async_get_zone
 
 SECTION_ADVANCED = "advanced"
 ADVANCED_FIELDS = (
@@ -66,8 +75,9 @@ ADVANCED_FIELDS = (
     CONF_RENEWAL_URL,
     CONF_AUTO_RENEW,
 )
-MAX_DAYS = 3660
-MAX_REMINDER_DAYS = 365
+# Longer names and carriers are pasted text, not labels; they also make unwieldy entity ids.
+MAX_TEXT_LENGTH = 64
+MAX_URL_LENGTH = 2000
 REMINDER_DAY_CHOICES = ["30", "21", "14", "10", "7", "5", "3", "2", "1", "0"]
 INT_FIELDS = (CONF_RENEWAL_PERIOD, CONF_GRACE_DAYS, CONF_ACTIVITY_INTERVAL_DAYS)
 COMMON_TIME_ZONES = [
@@ -206,6 +216,8 @@ def nest_data(data: Mapping[str, Any]) -> dict[str, Any]:
 
 def _is_https_url(value: str) -> bool:
     """Return whether `value` is an absolute https URL with a host."""
+    if len(value) > MAX_URL_LENGTH or has_hidden_characters(value):
+        return False
     try:
         url = URL(value)
     except ValueError:
@@ -217,7 +229,8 @@ def _check_numbers(data: Mapping[str, Any]) -> dict[str, str]:
     """Return errors for counts, cost and URL outside what a card can have."""
     errors: dict[str, str] = {}
     period = data.get(CONF_RENEWAL_PERIOD, 1)
-    if not (type(period) is int and 0 < period <= MAX_DAYS):
+    longest = PERIOD_LIMITS.get(data.get(CONF_RENEWAL_PERIOD_UNIT, PeriodUnit.DAYS), 0)
+    if not (type(period) is int and 0 < period <= longest):
         errors[CONF_RENEWAL_PERIOD] = "invalid_period"
     for key in (CONF_GRACE_DAYS, CONF_ACTIVITY_INTERVAL_DAYS):
         days = data.get(key, 0)
@@ -231,15 +244,56 @@ def _check_numbers(data: Mapping[str, Any]) -> dict[str, str]:
     return errors
 
 
-async def _check_dates(data: Mapping[str, Any]) -> dict[str, str]:
-    """Return errors for an unknown time zone or an implausible expiry date."""
-    zone = await dt_util.async_get_time_zone(data.get(CONF_TIME_ZONE, DEFAULT_TIME_ZONE))
+async def _check_dates(data: dict[str, Any]) -> dict[str, str]:
+    """Return errors for an unknown time zone or an expiry that is not a plausible date."""
+    zone = await async_get_zone(data.get(CONF_TIME_ZONE, DEFAULT_TIME_ZONE))
     if zone is None:
         return {CONF_TIME_ZONE: "invalid_time_zone"}
-    today = local_today(dt_util.utcnow(), zone)
-    if not expiry_is_plausible(date.fromisoformat(data[CONF_EXPIRY_DATE]), today):
+    # The date selector accepts "2027-5-15"; only the ISO form is stored.
+    expiry = parse_iso_date(data[CONF_EXPIRY_DATE])
+    if expiry is None:
+        return {CONF_EXPIRY_DATE: "invalid_date"}
+    if not expiry_is_plausible(expiry, local_today(dt_util.utcnow(), zone)):
         return {CONF_EXPIRY_DATE: "expiry_out_of_range"}
     return {}
+
+
+def _text_error(text: str) -> str | None:
+    """Return the error of a label that is too long or hides characters, if any."""
+    if len(text) > MAX_TEXT_LENGTH:
+        return "too_long"
+    if has_hidden_characters(text):
+        return "invalid_characters"
+    return None
+
+
+def _name_keys(name: str) -> set[str]:
+    """Return the forms under which two names count as the same."""
+    # The entity ids' form, and the letters and digits alone: a name with a typographic
+    # apostrophe reads as the same name with a straight one, although its entity ids differ.
+    letters = "".join(
+        char for char in unicodedata.normalize("NFKC", name).casefold() if char.isalnum()
+    )
+    return {slugify(name), letters}
+
+
+def _same_name(name: str, other: str) -> bool:
+    """Return whether two names would read alike or give the same entity ids."""
+    return not _name_keys(name).isdisjoint(_name_keys(other))
+
+
+def _check_labels(data: Mapping[str, Any], others: list[Mapping[str, Any]]) -> dict[str, str]:
+    """Return errors for a missing, unreadable or taken name, and an unreadable carrier."""
+    errors: dict[str, str] = {}
+    if (carrier := data.get(CONF_CARRIER)) is not None and (error := _text_error(carrier)):
+        errors[CONF_CARRIER] = error
+    if (name := data.get(CONF_NAME)) is None:
+        errors[CONF_NAME] = "name_required"
+    elif error := _text_error(name):
+        errors[CONF_NAME] = error
+    elif any(_same_name(name, str(other[CONF_NAME])) for other in others):
+        errors[CONF_NAME] = "name_in_use"
+    return errors
 
 
 async def async_validate_card(
@@ -251,20 +305,17 @@ async def async_validate_card(
     Returns the data to store, the errors per field, and an abort reason for a card
     that is already registered.
     """
-    errors: dict[str, str] = {}
     others = list(other_cards)
     data = dict(flat)
-    if CONF_NAME not in data:
-        errors[CONF_NAME] = "name_required"
-    elif any(str(other[CONF_NAME]).casefold() == data[CONF_NAME].casefold() for other in others):
-        errors[CONF_NAME] = "name_in_use"
+    errors = _check_labels(data, others)
     if (phone := data.get(CONF_PHONE_NUMBER)) is not None:
         try:
             data[CONF_PHONE_NUMBER] = normalize_phone_number(phone)
         except ValueError:
             errors[CONF_PHONE_NUMBER] = "invalid_phone_number"
         else:
-            if any(other.get(CONF_PHONE_NUMBER) == data[CONF_PHONE_NUMBER] for other in others):
+            number = data[CONF_PHONE_NUMBER]
+            if any(same_phone_number(other.get(CONF_PHONE_NUMBER), number) for other in others):
                 return data, errors, "already_configured"
     if CONF_REMINDER_DAYS in data:
         days = parse_reminder_days(data[CONF_REMINDER_DAYS])

@@ -52,6 +52,7 @@ from .store import (
     SimRenewStore,
     empty_record,
 )
+from .zones import loaded_zone
 
 type SimRenewConfigEntry = ConfigEntry[SimRenewHub]
 
@@ -107,7 +108,7 @@ class SimRenewHub:
         """Parse the options and every card subentry of the entry."""
         self.options = HubOptions.from_options(self.entry.options)
         self.configs = {
-            subentry_id: CardConfig.from_data(subentry.data)
+            subentry_id: CardConfig.from_data(subentry.data, loaded_zone)
             for subentry_id, subentry in self.entry.subentries.items()
             if subentry.subentry_type == SUBENTRY_CARD
         }
@@ -454,7 +455,7 @@ class SimRenewHub:
         subentry = self.entry.subentries.get(card_id)
         if subentry is None or card_id not in self.records or self.ledger.removed:
             raise invalid_input("card_removed")
-        config = CardConfig.from_data(subentry.data)
+        config = CardConfig.from_data(subentry.data, loaded_zone)
         return config, local_today(dt_util.utcnow(), config.time_zone)
 
     def _check_day(self, card_id: str, day: date, today: date) -> None:
@@ -756,7 +757,7 @@ class SimRenewHub:
 
     def _fire_renewed(self, card_id: str, entry: HistoryEntry) -> None:
         """Tell automations that a card was renewed, with its state after the renewal."""
-        config = CardConfig.from_data(self.entry.subentries[card_id].data)
+        config = CardConfig.from_data(self.entry.subentries[card_id].data, loaded_zone)
         view = self._view(card_id, config, dt_util.utcnow())
         self.hass.bus.async_fire(
             EVENT_RENEWED,
@@ -837,7 +838,7 @@ class SimRenewHub:
             try:
                 when = now if as_of is None else dt_util.as_utc(as_of)
             except OverflowError as err:
-                raise invalid_input("date_in_future", date=str(as_of)) from err
+                raise invalid_input("invalid_date", date=str(as_of)) from err
             if when > now:
                 raise invalid_input("date_in_future", date=when.isoformat())
             balance: BalanceRecord = {

@@ -12,6 +12,14 @@ DEFAULT_TIME_ZONE = "Asia/Hong_Kong"
 DEFAULT_REMINDER_DAYS: tuple[int, ...] = (14, 7, 3, 1, 0)
 # Amounts, costs and balances above this are typing mistakes, not prices of a SIM top-up.
 MONEY_MAX = 1_000_000.0
+# Longest renewal period per unit, grace or activity interval, and reminder lead a card can have.
+MAX_PERIOD_DAYS = 3660
+MAX_PERIOD_MONTHS = 120
+MAX_DAYS = 3660
+MAX_REMINDER_DAYS = 365
+# Stored dates are read within these, so that adding any period or interval cannot overflow.
+SAFE_FIRST_DAY = date(1900, 1, 1)
+SAFE_LAST_DAY = date(9000, 12, 31)
 
 
 class CardType(StrEnum):
@@ -29,6 +37,13 @@ class PeriodUnit(StrEnum):
 
     DAYS = "days"
     MONTHS = "months"
+
+
+# A renewal of 3660 months could never be applied within the dates a card can hold.
+PERIOD_LIMITS: dict[PeriodUnit, int] = {
+    PeriodUnit.DAYS: MAX_PERIOD_DAYS,
+    PeriodUnit.MONTHS: MAX_PERIOD_MONTHS,
+}
 
 
 class RenewalMode(StrEnum):
@@ -216,14 +231,15 @@ def next_transition(card: Card, now: datetime) -> datetime:
     return start_of_day(tomorrow, card.time_zone)
 
 
-EXPIRY_MAX_PAST_DAYS = 366
-EXPIRY_MAX_FUTURE_DAYS = 20 * 366
+EXPIRY_MONTHS_BACK = 12
+EXPIRY_MONTHS_AHEAD = 20 * 12
 
 
 def expiry_is_plausible(expiry: date, today: date) -> bool:
-    """Return whether an expiry date is close enough to today to be a real one."""
-    offset = (expiry - today).days
-    return -EXPIRY_MAX_PAST_DAYS <= offset <= EXPIRY_MAX_FUTURE_DAYS
+    """Return whether an expiry lies from one calendar year before today to 20 years after."""
+    return (
+        add_months(today, -EXPIRY_MONTHS_BACK) <= expiry <= add_months(today, EXPIRY_MONTHS_AHEAD)
+    )
 
 
 def rolled_expiry(expiry: date, period: Period, today: date, anchor_day: int | None = None) -> date:

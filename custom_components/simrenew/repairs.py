@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.repairs import RepairsFlow
@@ -11,6 +10,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.selector import DateSelector
 
+from .card_config import parse_iso_date
 from .const import CONF_EXPIRY_DATE
 from .hub import SimRenewConfigEntry, SimRenewHub
 from .model import CardStatus
@@ -93,13 +93,8 @@ class LapsedCardFlow(RepairsFlow):
             return self.async_abort(reason="card_removed")
         errors: dict[str, str] = {}
         if user_input is not None:
-            try:
-                await self.hub.async_set_expiry(
-                    [self.card_id], date.fromisoformat(user_input[CONF_EXPIRY_DATE]), "repair"
-                )
-            except ServiceValidationError:
-                errors[CONF_EXPIRY_DATE] = "expiry_out_of_range"
-            else:
+            errors = await self._async_set_expiry(user_input.get(CONF_EXPIRY_DATE))
+            if not errors:
                 return self.async_create_entry(data={})
         return self.async_show_form(
             step_id="new_expiry",
@@ -107,6 +102,19 @@ class LapsedCardFlow(RepairsFlow):
             errors=errors,
             description_placeholders=self._placeholders(),
         )
+
+    async def _async_set_expiry(self, value: object) -> dict[str, str]:
+        """Store a new expiry typed in the form; return the form's errors."""
+        # The date selector lets "2027-5-15" through; only the ISO form is a date here.
+        expiry = parse_iso_date(value)
+        if expiry is None:
+            return {CONF_EXPIRY_DATE: "invalid_date"}
+        try:
+            await self.hub.async_set_expiry([self.card_id], expiry, "repair")
+        except ServiceValidationError as err:
+            key = err.translation_key or "unknown"
+            return {CONF_EXPIRY_DATE if key == "expiry_out_of_range" else "base": key}
+        return {}
 
 
 class CardGoneFlow(RepairsFlow):

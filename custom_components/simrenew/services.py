@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+import math
+from typing import Any, NoReturn
 
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import ATTR_DEVICE_ID, ATTR_ENTITY_ID
+from homeassistant.const import ATTR_DEVICE_ID, ATTR_ENTITY_ID, ENTITY_MATCH_ALL
 from homeassistant.core import (
     HomeAssistant,
     ServiceCall,
@@ -18,10 +19,16 @@ from homeassistant.helpers import (
     device_registry as dr,
     entity_registry as er,
 )
+from homeassistant.helpers.target import (
+    SelectedEntities,
+    TargetSelection,
+    async_extract_referenced_entity_ids,
+)
 from homeassistant.util.json import JsonValueType
 
+from .card_config import has_hidden_characters
 from .const import DOMAIN
-from .hub import SimRenewConfigEntry, SimRenewHub, invalid_input
+from .hub import MAX_SNOOZE_DAYS, SimRenewConfigEntry, SimRenewHub, invalid_input
 from .renewal import Renewal
 from .validation import vol
 
@@ -35,17 +42,42 @@ CHANNELS = [
     "auto_renew",
     "other",
 ]
+# A payment method or reference is a short note from a receipt, not a document.
+MAX_NOTE_LENGTH = 200
 
-TARGET_FIELDS: dict[vol.Marker, Any] = {
-    vol.Optional(ATTR_DEVICE_ID): vol.All(cv.ensure_list, [cv.string]),
-    vol.Optional(ATTR_ENTITY_ID): cv.entity_ids,
-}
+
+def number(value: object) -> float:
+    """Return a number as float; its range is checked with a translated error."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise vol.Invalid("expected a number")
+    try:
+        return float(value)
+    except (ValueError, OverflowError) as err:
+        raise vol.Invalid("expected a number") from err
+
+
+def whole_number(value: object) -> int:
+    """Return a whole number as int, from an int, a float without fraction, or digits."""
+    if isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError as err:
+            raise vol.Invalid("expected a whole number") from err
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise vol.Invalid("expected a whole number")
+
+
+# The standard target fields: entities, devices, areas, floors and labels.
+TARGET_FIELDS = cv.ENTITY_SERVICE_FIELDS
 
 RENEW_SCHEMA = vol.Schema(
     {
         **TARGET_FIELDS,
         vol.Optional("date"): cv.date,
-        vol.Optional("amount"): vol.Coerce(float),
+        vol.Optional("amount"): number,
         vol.Optional("currency"): cv.string,
         vol.Optional("channel", default="other"): vol.In(CHANNELS),
         vol.Optional("payment_method"): cv.string,
@@ -59,41 +91,110 @@ SET_EXPIRY_SCHEMA = vol.Schema(
 SET_BALANCE_SCHEMA = vol.Schema(
     {
         **TARGET_FIELDS,
-        vol.Required("amount"): vol.Coerce(float),
+        vol.Required("amount"): number,
         vol.Optional("currency"): cv.string,
         vol.Optional("as_of"): cv.datetime,
     }
 )
 CONFIRM_RENEWAL_SCHEMA = vol.Schema({**TARGET_FIELDS, vol.Optional("expiry_date"): cv.date})
 RECORD_ACTIVITY_SCHEMA = vol.Schema({**TARGET_FIELDS, vol.Optional("date"): cv.date})
-SNOOZE_SCHEMA = vol.Schema({**TARGET_FIELDS, vol.Optional("days", default=1): vol.Coerce(int)})
+SNOOZE_SCHEMA = vol.Schema(
+    {
+        **TARGET_FIELDS,
+        vol.Optional("days", default=1): vol.All(
+            whole_number, vol.Range(min=1, max=MAX_SNOOZE_DAYS)
+        ),
+    }
+)
 
 
-def _card_ids(hass: HomeAssistant, call: ServiceCall) -> list[str]:
-    """Return the cards a call targets, refusing anything that is not a simrenew card."""
-    device_registry = dr.async_get(hass)
-    entity_registry = er.async_get(hass)
-    card_ids: list[str] = []
-    for device_id in call.data.get(ATTR_DEVICE_ID, []):
-        device = device_registry.async_get(device_id)
-        if device is None:
-            raise invalid_input("unknown_target", target=device_id)
-        card_id = next((ident for domain, ident in device.identifiers if domain == DOMAIN), None)
-        if card_id is None:
+def _listed(value: object) -> list[str]:
+    """Return a target field as a list of ids, in the order given."""
+    if isinstance(value, str):
+        return [value]
+    return [str(item) for item in value] if isinstance(value, list) else []
+
+
+class _Targets:
+    """Resolves a call's targets into simrenew cards."""
+
+    def __init__(self, hass: HomeAssistant) -> None:
+        """Read the registries once for the whole call."""
+        self.hass = hass
+        self.devices = dr.async_get(hass)
+        self.entities = er.async_get(hass)
+
+    def hub_entry_ids(self) -> set[str]:
+        """Return the ids of the hubs, which are also their devices' identifiers."""
+        return {entry.entry_id for entry in self.hass.config_entries.async_entries(DOMAIN)}
+
+    def card_of_entity(self, entity_id: str, *, named: bool) -> str | None:
+        """Return the card an entity belongs to; refuse a named entity that is not a card's."""
+        entity = self.entities.async_get(entity_id)
+        card_id = None if entity is None or entity.platform != DOMAIN else entity.config_subentry_id
+        if card_id is None and named:
             raise invalid_input(
-                "not_a_card", target=device.name_by_user or device.name or device_id
+                "unknown_target" if entity is None else "not_a_card", target=entity_id
             )
-        card_ids.append(card_id)
-    for entity_id in call.data.get(ATTR_ENTITY_ID, []):
-        entity = entity_registry.async_get(entity_id)
-        if entity is None:
-            raise invalid_input("unknown_target", target=entity_id)
-        if entity.platform != DOMAIN or entity.config_subentry_id is None:
-            raise invalid_input("not_a_card", target=entity_id)
-        card_ids.append(entity.config_subentry_id)
-    if not card_ids:
-        raise invalid_input("no_card_targeted")
-    return list(dict.fromkeys(card_ids))
+        return card_id
+
+    def card_of_device(self, device_id: str, *, named: bool) -> str | None:
+        """Return the card a device is; refuse a named device that is not a card."""
+        device = self.devices.async_get(device_id)
+        if device is not None:
+            ident = next((ident for domain, ident in device.identifiers if domain == DOMAIN), None)
+            if ident is not None and ident not in self.hub_entry_ids():
+                return ident
+        if named:
+            _refuse_device(None if device is None else device.name_by_user or device.name or "")
+        return None
+
+    def all_cards(self) -> list[str]:
+        """Return every card of every running hub."""
+        return [card_id for hub in _loaded_hubs(self.hass) for card_id in hub.configs]
+
+    def card_ids(self, data: dict[str, Any]) -> list[str]:
+        """Return the targeted cards: named ones in order, then those found through areas."""
+        selected = async_extract_referenced_entity_ids(
+            self.hass, TargetSelection(data), expand_group=False
+        )
+        found: list[str | None] = []
+        for entity_id in _listed(data.get(ATTR_ENTITY_ID)):
+            if entity_id == ENTITY_MATCH_ALL:
+                found.extend(self.all_cards())
+            elif entity_id in selected.referenced:
+                found.append(self.card_of_entity(entity_id, named=True))
+        named_devices = _listed(data.get(ATTR_DEVICE_ID))
+        for device_id in named_devices:
+            if device_id in selected.referenced_devices:
+                found.append(self.card_of_device(device_id, named=True))
+        found.extend(self._indirect(selected, set(named_devices)))
+        card_ids = [card_id for card_id in dict.fromkeys(found) if card_id is not None]
+        if not card_ids:
+            raise invalid_input("no_card_targeted")
+        return card_ids
+
+    def _indirect(self, selected: SelectedEntities, named: set[str]) -> list[str | None]:
+        """Return the cards reached through areas, floors and labels; other things are left."""
+        return [
+            *(
+                self.card_of_device(device_id, named=False)
+                for device_id in sorted(selected.referenced_devices - named)
+            ),
+            *(
+                self.card_of_entity(entity_id, named=False)
+                for entity_id in sorted(selected.indirectly_referenced)
+            ),
+        ]
+
+
+def _refuse_device(name: str | None) -> NoReturn:
+    """Refuse a named device that is not a card (None: none exists) by its name, never its id."""
+    if name is None:
+        raise invalid_input("target_not_found")
+    if name:
+        raise invalid_input("not_a_card", target=name)
+    raise invalid_input("device_not_a_card")
 
 
 # A hub being reloaded still takes changes: they go through the household's shared ledger.
@@ -117,20 +218,31 @@ def _loaded_hubs(hass: HomeAssistant) -> list[SimRenewHub]:
 
 def _targets(hass: HomeAssistant, call: ServiceCall) -> tuple[SimRenewHub, list[str]]:
     """Return the hub that holds every targeted card, and the cards."""
-    hubs = _loaded_hubs(hass)
-    card_ids = _card_ids(hass, call)
-    for hub in hubs:
-        if all(card_id in hub.configs for card_id in card_ids):
-            return hub, card_ids
-    unknown = next(
-        (card_id for card_id in card_ids if not any(card_id in hub.configs for hub in hubs)),
-        card_ids[0],
-    )
-    raise invalid_input("unknown_target", target=unknown)
+    card_ids = _Targets(hass).card_ids(dict(call.data))
+    hubs = {card_id: hub for hub in _loaded_hubs(hass) for card_id in hub.configs}
+    for card_id in card_ids:
+        if card_id not in hubs:
+            held = any(
+                card_id in entry.subentries for entry in hass.config_entries.async_entries(DOMAIN)
+            )
+            raise invalid_input("hub_not_loaded" if held else "card_removed")
+    hub = hubs[card_ids[0]]
+    if any(hubs[card_id] is not hub for card_id in card_ids):
+        raise invalid_input("several_households")
+    return hub, card_ids
+
+
+def _check_notes(call: ServiceCall) -> None:
+    """Refuse a payment method or reference that is too long or hides characters."""
+    for key in ("payment_method", "reference"):
+        note = call.data.get(key)
+        if note is not None and (len(note) > MAX_NOTE_LENGTH or has_hidden_characters(note)):
+            raise invalid_input("invalid_note", max=str(MAX_NOTE_LENGTH))
 
 
 async def _async_renew(call: ServiceCall) -> ServiceResponse:
     """Record a renewal on each targeted card: all of them, or none."""
+    _check_notes(call)
     hub, card_ids = _targets(call.hass, call)
     renewed = await hub.async_renew(
         card_ids,
@@ -159,6 +271,7 @@ async def _async_renew(call: ServiceCall) -> ServiceResponse:
 
 async def _async_set_expiry(call: ServiceCall) -> None:
     """Correct the expiry of each targeted card."""
+    _check_notes(call)
     hub, card_ids = _targets(call.hass, call)
     await hub.async_set_expiry(
         card_ids, call.data["expiry_date"], "action", call.data.get("reference")

@@ -1,0 +1,112 @@
+"""Action inputs: every value refused with a clear error, or stored canonically."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+import yaml
+
+from custom_components.simrenew.const import DOMAIN
+from custom_components.simrenew.entity import CARD_TYPE_MODELS
+from custom_components.simrenew.services import SNOOZE_SCHEMA, number, whole_number
+from custom_components.simrenew.validation import vol
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+
+from .conftest import setup_entry
+
+ROOT = "custom_components/simrenew"
+DAYS = "sensor.mum_s_cmhk_days_until_expiry"
+
+
+@pytest.fixture(autouse=True)
+def frozen_now(freezer: FrozenDateTimeFactory) -> None:
+    """Fix today at 22 November 2026, noon in Hong Kong."""
+    freezer.move_to("2026-11-22T04:00:00+00:00")
+
+
+@pytest.mark.parametrize("as_of", ["0001-01-01T00:00:00+08:00", "9999-12-31T23:59:59-12:00"])
+async def test_set_balance_as_of_beyond_the_calendar(
+    hass: HomeAssistant, mock_entry: MockConfigEntry, as_of: str
+) -> None:
+    """An instant that cannot be written in UTC is an invalid date, not an OverflowError."""
+    await setup_entry(hass, mock_entry)
+    records = copy.deepcopy(mock_entry.runtime_data.records)
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN, "set_balance", {"entity_id": DAYS, "amount": 1, "as_of": as_of}, blocking=True
+        )
+    assert err.value.translation_key == "invalid_date"
+    assert mock_entry.runtime_data.records == records
+
+
+@pytest.mark.parametrize("days", [0, 31, 10**7, -1, 1.5, float("nan"), float("inf"), "x", True])
+def test_snooze_days_are_refused_by_the_schema(days: object) -> None:
+    """The action's schema takes the number box's range: whole days from 1 to 30."""
+    with pytest.raises(vol.Invalid):
+        SNOOZE_SCHEMA({"entity_id": DAYS, "days": days})
+
+
+def test_action_numbers() -> None:
+    """Numbers come as numbers or digits; huge integers are no float and no crash."""
+    assert SNOOZE_SCHEMA({"entity_id": DAYS, "days": " 7 "})["days"] == 7
+    assert SNOOZE_SCHEMA({"entity_id": DAYS, "days": 30.0})["days"] == 30
+    assert number("12.5") == 12.5
+    for bad in (10**400, "abc", [1], None, True):
+        with pytest.raises(vol.Invalid):
+            number(bad)
+    with pytest.raises(vol.Invalid):
+        whole_number(None)
+
+
+async def test_snooze_beyond_the_limit_is_refused_by_the_hub(
+    hass: HomeAssistant, mock_entry: MockConfigEntry
+) -> None:
+    """The hub keeps its own check, for callers that skip the action's schema."""
+    await setup_entry(hass, mock_entry)
+    records = copy.deepcopy(mock_entry.runtime_data.records)
+    with pytest.raises(ServiceValidationError) as err:
+        await mock_entry.runtime_data.async_snooze(list(mock_entry.subentries), 31)
+    assert err.value.translation_key == "invalid_snooze"
+    assert mock_entry.runtime_data.records == records
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"reference": "r" * 201},
+        {"payment_method": "Alipay\u200b"},
+        {"reference": "TX\x00-1"},
+    ],
+)
+async def test_notes_that_are_too_long_or_hide_characters(
+    hass: HomeAssistant, mock_entry: MockConfigEntry, data: dict[str, Any]
+) -> None:
+    """A payment method or reference is a short, readable note."""
+    await setup_entry(hass, mock_entry)
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(DOMAIN, "renew", {"entity_id": DAYS, **data}, blocking=True)
+    assert err.value.translation_key == "invalid_note"
+    (card_id,) = mock_entry.subentries
+    assert mock_entry.runtime_data.records[card_id]["history"] == []
+
+
+async def test_described_actions_match_their_schemas(hass: HomeAssistant) -> None:
+    """The action UI offers card devices only, and the snooze box has the schema's range."""
+    with open(f"{ROOT}/services.yaml", encoding="utf-8") as file:
+        services = yaml.safe_load(file)
+    for service in ("renew", "set_expiry", "set_balance", "record_activity", "snooze"):
+        target = services[service]["target"]
+        assert {item["model"] for item in target["device"]} == set(CARD_TYPE_MODELS.values())
+        assert all(item["integration"] == DOMAIN for item in target["device"])
+        assert target["entity"] == {"integration": DOMAIN}
+    box = services["snooze"]["fields"]["days"]["selector"]["number"]
+    SNOOZE_SCHEMA({"entity_id": DAYS, "days": box["min"]})
+    SNOOZE_SCHEMA({"entity_id": DAYS, "days": box["max"]})
+    for outside in (box["min"] - 1, box["max"] + 1):
+        with pytest.raises(vol.Invalid):
+            SNOOZE_SCHEMA({"entity_id": DAYS, "days": outside})
