@@ -368,7 +368,12 @@ async def test_options_flow(hass: HomeAssistant, mock_entry: MockConfigEntry) ->
     )
     await hass.async_block_till_done()
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert mock_entry.options == {"reminder_days": [30, 10, 3], "reminder_time": "20:30:00"}
+    assert mock_entry.options == {
+        "reminder_days": [30, 10, 3],
+        "reminder_time": "20:30:00",
+        "persistent_notification": True,
+        "notify_targets": [],
+    }
 
 
 @pytest.mark.parametrize("days", [[], ["soon"], ["-1"], ["400"]])

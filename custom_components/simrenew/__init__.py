@@ -49,6 +49,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: SimRenewConfigEntry) -> 
     hub = SimRenewHub(hass, entry, ledger)
     # Reachable before it starts: a call made while it waits for the ledger still lands.
     entry.runtime_data = hub
+    for stop in await hub.notifier.async_start(set(hub.configs)):
+        entry.async_on_unload(stop)
     await hub.async_start()
     entry.async_on_unload(hub.async_stop)
     entry.async_on_unload(

@@ -251,17 +251,27 @@ class HubOptions:
 
     reminder_days: tuple[int, ...] = DEFAULT_REMINDER_DAYS
     reminder_time: time = time(9, 0)
+    # Reminders reach people without an automation: a notification per card by default.
+    persistent_notification: bool = True
+    notify_targets: tuple[str, ...] = ()
 
     @classmethod
     def from_options(cls, options: Mapping[str, Any]) -> HubOptions:
         """Read the hub's options, falling back to the defaults."""
         when = parse_time_of_day(options.get("reminder_time"))
+        targets = options.get("notify_targets")
         return cls(
             # Stored options that cannot be read fall back to the defaults rather than stop
             # every card's reminders.
             reminder_days=stored_reminder_days(options.get("reminder_days"))
             or DEFAULT_REMINDER_DAYS,
             reminder_time=time(9, 0) if when is None else when,
+            persistent_notification=options.get("persistent_notification") is not False,
+            notify_targets=tuple(
+                target
+                for target in (targets if isinstance(targets, list) else [])
+                if isinstance(target, str) and target.startswith("notify.")
+            ),
         )
 
 

@@ -14,7 +14,12 @@ from homeassistant.config_entries import (
     SubentryFlowResult,
 )
 from homeassistant.core import callback
-from homeassistant.helpers.selector import TimeSelector
+from homeassistant.helpers.selector import (
+    BooleanSelector,
+    EntitySelector,
+    EntitySelectorConfig,
+    TimeSelector,
+)
 
 from .card_config import parse_time_of_day
 from .card_form import (
@@ -29,6 +34,8 @@ from .const import (
     CONF_ANCHOR_DAY,
     CONF_EXPIRY_DATE,
     CONF_NAME,
+    CONF_NOTIFY_TARGETS,
+    CONF_PERSISTENT_NOTIFICATION,
     CONF_REMINDER_DAYS,
     CONF_REMINDER_TIME,
     DEFAULT_REMINDER_TIME,
@@ -49,6 +56,10 @@ OPTIONS_SCHEMA = vol.Schema(
     {
         vol.Required(CONF_REMINDER_DAYS): reminder_days_selector(),
         vol.Required(CONF_REMINDER_TIME): TimeSelector(),
+        vol.Required(CONF_PERSISTENT_NOTIFICATION, default=True): BooleanSelector(),
+        vol.Optional(CONF_NOTIFY_TARGETS): EntitySelector(
+            EntitySelectorConfig(domain="notify", multiple=True)
+        ),
     }
 )
 
@@ -197,6 +208,10 @@ class SimRenewOptionsFlow(OptionsFlow):
                     data={
                         CONF_REMINDER_DAYS: days,
                         CONF_REMINDER_TIME: when.isoformat(timespec="seconds"),
+                        CONF_PERSISTENT_NOTIFICATION: bool(
+                            user_input.get(CONF_PERSISTENT_NOTIFICATION, True)
+                        ),
+                        CONF_NOTIFY_TARGETS: list(user_input.get(CONF_NOTIFY_TARGETS, [])),
                     }
                 )
         suggested = user_input or {
@@ -207,6 +222,10 @@ class SimRenewOptionsFlow(OptionsFlow):
             CONF_REMINDER_TIME: self.config_entry.options.get(
                 CONF_REMINDER_TIME, DEFAULT_REMINDER_TIME
             ),
+            CONF_PERSISTENT_NOTIFICATION: self.config_entry.options.get(
+                CONF_PERSISTENT_NOTIFICATION, True
+            ),
+            CONF_NOTIFY_TARGETS: self.config_entry.options.get(CONF_NOTIFY_TARGETS, []),
         }
         return self.async_show_form(
             step_id="init",

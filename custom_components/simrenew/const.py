@@ -29,6 +29,8 @@ CONF_ANCHOR_DAY: Final = "anchor_day"
 
 CONF_REMINDER_DAYS: Final = "reminder_days"
 CONF_REMINDER_TIME: Final = "reminder_time"
+CONF_PERSISTENT_NOTIFICATION: Final = "persistent_notification"
+CONF_NOTIFY_TARGETS: Final = "notify_targets"
 
 DEFAULT_CURRENCY: Final = "HKD"
 DEFAULT_REMINDER_TIME: Final = "09:00:00"

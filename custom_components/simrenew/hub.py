@@ -40,6 +40,7 @@ from .model import (
     renewed_expiry,
     rolled_expiry,
 )
+from .notifications import ReminderNotifier
 from .reminder_keeper import async_process_reminders, snooze_until
 from .renewal import Renewal
 from .scheduler import WakeScheduler
@@ -92,6 +93,7 @@ class SimRenewHub:
         # Counts the changes to anything the household calendar is made from.
         self.calendar_version = 0
         self._household_stale = True
+        self.notifier = ReminderNotifier(hass, persistent=True, targets=[])
         self._read_entry()
 
     @property
@@ -107,6 +109,8 @@ class SimRenewHub:
     def _read_entry(self) -> None:
         """Parse the options and every card subentry of the entry."""
         self.options = HubOptions.from_options(self.entry.options)
+        self.notifier.persistent = self.options.persistent_notification
+        self.notifier.targets = list(self.options.notify_targets)
         self.configs = {
             subentry_id: CardConfig.from_data(subentry.data, loaded_zone)
             for subentry_id, subentry in self.entry.subentries.items()
@@ -658,6 +662,7 @@ class SimRenewHub:
                     if entry["kind"] == "renewal" and entry["at"] == confirm["renewal"]:
                         entry["confirmed"] = True
             record["reminders"] = {**record["reminders"], "confirm": None}
+            self.notifier.dismiss(card_id)
         await self.ledger.async_append(corrections)
         for card_id, entry in corrections:
             self._store_expiry(card_id, date.fromisoformat(entry["new_expiry"]))

@@ -1,0 +1,151 @@
+"""Reminders that reach people with no automation: a notification per card, notify targets."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from homeassistant.components import persistent_notification
+from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
+from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
+from homeassistant.helpers.translation import async_get_translations
+from homeassistant.util import dt as dt_util
+
+from .const import DOMAIN, EVENT_EXPIRED, EVENT_REMINDER, EVENT_RENEWED, LOGGER
+
+TEXT_KEY = f"component.{DOMAIN}.selector.notification.options."
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def notification_id(card_id: str) -> str:
+    """Return the id of a card's notification: one per card, replaced by the next."""
+    return f"{DOMAIN}_{card_id}"
+
+
+def spoken_date(day: date, language: str, today: date) -> str:
+    """Return a date as people write it in the language: 26 Nov 2026, or 11月26日."""
+    if language.startswith("zh"):
+        year = "" if day.year == today.year else f"{day.year}年"
+        return f"{year}{day.month}月{day.day}日"
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+MESSAGES: dict[tuple[str, str], tuple[str, str]] = {
+    ("deadline", "expiry"): ("deadline_title", "deadline_message"),
+    ("deadline", "last_day"): ("deadline_title", "last_day_message"),
+    ("deadline", "activity"): ("deadline_title", "use_message"),
+    ("grace", ""): ("grace_title", "grace_message"),
+    ("grace", "last_day"): ("grace_title", "last_chance_message"),
+    ("confirm", ""): ("confirm_title", "confirm_message"),
+    ("expired", ""): ("expired_title", "expired_message"),
+}
+
+
+def message_keys(data: dict[str, Any]) -> tuple[str, str]:
+    """Return the title and message keys of a reminder or expiry event."""
+    kind = data.get("kind", "expired")
+    detail = ""
+    if kind == "deadline":
+        detail = "last_day" if data.get("days_until_deadline", 1) <= 0 else "expiry"
+        if data.get("deadline_reason") == "activity":
+            detail = "activity"
+    elif kind == "grace" and data.get("days_until_grace_end", 1) <= 0:
+        detail = "last_day"
+    return MESSAGES.get((kind, detail), MESSAGES[("expired", "")])
+
+
+class ReminderNotifier:
+    """Shows each reminder as its card's notification and sends it to the chosen notify entities."""
+
+    def __init__(self, hass: HomeAssistant, persistent: bool, targets: list[str]) -> None:
+        """Remember where reminders go."""
+        self.hass = hass
+        self.persistent = persistent
+        self.targets = targets
+        self.card_ids: set[str] = set()
+        self._texts: dict[str, str] = {}
+
+    async def async_start(self, card_ids: set[str]) -> list[CALLBACK_TYPE]:
+        """Load the texts and listen for the hub's events; return what stops listening."""
+        self.card_ids = card_ids
+        await self._async_load_texts()
+        bus = self.hass.bus
+        return [
+            bus.async_listen(EVENT_REMINDER, self._handle),
+            bus.async_listen(EVENT_EXPIRED, self._handle),
+            bus.async_listen(EVENT_RENEWED, self._handle_renewed),
+            bus.async_listen(EVENT_CORE_CONFIG_UPDATE, self._async_language_changed),
+        ]
+
+    async def _async_load_texts(self) -> None:
+        """Load the texts in Home Assistant's language."""
+        self._texts = await async_get_translations(
+            self.hass, self.hass.config.language, "selector", [DOMAIN]
+        )
+
+    async def _async_language_changed(self, event: Event) -> None:
+        """Write later notifications in the new language."""
+        await self._async_load_texts()
+
+    def text(self, key: str, data: dict[str, Any]) -> str:
+        """Return one text filled in with the event's values."""
+        template = self._texts.get(TEXT_KEY + key, key)
+        language = self.hass.config.language
+        today = dt_util.now().date()
+        values = {
+            "name": str(data.get("name", "")),
+            "days": str(data.get("days_until_deadline", "")),
+        }
+        for field in ("deadline", "expiry_date", "grace_end"):
+            if isinstance(data.get(field), str):
+                values[field] = spoken_date(date.fromisoformat(data[field]), language, today)
+        for name, value in values.items():
+            template = template.replace(f"{{{name}}}", value)
+        return template
+
+    def message(self, data: dict[str, Any]) -> tuple[str, str]:
+        """Return a notification's title and body, with the official page when there is one."""
+        title_key, body_key = message_keys(data)
+        body = self.text(body_key, data)
+        if url := data.get("renewal_url"):
+            body = f"{body}\n\n{self.text('official_page', data)} {url}"
+        return self.text(title_key, data), body
+
+    @callback
+    def _handle(self, event: Event) -> None:
+        """Show a reminder or an expiry of one of this hub's cards."""
+        data = dict(event.data)
+        if (card_id := data.get("card_id")) not in self.card_ids:
+            return
+        title, body = self.message(data)
+        if self.persistent:
+            persistent_notification.async_create(
+                self.hass, body, title=title, notification_id=notification_id(card_id)
+            )
+        if self.targets:
+            self.hass.async_create_task(
+                self._async_send(title, body), f"{DOMAIN} notify {card_id}", eager_start=True
+            )
+
+    async def _async_send(self, title: str, body: str) -> None:
+        """Send a reminder to the notify entities chosen in the hub's options."""
+        try:
+            await self.hass.services.async_call(
+                "notify",
+                "send_message",
+                {"entity_id": self.targets, "title": title, "message": body},
+                blocking=True,
+            )
+        except Exception:
+            LOGGER.exception("A reminder could not be sent to the chosen notify entities")
+
+    @callback
+    def _handle_renewed(self, event: Event) -> None:
+        """Dismiss a card's notification once it is renewed."""
+        if (card_id := event.data.get("card_id")) in self.card_ids:
+            self.dismiss(card_id)
+
+    @callback
+    def dismiss(self, card_id: str) -> None:
+        """Dismiss a card's notification, if it shows one."""
+        persistent_notification.async_dismiss(self.hass, notification_id(card_id))

@@ -1,0 +1,131 @@
+"""Reminders reach people with no automation: a notification per card, and notify entities."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+    async_mock_service,
+)
+
+from custom_components.simrenew.const import DOMAIN
+from custom_components.simrenew.notifications import message_keys, spoken_date
+from homeassistant.components import persistent_notification
+from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
+
+from .conftest import card_subentry, setup_entry
+
+URL = "https://www.hk.chinamobile.com/en/prepaid"
+
+
+@pytest.fixture(autouse=True)
+async def hong_kong(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    """Run in Hong Kong, on 22 November 2026 at noon, with notifications loaded."""
+    await hass.config.async_set_time_zone("Asia/Hong_Kong")
+    freezer.move_to("2026-11-22T04:00:00+00:00")
+    assert await async_setup_component(hass, "persistent_notification", {})
+
+
+def shown(hass: HomeAssistant) -> dict[str, Any]:
+    """Return the notifications now shown, by id."""
+    return dict(persistent_notification._async_get_or_create_notifications(hass))
+
+
+async def tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory, when: str) -> None:
+    """Move the clock and let everything due run."""
+    freezer.move_to(when)
+    async_fire_time_changed(hass, dt_util.utcnow())
+    await hass.async_block_till_done()
+
+
+async def test_a_reminder_shows_up_in_notifications_and_goes_when_renewed(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Without any automation, the 7-day reminder is a notification with the official page."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        data={},
+        options={"reminder_days": [7, 0], "reminder_time": "09:00:00"},
+        subentries_data=[card_subentry(renewal_url=URL)],
+    )
+    await setup_entry(hass, entry)
+    card_id = next(iter(entry.subentries))
+    assert shown(hass) == {}
+    await tick(hass, freezer, "2026-11-24T01:00:00+00:00")
+    note = shown(hass)[f"simrenew_{card_id}"]
+    assert note["title"] == "SIM card renewal"
+    assert "Mum's CMHK expires on 1 Dec 2026, in 7 days" in note["message"]
+    assert URL in note["message"]
+    assert "official" in note["message"]
+    await hass.services.async_call(
+        "button", "press", {"entity_id": "button.mum_s_cmhk_renew"}, blocking=True
+    )
+    await hass.async_block_till_done()
+    assert shown(hass) == {}
+    # The next morning asks to confirm; confirming dismisses it.
+    await tick(hass, freezer, "2026-11-25T01:00:00+00:00")
+    assert shown(hass)[f"simrenew_{card_id}"]["title"] == "Check the renewal"
+    await hass.services.async_call(
+        DOMAIN, "confirm_renewal", {"entity_id": "sensor.mum_s_cmhk_status"}, blocking=True
+    )
+    await hass.async_block_till_done()
+    assert shown(hass) == {}
+
+
+async def test_notifications_in_chinese_and_to_notify_entities(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The texts follow Home Assistant's language; chosen notify entities get them too."""
+    await hass.config.async_update(language="zh-Hant")
+    sent = async_mock_service(hass, "notify", "send_message")
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        data={},
+        options={
+            "reminder_days": [7],
+            "reminder_time": "09:00:00",
+            "persistent_notification": False,
+            "notify_targets": ["notify.mum_phone"],
+        },
+        subentries_data=[card_subentry()],
+    )
+    await setup_entry(hass, entry)
+    await tick(hass, freezer, "2026-11-24T01:00:00+00:00")
+    assert shown(hass) == {}
+    (call,) = sent
+    assert call.data["entity_id"] == ["notify.mum_phone"]
+    assert call.data["title"] == "SIM 卡增值提醒"
+    assert "Mum's CMHK將於12月1日到期" in call.data["message"]
+
+
+def test_every_kind_has_its_message() -> None:
+    """Each kind of reminder, and an expiry, picks its own title and text."""
+    assert message_keys({"kind": "deadline", "days_until_deadline": 3}) == (
+        "deadline_title",
+        "deadline_message",
+    )
+    assert message_keys({"kind": "deadline", "days_until_deadline": 0})[1] == "last_day_message"
+    assert message_keys({"kind": "deadline", "deadline_reason": "activity"})[1] == "use_message"
+    assert message_keys({"kind": "grace", "days_until_grace_end": 2})[1] == "grace_message"
+    assert message_keys({"kind": "grace", "days_until_grace_end": 0})[1] == "last_chance_message"
+    assert message_keys({"kind": "confirm"})[1] == "confirm_message"
+    assert message_keys({"late": True})[1] == "expired_message"
+
+
+def test_dates_read_as_people_write_them() -> None:
+    """26 Nov 2026 in English; 11月26日 in Chinese, with the year only when it is not this one."""
+    today = dt_util.parse_date("2026-11-22")
+    assert today is not None
+    day = dt_util.parse_date("2026-11-26")
+    next_year = dt_util.parse_date("2027-05-21")
+    assert day is not None
+    assert next_year is not None
+    assert spoken_date(day, "en", today) == "26 Nov 2026"
+    assert spoken_date(day, "zh-Hant", today) == "11月26日"
+    assert spoken_date(next_year, "zh-Hans", today) == "2027年5月21日"
