@@ -19,7 +19,8 @@ from custom_components.simrenew.history_file import (
     is_intact,
 )
 from custom_components.simrenew.model import Card, card_state
-from custom_components.simrenew.reminders import at_time
+from custom_components.simrenew.reminder_keeper import snoozed_instant
+from custom_components.simrenew.reminders import ReminderPlan, at_time
 
 from .history_samples import (
     BAD_ENTRIES,
@@ -158,10 +159,16 @@ def use_like_the_hub(record: dict[str, Any]) -> None:
         )
         card_state(card, datetime(2026, 11, 22, tzinfo=UTC), (14, 7))
         reminders = record["reminders"]
-        for key in ("deadline", "expired_for", "snoozed_until"):
+        for key in ("deadline", "expired_for"):
             if reminders[key] is not None:
                 at_time(date.fromisoformat(reminders[key]), time(23, 59), zone)
                 at_time(date.fromisoformat(reminders[key]), time(0, 0), zone)
+        if (snoozed := reminders["snoozed_until"]) is not None:
+            # A day (older files) or the instant the snooze was set for, as the hub reads it.
+            plan = ReminderPlan(
+                deadline=date(2026, 12, 1), stages=(0,), at=time(9), zone=zone, card_zone=zone
+            )
+            snoozed_instant(snoozed, plan, 0, datetime(2026, 11, 22, tzinfo=UTC)).astimezone(UTC)
         assert sorted({*reminders["fired"], 3}, reverse=True)
     if (balance := record["balance"]) is not None:
         assert 0 <= float(balance["amount"]) <= 1_000_000

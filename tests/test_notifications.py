@@ -129,3 +129,42 @@ def test_dates_read_as_people_write_them() -> None:
     assert spoken_date(day, "en", today) == "26 Nov 2026"
     assert spoken_date(day, "zh-Hant", today) == "11月26日"
     assert spoken_date(next_year, "zh-Hans", today) == "2027年5月21日"
+
+
+async def test_a_mainland_household_starts_cards_in_its_own_currency_and_zone(
+    hass: HomeAssistant,
+) -> None:
+    """With Home Assistant in CNY and Asia/Shanghai, a new card defaults to both, and today."""
+    await hass.config.async_update(currency="CNY", time_zone="Asia/Shanghai")
+    form = await hass.config_entries.flow.async_init(DOMAIN, context={"source": "user"})
+    suggested = {
+        str(key): key.description["suggested_value"]
+        for key in form["data_schema"].schema
+        if key.description and "suggested_value" in key.description
+    }
+    assert suggested["currency"] == "CNY"
+    assert suggested["expiry_date"] == "2026-11-22"
+    (advanced,) = (value for key, value in form["data_schema"].schema.items() if key == "advanced")
+    zone = next(key for key in advanced.schema.schema if key == "time_zone")
+    assert zone.description["suggested_value"] == "Asia/Shanghai"
+    # Submitted untouched (with a name), the suggested date is a real value.
+    result = await hass.config_entries.flow.async_configure(
+        form["flow_id"],
+        {
+            "name": "爸爸的移动卡",
+            "card_type": "number_keeping",
+            "expiry_date": suggested["expiry_date"],
+            "renewal_period_unit": "months",
+            "renewal_mode": "from_renewal",
+            "currency": suggested["currency"],
+            "advanced": {
+                "time_zone": "Asia/Shanghai",
+                "grace_days": 0,
+                "activity_interval_days": 0,
+                "auto_renew": False,
+            },
+        },
+    )
+    assert result["type"] == "create_entry"
+    (card,) = result["result"].subentries.values()
+    assert (card.data["currency"], card.data["time_zone"]) == ("CNY", "Asia/Shanghai")

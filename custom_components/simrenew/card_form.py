@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import date
 import math
 from typing import Any
 import unicodedata
@@ -328,3 +329,15 @@ async def async_validate_card(
     errors.update(await _check_dates(data))
     errors.update(_check_numbers(data))
     return data, errors, None
+
+
+def new_card_suggestions(currency: str, time_zone: str, today: date) -> dict[str, Any]:
+    """Return what a new card's form shows: Home Assistant's currency and zone, and a real date.
+
+    A date field the user leaves alone must hold a value, not a placeholder that reads like one.
+    """
+    suggested: dict[str, Any] = {CONF_EXPIRY_DATE: today.isoformat()}
+    if currency in ACTIVE_CURRENCIES:
+        suggested[CONF_CURRENCY] = currency
+    suggested[SECTION_ADVANCED] = {CONF_TIME_ZONE: time_zone}
+    return suggested

@@ -13,13 +13,14 @@ from homeassistant.config_entries import (
     OptionsFlow,
     SubentryFlowResult,
 )
-from homeassistant.core import callback
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.selector import (
     BooleanSelector,
     EntitySelector,
     EntitySelectorConfig,
     TimeSelector,
 )
+from homeassistant.util import dt as dt_util
 
 from .card_config import parse_time_of_day
 from .card_form import (
@@ -27,6 +28,7 @@ from .card_form import (
     async_validate_card,
     flatten_input,
     nest_data,
+    new_card_suggestions,
     parse_reminder_days,
     reminder_days_selector,
 )
@@ -64,6 +66,11 @@ OPTIONS_SCHEMA = vol.Schema(
 )
 
 
+def suggestions_for_new_card(hass: HomeAssistant) -> dict[str, Any]:
+    """Return a new card's defaults from Home Assistant's own currency, zone and date."""
+    return new_card_suggestions(hass.config.currency, hass.config.time_zone, dt_util.now().date())
+
+
 class SimRenewConfigFlow(ConfigFlow, domain=DOMAIN):
     """Creates the household hub together with its first card."""
 
@@ -92,7 +99,9 @@ class SimRenewConfigFlow(ConfigFlow, domain=DOMAIN):
                 )
         return self.async_show_form(
             step_id="user",
-            data_schema=self.add_suggested_values_to_schema(CARD_SCHEMA, user_input),
+            data_schema=self.add_suggested_values_to_schema(
+                CARD_SCHEMA, user_input or suggestions_for_new_card(self.hass)
+            ),
             errors=errors,
         )
 
@@ -155,7 +164,9 @@ class CardSubentryFlow(ConfigSubentryFlow):
                 return self.async_create_entry(title=data[CONF_NAME], data=data)
         return self.async_show_form(
             step_id="user",
-            data_schema=self.add_suggested_values_to_schema(CARD_SCHEMA, user_input),
+            data_schema=self.add_suggested_values_to_schema(
+                CARD_SCHEMA, user_input or suggestions_for_new_card(self.hass)
+            ),
             errors=errors,
         )
 

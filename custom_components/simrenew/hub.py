@@ -33,6 +33,8 @@ from .lapsed_issues import LAPSED_PREFIX, async_sync_lapsed_issue
 from .ledger import Ledger
 from .model import (
     MONEY_MAX,
+    PeriodUnit,
+    RenewalMode,
     card_state,
     expiry_is_plausible,
     local_today,
@@ -66,6 +68,15 @@ def invalid_input(key: str, **placeholders: str) -> ServiceValidationError:
         translation_domain=DOMAIN,
         translation_key=key,
         translation_placeholders=placeholders or None,
+    )
+
+
+def keeps_day_of_month(config: CardConfig) -> bool:
+    """Return whether the card's plan adds calendar months to the old expiry."""
+    return (
+        config.period is not None
+        and config.period.unit is PeriodUnit.MONTHS
+        and config.renewal_mode is RenewalMode.EXTEND_EXPIRY
     )
 
 
@@ -627,7 +638,9 @@ class SimRenewHub:
         for card_id, entry in planned:
             old = date.fromisoformat(entry["old_expiry"])
             config = self.configs.get(card_id)
-            anchor = None if config is None else config.anchor_day or old.day
+            anchor = None
+            if config is not None and keeps_day_of_month(config):
+                anchor = config.anchor_day or old.day
             self._store_expiry(card_id, date.fromisoformat(entry["new_expiry"]), anchor)
             self._fire_renewed(card_id, entry)
 

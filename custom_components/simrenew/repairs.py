@@ -98,7 +98,11 @@ class LapsedCardFlow(RepairsFlow):
                 return self.async_create_entry(data={})
         return self.async_show_form(
             step_id="new_expiry",
-            data_schema=vol.Schema({vol.Required(CONF_EXPIRY_DATE): DateSelector()}),
+            data_schema=self.add_suggested_values_to_schema(
+                vol.Schema({vol.Required(CONF_EXPIRY_DATE): DateSelector()}),
+                user_input
+                or {CONF_EXPIRY_DATE: self.hub.cards[self.card_id].config.expiry_date.isoformat()},
+            ),
             errors=errors,
             description_placeholders=self._placeholders(),
         )
