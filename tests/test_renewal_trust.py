@@ -259,3 +259,20 @@ async def test_reconfiguring_other_fields_keeps_the_plan_day(hass: HomeAssistant
     await hass.services.async_call(DOMAIN, "renew", {"entity_id": STATUS}, blocking=True)
     await hass.async_block_till_done()
     assert entry.subentries[card(entry)].data["expiry_date"] == "2027-03-31"
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_spending_keeps_a_total_per_currency(hass: HomeAssistant) -> None:
+    """A renewal paid in another currency is not dropped: it has a total of its own."""
+    await hub(hass)
+    await hass.services.async_call(DOMAIN, "renew", {"entity_id": STATUS}, blocking=True)
+    await hass.services.async_call(
+        DOMAIN,
+        "renew",
+        {"entity_id": STATUS, "amount": 20, "currency": "CNY"},
+        blocking=True,
+    )
+    await hass.async_block_till_done()
+    spent = hass.states.get("sensor.mum_s_cmhk_spent_in_the_last_365_days")
+    assert spent.state == "50.0"
+    assert spent.attributes["by_currency"] == {"CNY": 20.0, "HKD": 50.0}

@@ -643,6 +643,9 @@ class SimRenewHub:
                 anchor = config.anchor_day or old.day
             self._store_expiry(card_id, date.fromisoformat(entry["new_expiry"]), anchor)
             self._fire_renewed(card_id, entry)
+        if any(entry["new_expiry"] == entry["old_expiry"] for _, entry in planned):
+            # The settings did not change, so nothing else will show the new receipt.
+            self._async_refresh(dt_util.utcnow())
 
     async def async_confirm_renewal(self, card_ids: list[str], expiry: date | None) -> None:
         """Confirm each card's last renewal; a different date from the carrier corrects it."""

@@ -85,6 +85,8 @@ SENSORS: tuple[SimRenewSensorEntityDescription, ...] = (
         suggested_display_precision=2,
         value_fn=lambda card: card.spent_last_365_days,
         unit_fn=lambda card: card.config.currency,
+        # Renewals paid in another currency count too, each in its own total.
+        attributes_fn=lambda card: {"by_currency": card.spent_by_currency},
     ),
 )
 
