@@ -27,8 +27,9 @@ from homeassistant.helpers.target import (
 from homeassistant.util.json import JsonValueType
 
 from .card_config import has_hidden_characters
+from .changes import MAX_SNOOZE_DAYS, invalid_input
 from .const import DOMAIN
-from .hub import MAX_SNOOZE_DAYS, SimRenewConfigEntry, SimRenewHub, invalid_input
+from .hub import SimRenewConfigEntry, SimRenewHub
 from .renewal import Renewal
 from .validation import vol
 

@@ -1,0 +1,561 @@
+"""The changes a household's cards take: renewals, corrections, balance, use, snoozes.
+
+Each change is checked for every targeted card before anything is written, written to the
+history first, then applied, under the household's lock and to the end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+import copy
+from datetime import date, datetime, timedelta
+from functools import partial
+import math
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.generated.currencies import ACTIVE_CURRENCIES
+from homeassistant.util import dt as dt_util
+
+from .card_config import CardConfig, HubOptions
+from .card_view import CardView
+from .const import CONF_ANCHOR_DAY, CONF_EXPIRY_DATE, DOMAIN, EVENT_RENEWED, LOGGER
+from .ledger import Ledger
+from .model import (
+    MONEY_MAX,
+    PeriodUnit,
+    RenewalMode,
+    expiry_is_plausible,
+    local_today,
+    renewed_expiry,
+)
+from .notifications import ReminderNotifier
+from .reminder_keeper import snooze_until
+from .renewal import Renewal
+from .store import BalanceRecord, CardRecord, ConfirmRecord, HistoryEntry
+from .zones import loaded_zone
+
+MAX_SNOOZE_DAYS = 30
+
+
+def invalid_input(key: str, **placeholders: str) -> ServiceValidationError:
+    """Return a translated validation error."""
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders=placeholders or None,
+    )
+
+
+def keeps_day_of_month(config: CardConfig) -> bool:
+    """Return whether the card's plan adds calendar months to the old expiry."""
+    return (
+        config.period is not None
+        and config.period.unit is PeriodUnit.MONTHS
+        and config.renewal_mode is RenewalMode.EXTEND_EXPIRY
+    )
+
+
+class CardChanges:
+    """The household's changes; the hub that holds the cards provides what they read."""
+
+    hass: HomeAssistant
+    entry: ConfigEntry[Any]
+    ledger: Ledger
+    options: HubOptions
+    configs: dict[str, CardConfig]
+    cards: dict[str, CardView]
+    notifier: ReminderNotifier
+    stopped: bool
+    _rolling: set[str]
+
+    @property
+    def records(self) -> dict[str, CardRecord]:
+        """Return what is recorded per card."""
+        return self.ledger.records
+
+    def reminder_days(self, config: CardConfig) -> tuple[int, ...]:
+        """Return the card's own reminder days, or the household's."""
+        raise NotImplementedError
+
+    def _view(self, card_id: str, config: CardConfig, now: datetime) -> CardView:
+        """Return a card's view at `now`."""
+        raise NotImplementedError
+
+    def _async_refresh(self, now: datetime) -> None:
+        """Recompute the cards and tell the entities."""
+        raise NotImplementedError
+
+    def event_base(self, view: CardView) -> dict[str, Any]:
+        """Return the fields every simrenew event carries."""
+        raise NotImplementedError
+
+    async def _exclusive[T](self, work: Callable[[], Awaitable[T]]) -> T:
+        """Run a change under the household's lock, to the end even if the caller goes away.
+
+        A change is checked, written to the history, then applied; a cancelled caller must not
+        leave it half done.
+        """
+
+        async def locked() -> T:
+            async with self.ledger.lock:
+                return await work()
+
+        return await asyncio.shield(locked())
+
+    def _current(self, card_id: str) -> tuple[CardConfig, date]:
+        """Return the card's stored settings, fresher than `configs`, and its today."""
+        subentry = self.entry.subentries.get(card_id)
+        if subentry is None or card_id not in self.records or self.ledger.removed:
+            raise invalid_input("card_removed")
+        config = CardConfig.from_data(subentry.data, loaded_zone)
+        return config, local_today(dt_util.utcnow(), config.time_zone)
+
+    def _check_day(self, card_id: str, day: date, today: date) -> None:
+        """Refuse a day in the future or before the card was added."""
+        if day > today:
+            raise invalid_input("date_in_future", date=day.isoformat())
+        added = self.records[card_id]["added"]
+        if day.isoformat() < added:
+            raise invalid_input("date_before_card", date=day.isoformat(), added=added)
+
+    @staticmethod
+    def _check_money(amount: float | None, currency: str) -> None:
+        """Refuse an amount that is not a finite sum from 0 to the cap, or an unknown currency."""
+        if amount is not None and not (math.isfinite(amount) and 0 <= amount <= MONEY_MAX):
+            raise invalid_input("invalid_amount", amount=str(amount), max=f"{MONEY_MAX:,.0f}")
+        if currency not in ACTIVE_CURRENCIES:
+            raise invalid_input("invalid_currency", currency=currency)
+
+    @staticmethod
+    def _check_expiry(expiry: date, today: date) -> None:
+        """Refuse an expiry too far from today to be real."""
+        if not expiry_is_plausible(expiry, today):
+            raise invalid_input("expiry_out_of_range", expiry_date=expiry.isoformat())
+
+    @callback
+    def _store_expiry(self, card_id: str, expiry: date, anchor_day: int | None = None) -> None:
+        """Write the new expiry into the card's settings, if the card still exists.
+
+        A renewal keeps the monthly plan's day (`anchor_day`); a correction sets a new one.
+        """
+        if (subentry := self.entry.subentries.get(card_id)) is None:
+            return
+        data = {**subentry.data, CONF_EXPIRY_DATE: expiry.isoformat()}
+        if anchor_day is None or anchor_day == expiry.day:
+            data.pop(CONF_ANCHOR_DAY, None)
+        else:
+            data[CONF_ANCHOR_DAY] = anchor_day
+        self.hass.config_entries.async_update_subentry(self.entry, subentry, data=data)
+
+    def _plan_renewal(self, card_id: str, renewal: Renewal, at: str) -> HistoryEntry:
+        """Check one card's renewal and return its history entry, changing nothing."""
+        config, today = self._current(card_id)
+        day = renewal.renewal_date or today
+        self._check_day(card_id, day, today)
+        amount = renewal.amount if renewal.amount is not None else config.renewal_cost
+        currency = (renewal.currency or config.currency).upper()
+        self._check_money(amount, currency)
+        old = config.expiry_date
+        if renewal.new_expiry is not None:
+            new = renewal.new_expiry
+        elif config.period is None:
+            raise invalid_input("no_renewal_period", name=config.name)
+        else:
+            try:
+                new = renewed_expiry(
+                    expiry_date=old,
+                    renewal_date=day,
+                    period=config.period,
+                    mode=config.renewal_mode,
+                    anchor_day=config.anchor_day or old.day,
+                )
+            except (OverflowError, ValueError) as err:
+                raise invalid_input("expiry_out_of_range", expiry_date="9999-12-31") from err
+        self._check_expiry(new, today)
+        entry: HistoryEntry = {
+            "kind": "renewal",
+            "at": at,
+            "source": renewal.source,
+            "date": day.isoformat(),
+            "old_expiry": old.isoformat(),
+            "new_expiry": new.isoformat(),
+            "currency": currency,
+            "channel": renewal.channel,
+            # Only an expiry the carrier stated is known to be right.
+            "confirmed": renewal.new_expiry is not None,
+        }
+        if amount is not None:
+            entry["amount"] = amount
+        if renewal.payment_method:
+            entry["payment_method"] = renewal.payment_method
+        if renewal.reference:
+            entry["reference"] = renewal.reference
+        return entry
+
+    async def async_renew(
+        self, card_ids: list[str], renewal: Renewal
+    ) -> list[tuple[str, date, date]]:
+        """Renew every card or none: each is checked before any is written.
+
+        Returns each card with its old and new expiry.
+        """
+        return await self._exclusive(partial(self._renew, card_ids, renewal))
+
+    async def _renew(self, card_ids: list[str], renewal: Renewal) -> list[tuple[str, date, date]]:
+        """Renew every card or none: each is checked before any is written.
+
+        Returns each card with its old and new expiry.
+        """
+        at = dt_util.utcnow().isoformat()
+        planned = [(card_id, self._plan_renewal(card_id, renewal, at)) for card_id in card_ids]
+        await self._commit_renewals(planned, self._unrecorded_corrections(card_ids, at))
+        return [
+            (
+                card_id,
+                date.fromisoformat(entry["old_expiry"]),
+                date.fromisoformat(entry["new_expiry"]),
+            )
+            for card_id, entry in planned
+        ]
+
+    def _unrecorded_corrections(
+        self, card_ids: list[str], at: str
+    ) -> list[tuple[str, HistoryEntry]]:
+        """Return corrections for expiries changed in the card's form but not yet recorded.
+
+        A change that waited for the lock builds on the settings as they are now, so the
+        history must say how they got there before it records that change.
+        """
+        corrections: list[tuple[str, HistoryEntry]] = []
+        for card_id in card_ids:
+            known = self.ledger.recorded_expiry(card_id)
+            if known is None and (config := self.configs.get(card_id)) is not None:
+                known = config.expiry_date.isoformat()  # as the hub last read it
+            stored = self.entry.subentries[card_id].data[CONF_EXPIRY_DATE]
+            if known is not None and known != stored:
+                corrections.append(
+                    (
+                        card_id,
+                        {
+                            "kind": "correction",
+                            "at": at,
+                            "source": "reconfigure",
+                            "old_expiry": known,
+                            "new_expiry": stored,
+                        },
+                    )
+                )
+        return corrections
+
+    async def _commit_renewals(
+        self,
+        planned: list[tuple[str, HistoryEntry]],
+        corrections: list[tuple[str, HistoryEntry]] | None = None,
+    ) -> None:
+        """Write renewals to the history, then move each card's expiry and tell automations."""
+        before = {card_id: copy.deepcopy(self.records[card_id]) for card_id, _ in planned}
+        tomorrow = (dt_util.now() + timedelta(days=1)).date().isoformat()
+        for card_id, entry in planned:
+            record = self.records[card_id]
+            # A top-up is a use of the card as far as carriers' activity rules go.
+            if record["last_activity"] is None or entry["date"] > record["last_activity"]:
+                record["last_activity"] = entry["date"]
+            confirm: ConfirmRecord | None = None
+            if not entry.get("confirmed"):
+                confirm = {"renewal": entry["at"], "due": tomorrow, "fired": False}
+            record["reminders"] = {**record["reminders"], "confirm": confirm}
+        try:
+            # The receipts are on disk before any expiry moves.
+            await self.ledger.async_append([*(corrections or []), *planned])
+        except BaseException:
+            for card_id, record in before.items():
+                self.records[card_id]["last_activity"] = record["last_activity"]
+                self.records[card_id]["reminders"] = record["reminders"]
+            raise
+        for card_id, entry in planned:
+            old = date.fromisoformat(entry["old_expiry"])
+            config = self.configs.get(card_id)
+            anchor = None
+            if config is not None and keeps_day_of_month(config):
+                anchor = config.anchor_day or old.day
+            self._store_expiry(card_id, date.fromisoformat(entry["new_expiry"]), anchor)
+            self._fire_renewed(card_id, entry)
+        if any(entry["new_expiry"] == entry["old_expiry"] for _, entry in planned):
+            # The settings did not change, so nothing else will show the new receipt.
+            self._async_refresh(dt_util.utcnow())
+
+    async def async_confirm_renewal(self, card_ids: list[str], expiry: date | None) -> None:
+        """Confirm each card's last renewal; a different date from the carrier corrects it."""
+        await self._exclusive(partial(self._confirm_renewal, card_ids, expiry))
+
+    async def _confirm_renewal(self, card_ids: list[str], expiry: date | None) -> None:
+        """Confirm every card's renewal, or none."""
+        at = dt_util.utcnow().isoformat()
+        corrections: list[tuple[str, HistoryEntry]] = []
+        for card_id in card_ids:
+            config, today = self._current(card_id)
+            if expiry is not None and expiry != config.expiry_date:
+                self._check_expiry(expiry, today)
+                corrections.append(
+                    (
+                        card_id,
+                        {
+                            "kind": "correction",
+                            "at": at,
+                            "source": "confirm",
+                            "old_expiry": config.expiry_date.isoformat(),
+                            "new_expiry": expiry.isoformat(),
+                        },
+                    )
+                )
+        for card_id in card_ids:
+            record = self.records[card_id]
+            if (confirm := record["reminders"].get("confirm")) is not None:
+                for entry in record["history"]:
+                    if entry["kind"] == "renewal" and entry["at"] == confirm["renewal"]:
+                        entry["confirmed"] = True
+            record["reminders"] = {**record["reminders"], "confirm": None}
+            self.notifier.dismiss(card_id)
+        await self.ledger.async_append(corrections)
+        for card_id, entry in corrections:
+            self._store_expiry(card_id, date.fromisoformat(entry["new_expiry"]))
+        self._async_refresh(dt_util.utcnow())
+
+    async def async_undo_renewal(self, card_ids: list[str]) -> list[tuple[str, date, date]]:
+        """Take back each card's last renewal and restore the expiry it replaced."""
+        return await self._exclusive(partial(self._undo_renewal, card_ids))
+
+    async def _undo_renewal(self, card_ids: list[str]) -> list[tuple[str, date, date]]:
+        """Undo every card's last renewal, or none; the undoing is itself recorded."""
+        at = dt_util.utcnow().isoformat()
+        planned: list[tuple[str, HistoryEntry, HistoryEntry]] = []
+        for card_id in card_ids:
+            config, today = self._current(card_id)
+            last = self.ledger.last_expiry_change(card_id)
+            if last is None or last["kind"] != "renewal":
+                raise invalid_input("nothing_to_undo", name=config.name)
+            restored = date.fromisoformat(last["old_expiry"])
+            self._check_expiry(restored, today)
+            undo: HistoryEntry = {
+                "kind": "undo",
+                "at": at,
+                "source": "action",
+                "old_expiry": config.expiry_date.isoformat(),
+                "new_expiry": restored.isoformat(),
+                "renewal": dict(last),
+            }
+            planned.append((card_id, last, undo))
+        for card_id, last, _ in planned:
+            self.records[card_id]["history"].remove(last)
+            self.ledger.forget_figures(card_id)
+            reminders = self.records[card_id]["reminders"]
+            if (confirm := reminders.get("confirm")) is not None and confirm["renewal"] == last[
+                "at"
+            ]:
+                self.records[card_id]["reminders"] = {**reminders, "confirm": None}
+        try:
+            await self.ledger.async_append([(card_id, undo) for card_id, _, undo in planned])
+        except BaseException:
+            for card_id, last, _ in planned:
+                self.records[card_id]["history"].append(last)
+                self.ledger.forget_figures(card_id)
+            raise
+        for card_id, _, undo in planned:
+            self._store_expiry(card_id, date.fromisoformat(undo["new_expiry"]))
+        return [
+            (
+                card_id,
+                date.fromisoformat(undo["old_expiry"]),
+                date.fromisoformat(undo["new_expiry"]),
+            )
+            for card_id, _, undo in planned
+        ]
+
+    def _schedule_roll_forward(self, card_id: str) -> None:
+        """Record, once, the renewal a self-renewing card made at the end of its expiry day."""
+        if card_id in self._rolling or self.stopped:
+            return
+        self._rolling.add(card_id)
+        self.entry.async_create_background_task(
+            self.hass, self._exclusive(partial(self._roll_forward, card_id)), "simrenew roll"
+        )
+
+    async def _roll_forward(self, card_id: str) -> None:
+        """Record one renewal per period the card has renewed itself, unconfirmed."""
+        try:
+            config, today = self._current(card_id)
+            if config.period is None or not config.auto_renew:
+                return
+            at = dt_util.utcnow().isoformat()
+            planned: list[tuple[str, HistoryEntry]] = []
+            expiry = config.expiry_date
+            while expiry < today:
+                new = config.period.after(expiry, config.anchor_day or expiry.day)
+                entry: HistoryEntry = {
+                    "kind": "renewal",
+                    "at": at,
+                    "source": "auto_renew",
+                    "date": (expiry + timedelta(days=1)).isoformat(),
+                    "old_expiry": expiry.isoformat(),
+                    "new_expiry": new.isoformat(),
+                    "currency": config.currency,
+                    "channel": "auto_renew",
+                    "confirmed": False,
+                }
+                if config.renewal_cost is not None:
+                    entry["amount"] = config.renewal_cost
+                planned.append((card_id, entry))
+                expiry = new
+            if planned:
+                await self._commit_renewals(planned)
+        except ServiceValidationError:
+            LOGGER.warning("Card %s could not roll forward; it was removed", card_id)
+        finally:
+            self._rolling.discard(card_id)
+
+    def _fire_renewed(self, card_id: str, entry: HistoryEntry) -> None:
+        """Tell automations that a card was renewed, with its state after the renewal."""
+        config = CardConfig.from_data(self.entry.subentries[card_id].data, loaded_zone)
+        view = self._view(card_id, config, dt_util.utcnow())
+        self.hass.bus.async_fire(
+            EVENT_RENEWED,
+            {
+                **self.event_base(view),
+                "old_expiry": entry["old_expiry"],
+                "new_expiry": entry["new_expiry"],
+                "amount": entry.get("amount"),
+                "currency": entry["currency"],
+                "channel": entry["channel"],
+                "confirmed": entry.get("confirmed", False),
+            },
+        )
+
+    async def async_set_expiry(
+        self, card_ids: list[str], expiry: date, source: str, reference: str | None = None
+    ) -> None:
+        """Record a manual correction of the expiry date of every card, or of none."""
+        await self._exclusive(partial(self._set_expiry, card_ids, expiry, source, reference))
+
+    async def _set_expiry(
+        self, card_ids: list[str], expiry: date, source: str, reference: str | None = None
+    ) -> None:
+        """Record a manual correction of the expiry date of every card, or of none."""
+        at = dt_util.utcnow().isoformat()
+        planned: list[tuple[str, HistoryEntry]] = []
+        for card_id in card_ids:
+            config, today = self._current(card_id)
+            self._check_expiry(expiry, today)
+            entry: HistoryEntry = {
+                "kind": "correction",
+                "at": at,
+                "source": source,
+                "old_expiry": config.expiry_date.isoformat(),
+                "new_expiry": expiry.isoformat(),
+            }
+            if reference:
+                entry["reference"] = reference
+            planned.append((card_id, entry))
+        await self.ledger.async_append([*self._unrecorded_corrections(card_ids, at), *planned])
+        for card_id, _ in planned:
+            self._store_expiry(card_id, expiry)
+
+    async def async_set_balance(
+        self, card_ids: list[str], amount: float, currency: str | None, as_of: datetime | None
+    ) -> None:
+        """Record the balance of every card, or of none, as the carrier shows it."""
+        await self._exclusive(partial(self._set_balance, card_ids, amount, currency, as_of))
+
+    async def _set_balance(
+        self, card_ids: list[str], amount: float, currency: str | None, as_of: datetime | None
+    ) -> None:
+        """Record the balance of every card, or of none, as the carrier shows it."""
+        now = dt_util.utcnow()
+        planned: list[tuple[str, HistoryEntry, BalanceRecord]] = []
+        for card_id in card_ids:
+            config, _ = self._current(card_id)
+            code = (currency or config.currency).upper()
+            self._check_money(amount, code)
+            try:
+                when = now if as_of is None else dt_util.as_utc(as_of)
+            except OverflowError as err:
+                raise invalid_input("invalid_date", date=str(as_of)) from err
+            if when > now:
+                raise invalid_input("date_in_future", date=when.isoformat())
+            balance: BalanceRecord = {
+                "amount": amount,
+                "currency": code,
+                "as_of": when.isoformat(),
+            }
+            entry: HistoryEntry = {
+                "kind": "balance",
+                "at": now.isoformat(),
+                "source": "action",
+                "amount": amount,
+                "currency": code,
+            }
+            planned.append((card_id, entry, balance))
+        await self.ledger.async_append([(card_id, entry) for card_id, entry, _ in planned])
+        # Shown only once it is on disk: a failed write leaves no trace.
+        for card_id, _, balance in planned:
+            self.records[card_id]["balance"] = balance
+        await self.ledger.async_save()
+        self._async_refresh(now)
+
+    async def async_record_activity(self, card_ids: list[str], day: date | None) -> None:
+        """Record a chargeable use of every card, or of none; it restarts the activity interval."""
+        await self._exclusive(partial(self._record_activity, card_ids, day))
+
+    async def _record_activity(self, card_ids: list[str], day: date | None) -> None:
+        """Record a chargeable use of every card, or of none; it restarts the activity interval."""
+        now = dt_util.utcnow()
+        planned: list[tuple[str, HistoryEntry]] = []
+        for card_id in card_ids:
+            _, today = self._current(card_id)
+            used = day or today
+            self._check_day(card_id, used, today)
+            planned.append(
+                (
+                    card_id,
+                    {
+                        "kind": "activity",
+                        "at": now.isoformat(),
+                        "source": "action",
+                        "date": used.isoformat(),
+                    },
+                )
+            )
+        await self.ledger.async_append(planned)
+        # Shown only once it is on disk: a failed write leaves no trace.
+        for card_id, entry in planned:
+            record = self.records[card_id]
+            if record["last_activity"] is None or entry["date"] > record["last_activity"]:
+                record["last_activity"] = entry["date"]
+        await self.ledger.async_save()
+        self._async_refresh(now)
+
+    async def async_snooze(self, card_ids: list[str], days: int) -> date:
+        """Remind about every card again in `days` days, at the reminder time."""
+        return await self._exclusive(partial(self._snooze, card_ids, days))
+
+    async def _snooze(self, card_ids: list[str], days: int) -> date:
+        """Remind about every card again in `days` days, at the reminder time."""
+        if not 1 <= days <= MAX_SNOOZE_DAYS:
+            raise invalid_input("invalid_snooze", days=str(days), max=str(MAX_SNOOZE_DAYS))
+        for card_id in card_ids:
+            self._current(card_id)
+        now = dt_util.utcnow()
+        for card_id in card_ids:
+            if (view := self.cards.get(card_id)) is None:
+                continue
+            at = snooze_until(
+                view, days, self.reminder_days(view.config), self.options.reminder_time, now
+            )
+            record = self.records[card_id]
+            record["reminders"] = {**record["reminders"], "snoozed_until": at.isoformat()}
+        await self.ledger.async_save()
+        self._async_refresh(now)
+        return dt_util.now().date() + timedelta(days=days)
