@@ -71,8 +71,19 @@ def whole_number(value: object) -> int:
     raise vol.Invalid("expected a whole number")
 
 
+def entity_ids(value: object) -> object:
+    """Return the entity ids of a target, as Home Assistant's own target field reads them."""
+    # That field raises TypeError, not a schema error, for a number or a boolean.
+    if value is not None and not isinstance(value, (str, list)):
+        raise vol.Invalid("entity ids must be text or a list of text")
+    return cv.comp_entity_ids(value)
+
+
 # The standard target fields: entities, devices, areas, floors and labels.
-TARGET_FIELDS = cv.ENTITY_SERVICE_FIELDS
+TARGET_FIELDS: dict[str | vol.Marker, Any] = {
+    **cv.ENTITY_SERVICE_FIELDS,
+    vol.Optional(ATTR_ENTITY_ID): entity_ids,
+}
 
 RENEW_SCHEMA = vol.Schema(
     {

@@ -1,0 +1,375 @@
+"""Fuzzing every form: first setup, Add card, Reconfigure, the options and the repair fixes.
+
+Each example sends one set of answers. It is either refused (a translated form error, an abort
+the form knows, or a schema error) with nothing changed, or stored in the contract's types and
+read back the same; either way the hub stays loaded and every card counts its days.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from hypothesis import event, given, strategies as st
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.simrenew.card_config import HubOptions, parse_time_of_day
+from custom_components.simrenew.card_form import nest_data
+from custom_components.simrenew.const import DOMAIN, SUBENTRY_CARD
+from custom_components.simrenew.model import MAX_REMINDER_DAYS
+from homeassistant.components.repairs import repairs_flow_manager
+from homeassistant.config_entries import SOURCE_RECONFIGURE, SOURCE_USER
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType, InvalidData
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.setup import async_setup_component
+
+from .conftest import CARD_DATA, card_subentry, setup_entry
+from .fuzzing import (
+    FUZZ_SETTINGS,
+    REMINDER_DAY_TEXTS,
+    TRANSLATIONS,
+    assert_card_stored_canonically,
+    assert_form_errors,
+    assert_hub_counts_days,
+    card_input,
+    date_texts,
+    mostly,
+    snapshot,
+    texts,
+    trim_history,
+    wrong_types,
+)
+
+NEW_CARD: dict[str, Any] = {
+    "name": "Travel eSIM",
+    "carrier": "3HK",
+    "card_type": "data",
+    "phone_number": "+852 5123 4567",
+    "expiry_date": "2027-05-15",
+    "renewal_period": 30.0,
+    "renewal_period_unit": "days",
+    "renewal_mode": "from_renewal",
+    "renewal_cost": 48.0,
+    "currency": "HKD",
+    "advanced": {
+        "time_zone": "Asia/Hong_Kong",
+        "grace_days": 0.0,
+        "activity_interval_days": 0.0,
+        "renewal_url": "https://www.three.com.hk/",
+        "auto_renew": False,
+    },
+}
+OLD_SIM_EXPIRY = "2026-11-20"
+
+
+@pytest.fixture(autouse=True)
+def frozen_now(freezer: FrozenDateTimeFactory) -> None:
+    """Fix today at 22 November 2026, noon in Hong Kong."""
+    freezer.move_to("2026-11-22T04:00:00+00:00")
+
+
+@pytest.fixture
+async def household(hass: HomeAssistant) -> MockConfigEntry:
+    """Return a loaded hub with three cards, the last one lapsed (in its grace period)."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        data={},
+        options={"reminder_days": [14, 7, 3, 1, 0], "reminder_time": "09:00:00"},
+        subentries_data=[
+            card_subentry(),
+            card_subentry(
+                name="Dad's csl",
+                phone_number="+85261234567",
+                expiry_date="2027-01-10",
+                renewal_period=None,
+                grace_days=0,
+                activity_interval_days=30,
+            ),
+            card_subentry(
+                name="Old SIM",
+                phone_number="+8613812345678",
+                expiry_date=OLD_SIM_EXPIRY,
+                renewal_period=1,
+                renewal_period_unit="months",
+                renewal_mode="extend_expiry",
+                time_zone="Asia/Shanghai",
+            ),
+        ],
+    )
+    await setup_entry(hass, entry)
+    assert await async_setup_component(hass, "repairs", {})
+    return entry
+
+
+def _errors_of(where: str) -> dict[str, str]:
+    """Return the translated form errors of a config or subentry form."""
+    if where == "config":
+        return TRANSLATIONS["config"]["error"]
+    return TRANSLATIONS["config_subentries"]["card"]["error"]
+
+
+@FUZZ_SETTINGS
+@given(answers=card_input(NEW_CARD))
+async def test_fuzz_first_setup(hass: HomeAssistant, answers: dict[str, Any]) -> None:
+    """The first card's form refuses cleanly or creates a hub with a canonical card."""
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    flow_id = result["flow_id"]
+    try:
+        result = await hass.config_entries.flow.async_configure(flow_id, answers)
+    except InvalidData:
+        event("schema error")
+        hass.config_entries.flow.async_abort(flow_id)
+        assert hass.config_entries.async_entries(DOMAIN) == []
+        return
+    if result["type"] is FlowResultType.FORM:
+        assert_form_errors(result["errors"], _errors_of("config"))
+        for key in result["errors"].values():
+            event(f"refused: {key}")
+        hass.config_entries.flow.async_abort(flow_id)
+        assert hass.config_entries.async_entries(DOMAIN) == []
+        return
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    event("accepted")
+    entry = result["result"]
+    await hass.async_block_till_done()
+    (subentry,) = entry.subentries.values()
+    assert_card_stored_canonically(subentry.data)
+    assert_hub_counts_days(hass, entry)
+    assert await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+
+
+@FUZZ_SETTINGS
+@given(answers=card_input(NEW_CARD))
+async def test_fuzz_add_card(
+    hass: HomeAssistant, household: MockConfigEntry, answers: dict[str, Any]
+) -> None:
+    """Add card refuses cleanly, or adds a canonical card that then counts its days."""
+    before = snapshot(household)
+    result = await hass.config_entries.subentries.async_init(
+        (household.entry_id, SUBENTRY_CARD), context={"source": SOURCE_USER}
+    )
+    flow_id = result["flow_id"]
+    try:
+        result = await hass.config_entries.subentries.async_configure(flow_id, answers)
+    except InvalidData:
+        event("schema error")
+        hass.config_entries.subentries.async_abort(flow_id)
+        assert snapshot(household) == before
+        return
+    if result["type"] is not FlowResultType.CREATE_ENTRY:
+        _assert_refused(result, flow_id, hass)
+        assert snapshot(household) == before
+        assert_hub_counts_days(hass, household)
+        return
+    event("accepted")
+    await hass.async_block_till_done()
+    added = next(sid for sid in household.subentries if sid not in before[0])
+    assert_card_stored_canonically(household.subentries[added].data)
+    assert_hub_counts_days(hass, household)
+    assert hass.config_entries.async_remove_subentry(household, added)
+    await hass.async_block_till_done()
+    assert snapshot(household)[0] == before[0]
+
+
+def _assert_refused(result: Any, flow_id: str, hass: HomeAssistant) -> None:
+    """Assert a card form ended in a translated error or abort, and close it."""
+    if result["type"] is FlowResultType.ABORT:
+        assert result["reason"] in TRANSLATIONS["config_subentries"]["card"]["abort"]
+        event(f"refused: {result['reason']}")
+        return
+    assert result["type"] is FlowResultType.FORM
+    assert_form_errors(result["errors"], _errors_of("subentry"))
+    for key in result["errors"].values():
+        event(f"refused: {key}")
+    hass.config_entries.subentries.async_abort(flow_id)
+
+
+@FUZZ_SETTINGS
+@given(answers=card_input(nest_data(CARD_DATA)))
+async def test_fuzz_reconfigure(
+    hass: HomeAssistant, household: MockConfigEntry, answers: dict[str, Any]
+) -> None:
+    """Reconfigure refuses cleanly, or stores the card canonically; other cards stay."""
+    card_id = next(sid for sid, sub in household.subentries.items() if sub.title != "Dad's csl")
+    trim_history(household)
+    before = snapshot(household)
+    result = await hass.config_entries.subentries.async_init(
+        (household.entry_id, SUBENTRY_CARD),
+        context={"source": SOURCE_RECONFIGURE, "subentry_id": card_id},
+    )
+    flow_id = result["flow_id"]
+    try:
+        result = await hass.config_entries.subentries.async_configure(flow_id, answers)
+    except InvalidData:
+        event("schema error")
+        hass.config_entries.subentries.async_abort(flow_id)
+        assert snapshot(household) == before
+        return
+    if result["type"] is FlowResultType.ABORT and result["reason"] == "reconfigure_successful":
+        event("accepted")
+        await hass.async_block_till_done()
+        assert_card_stored_canonically(household.subentries[card_id].data)
+        others = {sid: v for sid, v in before[0].items() if sid != card_id}
+        assert {sid: v for sid, v in snapshot(household)[0].items() if sid != card_id} == others
+    else:
+        _assert_refused(result, flow_id, hass)
+        assert snapshot(household) == before
+    assert_hub_counts_days(hass, household)
+
+
+REMINDER_TIMES = ["09:00:00", "9:00", "23:59:59", "00:00", "24:00", "12:60", "08:00:60", "noon", ""]
+
+
+@FUZZ_SETTINGS
+@given(
+    days=mostly(
+        st.lists(st.sampled_from(REMINDER_DAY_TEXTS), max_size=6),
+        st.one_of(
+            st.lists(
+                st.one_of(st.sampled_from(REMINDER_DAY_TEXTS), texts(), st.integers().map(str)),
+                max_size=6,
+            ),
+            wrong_types(),
+        ),
+    ),
+    at=mostly(
+        st.one_of(
+            st.times().map(lambda at: at.isoformat(timespec="seconds")),
+            st.sampled_from(REMINDER_TIMES),
+        ),
+        st.one_of(texts(), wrong_types()),
+    ),
+)
+async def test_fuzz_options(
+    hass: HomeAssistant, household: MockConfigEntry, days: object, at: object
+) -> None:
+    """The options refuse cleanly, or store sorted whole days and an HH:MM:SS time."""
+    before = snapshot(household)
+    result = await hass.config_entries.options.async_init(household.entry_id)
+    flow_id = result["flow_id"]
+    try:
+        result = await hass.config_entries.options.async_configure(
+            flow_id, {"reminder_days": days, "reminder_time": at}
+        )
+    except InvalidData:
+        event("schema error")
+        hass.config_entries.options.async_abort(flow_id)
+        assert snapshot(household) == before
+        return
+    if result["type"] is FlowResultType.FORM:
+        assert_form_errors(result["errors"], TRANSLATIONS["options"]["error"])
+        for key in result["errors"].values():
+            event(f"refused: {key}")
+        hass.config_entries.options.async_abort(flow_id)
+        assert snapshot(household) == before
+        return
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    event("accepted")
+    await hass.async_block_till_done()
+    stored = dict(household.options)
+    assert set(stored) == {"reminder_days", "reminder_time"}
+    reminder_days = stored["reminder_days"]
+    assert all(type(day) is int and 0 <= day <= MAX_REMINDER_DAYS for day in reminder_days)
+    assert reminder_days == sorted(set(reminder_days), reverse=True) != []
+    when = parse_time_of_day(stored["reminder_time"])
+    assert when is not None
+    assert when.isoformat(timespec="seconds") == stored["reminder_time"]
+    read = HubOptions.from_options(stored)
+    assert list(read.reminder_days) == reminder_days
+    assert read.reminder_time == when
+    assert_hub_counts_days(hass, household)
+
+
+async def _lapse(hass: HomeAssistant, household: MockConfigEntry, on: date) -> ir.IssueEntry:
+    """Let the lapsed card's expiry be `on` and return its repair issue."""
+    card_id = next(sid for sid, sub in household.subentries.items() if sub.title == "Old SIM")
+    issue_id = f"lapsed_{card_id}"
+    registry = ir.async_get(hass)
+    days = [on]
+    if registry.async_get_issue(DOMAIN, issue_id) is None:
+        # A fix that left the card lapsed closed its issue; a changed expiry raises it again.
+        days.insert(0, on - timedelta(days=1))
+    for day in days:
+        subentry = household.subentries[card_id]
+        if subentry.data["expiry_date"] != day.isoformat():
+            hass.config_entries.async_update_subentry(
+                household, subentry, data={**subentry.data, "expiry_date": day.isoformat()}
+            )
+            await hass.async_block_till_done()
+    issue = registry.async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    return issue
+
+
+EXPIRY_ANSWERS = st.fixed_dictionaries(
+    {
+        "expiry_date": mostly(
+            st.dates(min_value=date(2025, 11, 22), max_value=date(2046, 11, 22)).map(
+                date.isoformat
+            ),
+            st.one_of(date_texts(), wrong_types()),
+            tenths=5,
+        )
+    }
+)
+ODD_ANSWERS = st.dictionaries(texts(), st.one_of(texts(), wrong_types()), max_size=2)
+STEPS: dict[object, st.SearchStrategy[dict[str, Any]]] = {
+    "renewed": mostly(st.just({}), EXPIRY_ANSWERS),
+    "new_expiry": mostly(EXPIRY_ANSWERS, st.just({}), tenths=9),
+}
+
+
+@FUZZ_SETTINGS
+@given(
+    # In its grace period (30 days) or expired for up to a year.
+    lapsed_on=st.dates(min_value=date(2025, 11, 22), max_value=date(2026, 11, 21)),
+    step=mostly(st.sampled_from(list(STEPS)), st.one_of(texts(), wrong_types()), tenths=8),
+    data=st.data(),
+)
+async def test_fuzz_repair_fixes(
+    hass: HomeAssistant,
+    household: MockConfigEntry,
+    lapsed_on: date,
+    step: object,
+    data: st.DataObject,
+) -> None:
+    """A lapsed card's fix refuses cleanly, or records the renewal or the new expiry."""
+    answers = data.draw(STEPS.get(step, ODD_ANSWERS) if isinstance(step, str) else ODD_ANSWERS)
+    trim_history(household)
+    issue = await _lapse(hass, household, lapsed_on)
+    card_id = str(issue.data["card_id"]) if issue.data else ""
+    errors = TRANSLATIONS["issues"][issue.translation_key]["fix_flow"]["error"]
+    before = snapshot(household)
+    manager = repairs_flow_manager(hass)
+    assert manager is not None
+    result = await manager.async_init(DOMAIN, data={"issue_id": issue.issue_id})
+    assert result["type"] is FlowResultType.MENU
+    flow_id = result["flow_id"]
+    try:
+        result = await manager.async_configure(flow_id, {"next_step_id": step})
+        result = await manager.async_configure(flow_id, answers)
+    except InvalidData:
+        event("schema error")
+        manager.async_abort(flow_id)
+        assert snapshot(household) == before
+        return
+    if result["type"] is FlowResultType.FORM:
+        assert_form_errors(result["errors"], errors)
+        for key in result["errors"].values():
+            event(f"refused: {key}")
+        manager.async_abort(flow_id)
+        assert snapshot(household) == before
+        return
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    event(f"accepted: {step}")
+    await hass.async_block_till_done()
+    data = household.subentries[card_id].data
+    assert_card_stored_canonically(data)
+    last = household.runtime_data.records[card_id]["history"][-1]
+    assert last["source"] == "repair"
+    assert last["new_expiry"] == data["expiry_date"]
+    assert_hub_counts_days(hass, household)
