@@ -271,7 +271,14 @@ async def test_fuzz_options(
     event("accepted")
     await hass.async_block_till_done()
     stored = dict(household.options)
-    assert set(stored) == {"reminder_days", "reminder_time"}
+    assert set(stored) == {
+        "reminder_days",
+        "reminder_time",
+        "persistent_notification",
+        "notify_targets",
+    }
+    assert stored["persistent_notification"] is True
+    assert stored["notify_targets"] == []
     reminder_days = stored["reminder_days"]
     assert all(type(day) is int and 0 <= day <= MAX_REMINDER_DAYS for day in reminder_days)
     assert reminder_days == sorted(set(reminder_days), reverse=True) != []
