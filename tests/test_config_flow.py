@@ -13,6 +13,7 @@ from custom_components.simrenew.const import DOMAIN, SUBENTRY_CARD
 from homeassistant.config_entries import SOURCE_RECONFIGURE, SOURCE_USER
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import entity_registry as er
 
 from .conftest import setup_entry
 
@@ -392,3 +393,34 @@ async def test_options_flow_errors(
     suggested = {str(key): key.description for key in result["data_schema"].schema}
     assert suggested["reminder_time"] == {"suggested_value": "08:00:00"}
     assert dict(mock_entry.options) == before
+
+
+async def test_options_store_notify_targets_by_entity_id(
+    hass: HomeAssistant, mock_entry: MockConfigEntry, entity_registry: er.EntityRegistry
+) -> None:
+    """A notify entity picked by its registry id is stored by entity id, once; others refused."""
+    await setup_entry(hass, mock_entry)
+    phone = entity_registry.async_get_or_create("notify", "mobile_app", "pixel")
+    lamp = entity_registry.async_get_or_create("light", "hue", "lamp")
+    before = dict(mock_entry.options)
+    result = await hass.config_entries.options.async_init(mock_entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            "reminder_days": ["7"],
+            "reminder_time": "08:00:00",
+            "notify_targets": [phone.id, lamp.id],
+        },
+    )
+    assert result["errors"] == {"notify_targets": "invalid_notify_targets"}
+    assert dict(mock_entry.options) == before
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            "reminder_days": ["7"],
+            "reminder_time": "08:00:00",
+            "notify_targets": [phone.id, phone.entity_id, "notify.kitchen_speaker"],
+        },
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert mock_entry.options["notify_targets"] == [phone.entity_id, "notify.kitchen_speaker"]

@@ -23,7 +23,7 @@ from homeassistant.components.repairs import repairs_flow_manager
 from homeassistant.config_entries import SOURCE_RECONFIGURE, SOURCE_USER
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, InvalidData
-from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from homeassistant.setup import async_setup_component
 
 from .conftest import CARD_DATA, card_subentry, setup_entry
@@ -222,6 +222,15 @@ async def test_fuzz_reconfigure(
 
 
 REMINDER_TIMES = ["09:00:00", "9:00", "23:59:59", "00:00", "24:00", "12:60", "08:00:60", "noon", ""]
+NOTIFY_TARGETS = [
+    "notify.mum_phone",
+    "notify.nothing_here",
+    "NOTIFY.Mum_Phone",
+    "light.kitchen",
+    "0123456789abcdef0123456789abcdef",
+    "notify",
+    "notify.",
+]
 
 
 @FUZZ_SETTINGS
@@ -243,17 +252,38 @@ REMINDER_TIMES = ["09:00:00", "9:00", "23:59:59", "00:00", "24:00", "12:60", "08
         ),
         st.one_of(texts(), wrong_types()),
     ),
+    notify=st.fixed_dictionaries(
+        {},
+        optional={
+            "persistent_notification": mostly(st.booleans(), wrong_types()),
+            "notify_targets": mostly(
+                st.lists(st.sampled_from([*NOTIFY_TARGETS, "phone"]), max_size=3),
+                st.one_of(st.lists(texts(), max_size=2), texts(), wrong_types()),
+            ),
+        },
+    ),
 )
 async def test_fuzz_options(
-    hass: HomeAssistant, household: MockConfigEntry, days: object, at: object
+    hass: HomeAssistant,
+    household: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    days: object,
+    at: object,
+    notify: dict[str, Any],
 ) -> None:
-    """The options refuse cleanly, or store sorted whole days and an HH:MM:SS time."""
+    """The options refuse cleanly, or store sorted whole days, an HH:MM:SS time and targets."""
+    phone = entity_registry.async_get_or_create("notify", "mobile_app", "mum_phone")
+    if "notify_targets" in notify and isinstance(notify["notify_targets"], list):
+        # "phone" stands for the phone's registry id, which the entity picker may send.
+        notify["notify_targets"] = [
+            phone.id if target == "phone" else target for target in notify["notify_targets"]
+        ]
     before = snapshot(household)
     result = await hass.config_entries.options.async_init(household.entry_id)
     flow_id = result["flow_id"]
     try:
         result = await hass.config_entries.options.async_configure(
-            flow_id, {"reminder_days": days, "reminder_time": at}
+            flow_id, {"reminder_days": days, "reminder_time": at, **notify}
         )
     except InvalidData:
         event("schema error")
@@ -270,25 +300,31 @@ async def test_fuzz_options(
     assert result["type"] is FlowResultType.CREATE_ENTRY
     event("accepted")
     await hass.async_block_till_done()
-    stored = dict(household.options)
+    _check_options(dict(household.options))
+    assert_hub_counts_days(hass, household)
+
+
+def _check_options(stored: dict[str, Any]) -> None:
+    """Check stored options: the contract's types, and read back exactly as stored."""
     assert set(stored) == {
         "reminder_days",
         "reminder_time",
         "persistent_notification",
         "notify_targets",
     }
-    assert stored["persistent_notification"] is True
-    assert stored["notify_targets"] == []
     reminder_days = stored["reminder_days"]
     assert all(type(day) is int and 0 <= day <= MAX_REMINDER_DAYS for day in reminder_days)
     assert reminder_days == sorted(set(reminder_days), reverse=True) != []
     when = parse_time_of_day(stored["reminder_time"])
     assert when is not None
     assert when.isoformat(timespec="seconds") == stored["reminder_time"]
+    targets = stored["notify_targets"]
+    assert len(set(targets)) == len(targets)
     read = HubOptions.from_options(stored)
     assert list(read.reminder_days) == reminder_days
     assert read.reminder_time == when
-    assert_hub_counts_days(hass, household)
+    assert read.persistent_notification is stored["persistent_notification"]
+    assert list(read.notify_targets) == targets
 
 
 async def _lapse(hass: HomeAssistant, household: MockConfigEntry, on: date) -> ir.IssueEntry:

@@ -14,6 +14,7 @@ from homeassistant.config_entries import (
     SubentryFlowResult,
 )
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.selector import (
     BooleanSelector,
     EntitySelector,
@@ -210,11 +211,14 @@ class SimRenewOptionsFlow(OptionsFlow):
         if user_input is not None:
             days = parse_reminder_days(user_input[CONF_REMINDER_DAYS])
             when = parse_time_of_day(user_input[CONF_REMINDER_TIME])
+            targets = _notify_targets(self.hass, user_input.get(CONF_NOTIFY_TARGETS, []))
             if not days:
                 errors[CONF_REMINDER_DAYS] = "invalid_reminder_days"
             if when is None:
                 errors[CONF_REMINDER_TIME] = "invalid_reminder_time"
-            if days and when is not None:
+            if targets is None:
+                errors[CONF_NOTIFY_TARGETS] = "invalid_notify_targets"
+            if days and when is not None and targets is not None:
                 return self.async_create_entry(
                     data={
                         CONF_REMINDER_DAYS: days,
@@ -222,7 +226,7 @@ class SimRenewOptionsFlow(OptionsFlow):
                         CONF_PERSISTENT_NOTIFICATION: bool(
                             user_input.get(CONF_PERSISTENT_NOTIFICATION, True)
                         ),
-                        CONF_NOTIFY_TARGETS: list(user_input.get(CONF_NOTIFY_TARGETS, [])),
+                        CONF_NOTIFY_TARGETS: targets,
                     }
                 )
         suggested = user_input or {
@@ -243,3 +247,16 @@ class SimRenewOptionsFlow(OptionsFlow):
             data_schema=self.add_suggested_values_to_schema(OPTIONS_SCHEMA, suggested),
             errors=errors,
         )
+
+
+def _notify_targets(hass: HomeAssistant, values: list[str]) -> list[str] | None:
+    """Return the chosen notify entities by entity id, once each; None if one is not one."""
+    # The entity picker may hand back registry ids, which the reminders would not find.
+    registry = er.async_get(hass)
+    targets: list[str] = []
+    for value in values:
+        entity_id = er.async_resolve_entity_id(registry, value)
+        if entity_id is None or not entity_id.startswith("notify."):
+            return None
+        targets.append(entity_id)
+    return list(dict.fromkeys(targets))
