@@ -14,10 +14,12 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.simrenew.card_form import nest_data
 from custom_components.simrenew.const import DOMAIN, SUBENTRY_CARD
+from homeassistant.components.repairs import repairs_flow_manager
 from homeassistant.config_entries import SOURCE_RECONFIGURE
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 
 from .conftest import card_subentry, device_of, setup_entry
@@ -276,3 +278,22 @@ async def test_spending_keeps_a_total_per_currency(hass: HomeAssistant) -> None:
     spent = hass.states.get("sensor.mum_s_cmhk_spent_in_the_last_365_days")
     assert spent.state == "50.0"
     assert spent.attributes["by_currency"] == {"CNY": 20.0, "HKD": 50.0}
+
+
+async def test_a_fix_that_leaves_the_card_lapsed_keeps_its_repair(
+    hass: HomeAssistant, issue_registry: ir.IssueRegistry
+) -> None:
+    """Entering an expiry that is still past keeps the repair, not hides it until midnight."""
+    entry = await hub(hass, expiry_date="2026-11-10", grace_days=30)
+    issue_id = f"lapsed_{card(entry)}"
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None
+    assert await async_setup_component(hass, "repairs", {})
+    flows = repairs_flow_manager(hass)
+    assert flows is not None
+    flow = await flows.async_init(DOMAIN, data={"issue_id": issue_id})
+    flow = await flows.async_configure(flow["flow_id"], {"next_step_id": "new_expiry"})
+    result = await flows.async_configure(flow["flow_id"], {"expiry_date": "2026-11-12"})
+    assert result["type"] == "create_entry"
+    await hass.async_block_till_done()
+    assert entry.subentries[card(entry)].data["expiry_date"] == "2026-11-12"
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None

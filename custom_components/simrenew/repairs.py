@@ -6,13 +6,14 @@ from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.repairs import RepairsFlow
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.selector import DateSelector
 
 from .card_config import parse_iso_date
 from .const import CONF_EXPIRY_DATE
 from .hub import SimRenewConfigEntry, SimRenewHub
+from .lapsed_issues import async_sync_lapsed_issue
 from .model import CardStatus
 from .renewal import Renewal
 
@@ -46,6 +47,18 @@ class LapsedCardFlow(RepairsFlow):
         self.hub = hub
         return hub
 
+    def _done(self) -> RepairsFlowResult:
+        """Close the fix; raise the issue again if the card is still lapsed afterwards."""
+        # Home Assistant deletes the issue once this fix returns: look again after that.
+        self.hass.loop.call_soon(self._resync)
+        return self.async_create_entry(data={})
+
+    @callback
+    def _resync(self) -> None:
+        """Raise the card's issue again if what was entered leaves it lapsed."""
+        if (hub := self._live()) is not None:
+            async_sync_lapsed_issue(self.hass, hub.entry.entry_id, hub.cards[self.card_id])
+
     def _placeholders(self) -> dict[str, str]:
         """Return the card's name and dates for the texts."""
         view = self.hub.cards[self.card_id]
@@ -77,7 +90,7 @@ class LapsedCardFlow(RepairsFlow):
             except ServiceValidationError as err:
                 errors["base"] = err.translation_key or "unknown"
             else:
-                return self.async_create_entry(data={})
+                return self._done()
         return self.async_show_form(
             step_id="renewed",
             data_schema=vol.Schema({}),
@@ -95,7 +108,7 @@ class LapsedCardFlow(RepairsFlow):
         if user_input is not None:
             errors = await self._async_set_expiry(user_input.get(CONF_EXPIRY_DATE))
             if not errors:
-                return self.async_create_entry(data={})
+                return self._done()
         return self.async_show_form(
             step_id="new_expiry",
             data_schema=self.add_suggested_values_to_schema(
