@@ -9,13 +9,14 @@ from homeassistant.core import HomeAssistant
 from .scale import measure
 
 SMALL, LARGE = 50, 200
-# Linear growth gives a ratio of 4; the old quadratic refresh gave about 16.
-MAX_RATIO = 1.5 * LARGE / SMALL
+# Linear growth gives a ratio of 4 and the old quadratic refresh about 16; the margin absorbs
+# what a busy machine adds to small timings.
+MAX_RATIO = 2 * LARGE / SMALL
 MAX_TIMERS_PER_DAY = 5
 
 
 async def test_costs_grow_linearly(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
-    """A household four times larger costs at most six times as much, with as few timers."""
+    """A household four times larger costs at most eight times as much, with as few timers."""
     small = await measure(hass, freezer, SMALL)
     large = await measure(hass, freezer, LARGE)
     assert small.timers_per_day <= MAX_TIMERS_PER_DAY
