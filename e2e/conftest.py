@@ -12,6 +12,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from typing import Any
 import urllib.error
@@ -275,7 +276,8 @@ def pytest_runtest_makereport(
     report = yield
     page = item.funcargs.get("page") if isinstance(item, pytest.Function) else None
     if report.failed and call.when == "call" and isinstance(page, Page):
-        target = Path(os.environ.get("SIMRENEW_E2E_FAILURES", "/tmp")) / f"{item.name}.png"
+        folder = Path(os.environ.get("SIMRENEW_E2E_FAILURES", tempfile.gettempdir()))
+        target = folder / f"{item.name}.png"
         page.screenshot(path=str(target))
         report.sections.append(("failure screenshot", str(target)))
     return report
