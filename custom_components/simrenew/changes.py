@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-import copy
 from datetime import date, datetime, timedelta
 from functools import partial
 import math
@@ -48,6 +47,22 @@ def invalid_input(key: str, **placeholders: str) -> ServiceValidationError:
         translation_key=key,
         translation_placeholders=placeholders or None,
     )
+
+
+def correction(at: str, source: str, old_expiry: str, new_expiry: str) -> HistoryEntry:
+    """Return the history entry of an expiry set by hand, not by a renewal."""
+    return {
+        "kind": "correction",
+        "at": at,
+        "source": source,
+        "old_expiry": old_expiry,
+        "new_expiry": new_expiry,
+    }
+
+
+def later_day(recorded: str | None, day: str) -> str:
+    """Return the later of a recorded day (if any) and `day`, both ISO dates."""
+    return day if recorded is None or day > recorded else recorded
 
 
 def keeps_day_of_month(config: CardConfig) -> bool:
@@ -237,18 +252,7 @@ class CardChanges:
                 known = config.expiry_date.isoformat()  # as the hub last read it
             stored = self.entry.subentries[card_id].data[CONF_EXPIRY_DATE]
             if known is not None and known != stored:
-                corrections.append(
-                    (
-                        card_id,
-                        {
-                            "kind": "correction",
-                            "at": at,
-                            "source": "reconfigure",
-                            "old_expiry": known,
-                            "new_expiry": stored,
-                        },
-                    )
-                )
+                corrections.append((card_id, correction(at, "reconfigure", known, stored)))
         return corrections
 
     async def _commit_renewals(
@@ -257,25 +261,21 @@ class CardChanges:
         corrections: list[tuple[str, HistoryEntry]] | None = None,
     ) -> None:
         """Write renewals to the history, then move each card's expiry and tell automations."""
-        before = {card_id: copy.deepcopy(self.records[card_id]) for card_id, _ in planned}
         tomorrow = (dt_util.now() + timedelta(days=1)).date().isoformat()
+        fields: dict[str, dict[str, Any]] = {}
         for card_id, entry in planned:
             record = self.records[card_id]
+            changed = fields.setdefault(card_id, {})
             # A top-up is a use of the card as far as carriers' activity rules go.
-            if record["last_activity"] is None or entry["date"] > record["last_activity"]:
-                record["last_activity"] = entry["date"]
+            changed["last_activity"] = later_day(
+                changed.get("last_activity", record["last_activity"]), entry["date"]
+            )
             confirm: ConfirmRecord | None = None
             if not entry.get("confirmed"):
                 confirm = {"renewal": entry["at"], "due": tomorrow, "fired": False}
-            record["reminders"] = {**record["reminders"], "confirm": confirm}
-        try:
-            # The receipts are on disk before any expiry moves.
-            await self.ledger.async_append([*(corrections or []), *planned])
-        except BaseException:
-            for card_id, record in before.items():
-                self.records[card_id]["last_activity"] = record["last_activity"]
-                self.records[card_id]["reminders"] = record["reminders"]
-            raise
+            changed["reminders"] = {**record["reminders"], "confirm": confirm}
+        # The receipts are on disk before any expiry moves.
+        await self.ledger.async_append([*(corrections or []), *planned], fields)
         for card_id, entry in planned:
             old = date.fromisoformat(entry["old_expiry"])
             config = self.configs.get(card_id)
@@ -303,13 +303,9 @@ class CardChanges:
                 corrections.append(
                     (
                         card_id,
-                        {
-                            "kind": "correction",
-                            "at": at,
-                            "source": "confirm",
-                            "old_expiry": config.expiry_date.isoformat(),
-                            "new_expiry": expiry.isoformat(),
-                        },
+                        correction(
+                            at, "confirm", config.expiry_date.isoformat(), expiry.isoformat()
+                        ),
                     )
                 )
         for card_id in card_ids:
@@ -449,13 +445,7 @@ class CardChanges:
         for card_id in card_ids:
             config, today = self._current(card_id)
             self._check_expiry(expiry, today)
-            entry: HistoryEntry = {
-                "kind": "correction",
-                "at": at,
-                "source": source,
-                "old_expiry": config.expiry_date.isoformat(),
-                "new_expiry": expiry.isoformat(),
-            }
+            entry = correction(at, source, config.expiry_date.isoformat(), expiry.isoformat())
             if reference:
                 entry["reference"] = reference
             planned.append((card_id, entry))
@@ -498,11 +488,11 @@ class CardChanges:
                 "currency": code,
             }
             planned.append((card_id, entry, balance))
-        await self.ledger.async_append([(card_id, entry) for card_id, entry, _ in planned])
-        # Shown only once it is on disk: a failed write leaves no trace.
-        for card_id, _, balance in planned:
-            self.records[card_id]["balance"] = balance
-        await self.ledger.async_save()
+        # Written with its entry: a failed write leaves no trace.
+        await self.ledger.async_append(
+            [(card_id, entry) for card_id, entry, _ in planned],
+            {card_id: {"balance": balance} for card_id, _, balance in planned},
+        )
         self._async_refresh(now)
 
     async def async_record_activity(self, card_ids: list[str], day: date | None) -> None:
@@ -528,13 +518,18 @@ class CardChanges:
                     },
                 )
             )
-        await self.ledger.async_append(planned)
-        # Shown only once it is on disk: a failed write leaves no trace.
-        for card_id, entry in planned:
-            record = self.records[card_id]
-            if record["last_activity"] is None or entry["date"] > record["last_activity"]:
-                record["last_activity"] = entry["date"]
-        await self.ledger.async_save()
+        # Written with its entry: a failed write leaves no trace.
+        await self.ledger.async_append(
+            planned,
+            {
+                card_id: {
+                    "last_activity": later_day(
+                        self.records[card_id]["last_activity"], entry["date"]
+                    )
+                }
+                for card_id, entry in planned
+            },
+        )
         self._async_refresh(now)
 
     async def async_snooze(self, card_ids: list[str], days: int) -> date:

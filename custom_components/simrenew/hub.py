@@ -15,7 +15,7 @@ from homeassistant.util import dt as dt_util
 
 from .card_config import CardConfig, HubOptions
 from .card_view import CardView
-from .changes import CardChanges, invalid_input
+from .changes import CardChanges, correction, invalid_input
 from .const import (
     DOMAIN,
     LOGGER,
@@ -66,8 +66,6 @@ class SimRenewHub(CardChanges):
         self._reminder_wakes: dict[str, tuple[tuple[object, ...], datetime | None]] = {}
         self._rolling: set[str] = set()
         self.stopped = False
-        # Counts the refreshes that changed what the household's entities show.
-        self.version = 0
         # Counts the changes to anything the household calendar is made from.
         self.calendar_version = 0
         self._household_stale = True
@@ -132,13 +130,7 @@ class SimRenewHub(CardChanges):
                 self._read_entry()
                 continue
             self.records[card_id]["history"].append(
-                {
-                    "kind": "correction",
-                    "at": now.isoformat(),
-                    "source": "reconfigure",
-                    "old_expiry": last["new_expiry"],
-                    "new_expiry": stored,
-                }
+                correction(now.isoformat(), "reconfigure", last["new_expiry"], stored)
             )
             recorded = True
         return recorded
@@ -221,13 +213,12 @@ class SimRenewHub(CardChanges):
             if known == new:
                 continue  # written by a renewal or correction that is already recorded
             self.records[card_id]["history"].append(
-                {
-                    "kind": "correction",
-                    "at": dt_util.utcnow().isoformat(),
-                    "source": "reconfigure",
-                    "old_expiry": known or old.expiry_date.isoformat(),
-                    "new_expiry": new,
-                }
+                correction(
+                    dt_util.utcnow().isoformat(),
+                    "reconfigure",
+                    known or old.expiry_date.isoformat(),
+                    new,
+                )
             )
             recorded = True
         return recorded
@@ -300,7 +291,6 @@ class SimRenewHub(CardChanges):
                 self._guarded("update an entity", card_id, listener)
         if changed or self._household_stale:
             # The household's entities read every card: told once, however many changed.
-            self.version += 1
             self._household_stale = False
             for listener in self._listeners.get(None, ()):
                 self._guarded("update a household entity", None, listener)

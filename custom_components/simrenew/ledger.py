@@ -7,7 +7,9 @@ into the same history, under the same lock, as the new hub reads.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any, cast
 
 from homeassistant.core import HomeAssistant
 from homeassistant.util.hass_dict import HassKey
@@ -41,8 +43,23 @@ class Ledger:
         if not self.removed:
             await self.store.async_save({"cards": self.records})
 
-    async def async_append(self, entries: list[tuple[str, HistoryEntry]]) -> None:
-        """Add entries to their cards' histories and write them in one go."""
+    async def async_append(
+        self,
+        entries: list[tuple[str, HistoryEntry]],
+        fields: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> None:
+        """Add entries to their cards' histories, set fields of their records, and write once.
+
+        `fields` maps a card to record fields to set with the entries (its balance, say).
+        """
+        changes = fields or {}
+        records = cast(dict[str, dict[str, Any]], self.records)
+        before = {
+            card_id: {key: records[card_id][key] for key in set_}
+            for card_id, set_ in changes.items()
+        }
+        for card_id, set_ in changes.items():
+            records[card_id].update(set_)
         for card_id, entry in entries:
             self.records[card_id]["history"].append(entry)
             if (figures := self._figures.get(card_id)) is not None:
@@ -56,6 +73,8 @@ class Ledger:
                 if history and history[-1] is entry:
                     history.pop()
                 self._figures.pop(card_id, None)
+            for card_id, old in before.items():
+                records[card_id].update(old)
             raise
 
     def figures(self, card_id: str) -> RenewalFigures:
