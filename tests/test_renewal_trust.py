@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
@@ -17,7 +18,7 @@ from custom_components.simrenew.const import DOMAIN, SUBENTRY_CARD
 from homeassistant.components.repairs import repairs_flow_manager
 from homeassistant.config_entries import SOURCE_RECONFIGURE
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
@@ -297,3 +298,56 @@ async def test_a_fix_that_leaves_the_card_lapsed_keeps_its_repair(
     await hass.async_block_till_done()
     assert entry.subentries[card(entry)].data["expiry_date"] == "2026-11-12"
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None
+
+
+async def test_a_self_renewing_monthly_card_keeps_its_day_across_short_months(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Rolled forward while Home Assistant was down: 31 Jan, 28 Feb, 31 Mar, 30 Apr."""
+    entry = await hub(
+        hass,
+        expiry_date="2027-01-31",
+        auto_renew=True,
+        renewal_period=1,
+        renewal_period_unit="months",
+        renewal_mode="from_renewal",
+    )
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    freezer.move_to("2027-04-02T04:00:00+00:00")
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert [item["new_expiry"] for item in history(entry)] == [
+        "2027-02-28",
+        "2027-03-31",
+        "2027-04-30",
+    ]
+    assert entry.subentries[card(entry)].data["expiry_date"] == "2027-04-30"
+    # The next roll keeps the day too.
+    await tick(hass, freezer, "2027-04-30T16:00:00+00:00")
+    assert entry.subentries[card(entry)].data["expiry_date"] == "2027-05-31"
+
+
+async def test_an_undo_that_cannot_be_written_puts_the_renewal_back_where_it_was(
+    hass: HomeAssistant,
+) -> None:
+    """A failed write leaves the history and the confirmation request as they were."""
+    entry = await hub(hass)
+    await hass.services.async_call(DOMAIN, "renew", {"entity_id": STATUS}, blocking=True)
+    await hass.services.async_call(
+        DOMAIN, "set_balance", {"entity_id": STATUS, "amount": 20}, blocking=True
+    )
+    before = history(entry)
+    records: dict[str, Any] = entry.runtime_data.records
+    confirm = records[card(entry)]["reminders"]["confirm"]
+    assert confirm is not None
+    with (
+        patch.object(
+            entry.runtime_data.ledger.store,
+            "async_save",
+            side_effect=HomeAssistantError("disk full"),
+        ),
+        pytest.raises(HomeAssistantError),
+    ):
+        await hass.services.async_call(DOMAIN, "undo_renewal", {"entity_id": STATUS}, blocking=True)
+    assert history(entry) == before
+    assert records[card(entry)]["reminders"]["confirm"] == confirm

@@ -30,6 +30,7 @@ from .model import (
     expiry_is_plausible,
     local_today,
     renewed_expiry,
+    rolled_steps,
 )
 from .notifications import ReminderNotifier
 from .reminder_keeper import snooze_until
@@ -65,12 +66,15 @@ def later_day(recorded: str | None, day: str) -> str:
     return day if recorded is None or day > recorded else recorded
 
 
-def keeps_day_of_month(config: CardConfig) -> bool:
-    """Return whether the card's plan adds calendar months to the old expiry."""
+def keeps_day_of_month(config: CardConfig, *, rolled: bool = False) -> bool:
+    """Return whether a renewal added calendar months to the old expiry.
+
+    Plans that extend the expiry do; so does a self-renewing card rolling forward.
+    """
     return (
         config.period is not None
         and config.period.unit is PeriodUnit.MONTHS
-        and config.renewal_mode is RenewalMode.EXTEND_EXPIRY
+        and (rolled or config.renewal_mode is RenewalMode.EXTEND_EXPIRY)
     )
 
 
@@ -276,12 +280,15 @@ class CardChanges:
             changed["reminders"] = {**record["reminders"], "confirm": confirm}
         # The receipts are on disk before any expiry moves.
         await self.ledger.async_append([*(corrections or []), *planned], fields)
+        anchors: dict[str, int | None] = {}
         for card_id, entry in planned:
-            old = date.fromisoformat(entry["old_expiry"])
             config = self.configs.get(card_id)
-            anchor = None
-            if config is not None and keeps_day_of_month(config):
-                anchor = config.anchor_day or old.day
+            rolled = entry["source"] == "auto_renew"
+            if config is not None and keeps_day_of_month(config, rolled=rolled):
+                # The plan's day is the first renewal's: later steps may sit on a short month.
+                first = date.fromisoformat(entry["old_expiry"]).day
+                anchors.setdefault(card_id, config.anchor_day or first)
+            anchor = anchors.get(card_id)
             self._store_expiry(card_id, date.fromisoformat(entry["new_expiry"]), anchor)
             self._fire_renewed(card_id, entry)
         if any(entry["new_expiry"] == entry["old_expiry"] for _, entry in planned):
@@ -345,19 +352,26 @@ class CardChanges:
                 "renewal": dict(last),
             }
             planned.append((card_id, last, undo))
+        positions: list[int] = []
+        unasked: dict[str, dict[str, Any]] = {}
         for card_id, last, _ in planned:
-            self.records[card_id]["history"].remove(last)
+            history = self.records[card_id]["history"]
+            positions.append(history.index(last))
+            history.remove(last)
             self.ledger.forget_figures(card_id)
             reminders = self.records[card_id]["reminders"]
-            if (confirm := reminders.get("confirm")) is not None and confirm["renewal"] == last[
-                "at"
-            ]:
-                self.records[card_id]["reminders"] = {**reminders, "confirm": None}
+            if (confirm := reminders.get("confirm")) is not None and (
+                confirm["renewal"] == last["at"]
+            ):
+                # A confirmation asked for the renewal taken back is no longer wanted.
+                unasked[card_id] = {"reminders": {**reminders, "confirm": None}}
         try:
-            await self.ledger.async_append([(card_id, undo) for card_id, _, undo in planned])
+            await self.ledger.async_append(
+                [(card_id, undo) for card_id, _, undo in planned], unasked
+            )
         except BaseException:
-            for card_id, last, _ in planned:
-                self.records[card_id]["history"].append(last)
+            for (card_id, last, _), position in zip(planned, positions, strict=True):
+                self.records[card_id]["history"].insert(position, last)
                 self.ledger.forget_figures(card_id)
             raise
         for card_id, _, undo in planned:
@@ -388,9 +402,9 @@ class CardChanges:
                 return
             at = dt_util.utcnow().isoformat()
             planned: list[tuple[str, HistoryEntry]] = []
-            expiry = config.expiry_date
-            while expiry < today:
-                new = config.period.after(expiry, config.anchor_day or expiry.day)
+            for expiry, new in rolled_steps(
+                config.expiry_date, config.period, today, config.anchor_day
+            ):
                 entry: HistoryEntry = {
                     "kind": "renewal",
                     "at": at,
@@ -405,7 +419,6 @@ class CardChanges:
                 if config.renewal_cost is not None:
                     entry["amount"] = config.renewal_cost
                 planned.append((card_id, entry))
-                expiry = new
             if planned:
                 await self._commit_renewals(planned)
         except ServiceValidationError:

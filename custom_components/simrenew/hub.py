@@ -28,7 +28,7 @@ from .model import (
     card_state,
     local_today,
     next_transition,
-    rolled_expiry,
+    rolled_steps,
 )
 from .notifications import ReminderNotifier
 from .reminder_keeper import async_process_reminders
@@ -238,12 +238,8 @@ class SimRenewHub(CardChanges):
         today = local_today(now, config.time_zone)
         if config.auto_renew and config.period is not None and config.expiry_date < today:
             # It has renewed itself at the end of its expiry day; the record follows shortly.
-            config = replace(
-                config,
-                expiry_date=rolled_expiry(
-                    config.expiry_date, config.period, today, config.anchor_day
-                ),
-            )
+            steps = rolled_steps(config.expiry_date, config.period, today, config.anchor_day)
+            config = replace(config, expiry_date=steps[-1][1])
             self._schedule_roll_forward(card_id)
         state = card_state(config.rules(last_activity), now, self.reminder_days(config))
         spent = figures.spent(state.today)

@@ -242,8 +242,17 @@ def expiry_is_plausible(expiry: date, today: date) -> bool:
     )
 
 
-def rolled_expiry(expiry: date, period: Period, today: date, anchor_day: int | None = None) -> date:
-    """Return the expiry of a self-renewing card on `today`: one period at a time past expiry."""
+def rolled_steps(
+    expiry: date, period: Period, today: date, anchor_day: int | None = None
+) -> list[tuple[date, date]]:
+    """Return each (old, new) expiry a self-renewing card moved through to reach `today`.
+
+    Monthly plans keep their day of month across every step: 31 Jan, 28 Feb, 31 Mar.
+    """
+    anchor = anchor_day or expiry.day
+    steps: list[tuple[date, date]] = []
     while expiry < today:
-        expiry = period.after(expiry, anchor_day or expiry.day)
-    return expiry
+        new = period.after(expiry, anchor)
+        steps.append((expiry, new))
+        expiry = new
+    return steps
