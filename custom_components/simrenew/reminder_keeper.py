@@ -47,14 +47,7 @@ def async_process_reminders(
             record["expired_for"] = deadline
         return record, confirm_wake
 
-    grace_days = 0 if view.config.auto_renew else view.config.grace_days
-    plan = ReminderPlan(
-        deadline=state.deadline,
-        stages=stages_for(reminder_days, view.config.auto_renew, grace_days),
-        at=at,
-        zone=dt_util.get_default_time_zone(),
-        card_zone=view.config.time_zone,
-    )
+    plan = reminder_plan(view, reminder_days, at)
     due, next_instant = plan.scan(record["fired"], now)
     if due:
         # Only the latest missed stage is worth sending, and only while its card day lasts.
@@ -64,7 +57,7 @@ def async_process_reminders(
         record["snoozed_until"] = None
 
     if record["snoozed_until"] is not None:
-        snooze_at = snoozed_instant(record["snoozed_until"], plan, -grace_days, now)
+        snooze_at = snoozed_instant(record["snoozed_until"], plan, last_stage(view), now)
         if snooze_at <= now:
             stage = state.days_until_deadline
             _fire(hass, base, view, stage, late=is_late(snooze_at, now), snoozed=True)
@@ -115,17 +108,26 @@ def snooze_until(
     view: CardView, days: int, reminder_days: tuple[int, ...], at: time, now: datetime
 ) -> datetime:
     """Return when a reminder snoozed now for `days` days goes out: never after the last chance."""
-    grace_days = 0 if view.config.auto_renew else view.config.grace_days
-    zone = dt_util.get_default_time_zone()
-    plan = ReminderPlan(
+    plan = reminder_plan(view, reminder_days, at)
+    until = now.astimezone(plan.zone).date() + timedelta(days=days)
+    return plan.snooze_instant(until, last_stage(view), now)
+
+
+def last_stage(view: CardView) -> int:
+    """Return the stage of the card's last savable day: its last grace day, or its deadline."""
+    # A self-renewing card rolls forward instead of entering grace.
+    return 0 if view.config.auto_renew else -view.config.grace_days
+
+
+def reminder_plan(view: CardView, reminder_days: tuple[int, ...], at: time) -> ReminderPlan:
+    """Return the card's reminders for its current deadline, at Home Assistant's reminder time."""
+    return ReminderPlan(
         deadline=view.state.deadline,
-        stages=stages_for(reminder_days, view.config.auto_renew, grace_days),
+        stages=stages_for(reminder_days, view.config.auto_renew, -last_stage(view)),
         at=at,
-        zone=zone,
+        zone=dt_util.get_default_time_zone(),
         card_zone=view.config.time_zone,
     )
-    until = now.astimezone(zone).date() + timedelta(days=days)
-    return plan.snooze_instant(until, -grace_days, now)
 
 
 def _fire(
