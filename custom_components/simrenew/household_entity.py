@@ -8,13 +8,11 @@ from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
 from homeassistant.core import Event
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import EntityDescription
-from homeassistant.helpers.translation import async_get_translations
 
 from .const import DOMAIN
 from .entity import WritesWhenShownChanges
 from .hub import SimRenewHub
-
-TEXT_KEY = f"component.{DOMAIN}.selector.calendar_event.options."
+from .texts import SelectorTexts
 
 
 class SimRenewHouseholdEntity(WritesWhenShownChanges):
@@ -34,25 +32,17 @@ class SimRenewHouseholdEntity(WritesWhenShownChanges):
             entry_type=DeviceEntryType.SERVICE,
         )
 
-    _texts: dict[str, str]
+    _texts: SelectorTexts
 
     def text(self, key: str, default: str, **values: str) -> str:
         """Return a household text in Home Assistant's language, with values filled in."""
-        template = self._texts.get(TEXT_KEY + key, default)
-        for name, value in values.items():
-            template = template.replace(f"{{{name}}}", value)
-        return template
-
-    async def _async_load_texts(self) -> None:
-        """Load the household texts in Home Assistant's language."""
-        self._texts = await async_get_translations(
-            self.hass, self.hass.config.language, "selector", [DOMAIN]
-        )
+        return self._texts.fill(key, default, **values)
 
     @override
     async def async_added_to_hass(self) -> None:
         """Load the texts and follow changes to any card and to Home Assistant's language."""
-        await self._async_load_texts()
+        self._texts = SelectorTexts(self.hass, "calendar_event")
+        await self._texts.async_load()
         await super().async_added_to_hass()
         self.async_on_remove(self.hub.async_add_listener(None, self.async_hub_updated))
         self.async_on_remove(
@@ -61,6 +51,6 @@ class SimRenewHouseholdEntity(WritesWhenShownChanges):
 
     async def _async_core_config_updated(self, event: Event) -> None:
         """Show the texts in the new language."""
-        await self._async_load_texts()
+        await self._texts.async_load()
         self.hub.calendar_version += 1
         self.async_hub_updated()

@@ -8,12 +8,11 @@ from typing import Any
 from homeassistant.components import persistent_notification
 from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
 from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
-from homeassistant.helpers.translation import async_get_translations
 from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN, EVENT_EXPIRED, EVENT_REMINDER, EVENT_RENEWED, LOGGER
+from .texts import SelectorTexts
 
-TEXT_KEY = f"component.{DOMAIN}.selector.notification.options."
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -63,12 +62,12 @@ class ReminderNotifier:
         self.persistent = persistent
         self.targets = targets
         self.card_ids: set[str] = set()
-        self._texts: dict[str, str] = {}
+        self._texts = SelectorTexts(hass, "notification")
 
     async def async_start(self, card_ids: set[str]) -> list[CALLBACK_TYPE]:
         """Load the texts and listen for the hub's events; return what stops listening."""
         self.card_ids = card_ids
-        await self._async_load_texts()
+        await self._texts.async_load()
         bus = self.hass.bus
         return [
             bus.async_listen(EVENT_REMINDER, self._handle),
@@ -77,19 +76,12 @@ class ReminderNotifier:
             bus.async_listen(EVENT_CORE_CONFIG_UPDATE, self._async_language_changed),
         ]
 
-    async def _async_load_texts(self) -> None:
-        """Load the texts in Home Assistant's language."""
-        self._texts = await async_get_translations(
-            self.hass, self.hass.config.language, "selector", [DOMAIN]
-        )
-
     async def _async_language_changed(self, event: Event) -> None:
         """Write later notifications in the new language."""
-        await self._async_load_texts()
+        await self._texts.async_load()
 
     def text(self, key: str, data: dict[str, Any]) -> str:
         """Return one text filled in with the event's values."""
-        template = self._texts.get(TEXT_KEY + key, key)
         language = self.hass.config.language
         today = dt_util.now().date()
         values = {
@@ -99,9 +91,7 @@ class ReminderNotifier:
         for field in ("deadline", "expiry_date", "grace_end"):
             if isinstance(data.get(field), str):
                 values[field] = spoken_date(date.fromisoformat(data[field]), language, today)
-        for name, value in values.items():
-            template = template.replace(f"{{{name}}}", value)
-        return template
+        return self._texts.fill(key, key, **values)
 
     def message(self, data: dict[str, Any]) -> tuple[str, str]:
         """Return a notification's title and body, with the official page when there is one."""
