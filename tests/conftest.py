@@ -7,9 +7,10 @@ import os
 from typing import Any
 from unittest.mock import PropertyMock, patch
 
+from freezegun.api import FrozenDateTimeFactory
 from hypothesis import HealthCheck, settings
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 # The harness ships its own custom_components package; importing ours first makes it win.
 import custom_components.simrenew  # noqa: F401
@@ -17,6 +18,7 @@ from custom_components.simrenew.const import DOMAIN, SUBENTRY_CARD
 from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
+from homeassistant.util import dt as dt_util
 
 CARD_DATA: dict[str, Any] = {
     "name": "Mum's CMHK",
@@ -102,6 +104,25 @@ def card_subentry(data: dict[str, Any] | None = None, **changes: Any) -> ConfigS
     }
 
 
+# The household's reminder options as a new hub stores them.
+HUB_OPTIONS: dict[str, Any] = {"reminder_days": [14, 7, 3, 1, 0], "reminder_time": "09:00:00"}
+# A second card, Dad's, with no renewal period and no grace.
+DAD_CARD: dict[str, Any] = {
+    "name": "Dad's csl",
+    "phone_number": "+85261234567",
+    "expiry_date": "2027-01-10",
+    "renewal_period": None,
+    "grace_days": 0,
+}
+
+
+async def move_to(hass: HomeAssistant, freezer: FrozenDateTimeFactory, when: str) -> None:
+    """Move the clock and let every due timer and task run."""
+    freezer.move_to(when)
+    async_fire_time_changed(hass, dt_util.utcnow())
+    await hass.async_block_till_done()
+
+
 @pytest.fixture
 def mock_entry() -> MockConfigEntry:
     """Return a hub entry with one card, not yet added to Home Assistant."""
@@ -109,7 +130,7 @@ def mock_entry() -> MockConfigEntry:
         domain=DOMAIN,
         title="SIM Renew",
         data={},
-        options={"reminder_days": [14, 7, 3, 1, 0], "reminder_time": "09:00:00"},
+        options=dict(HUB_OPTIONS),
         subentries_data=[card_subentry()],
     )
 

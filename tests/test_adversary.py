@@ -30,7 +30,7 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 
-from .conftest import card_subentry, setup_entry
+from .conftest import HUB_OPTIONS, card_subentry, setup_entry
 
 MUM = "sensor.mum_s_cmhk_days_until_expiry"
 TODO = "todo.sim_renew_renewals"
@@ -47,7 +47,7 @@ def hub_entry(*cards: dict[str, Any], **options: Any) -> MockConfigEntry:
     return MockConfigEntry(
         domain=DOMAIN,
         data={},
-        options={"reminder_days": [14, 7, 3, 1, 0], "reminder_time": "09:00:00", **options},
+        options={**HUB_OPTIONS, **options},
         subentries_data=[card_subentry(**changes) for changes in (cards or ({},))],
     )
 

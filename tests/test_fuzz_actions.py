@@ -37,7 +37,7 @@ from homeassistant.helpers import (
 )
 from homeassistant.util import dt as dt_util
 
-from .conftest import card_subentry, device_of, setup_entry
+from .conftest import DAD_CARD, HUB_OPTIONS, card_subentry, device_of, setup_entry
 from .fuzzing import (
     FUZZ_SETTINGS,
     assert_card_stored_canonically,
@@ -94,15 +94,11 @@ async def household(
     entry = MockConfigEntry(
         domain=DOMAIN,
         data={},
-        options={"reminder_days": [14, 7, 3, 1, 0], "reminder_time": "09:00:00"},
+        options=dict(HUB_OPTIONS),
         subentries_data=[
             card_subentry(),
             card_subentry(
-                name="Dad's csl",
-                phone_number="+85261234567",
-                expiry_date="2027-01-10",
-                renewal_period=None,
-                grace_days=0,
+                **DAD_CARD,
                 activity_interval_days=30,
             ),
             card_subentry(

@@ -26,7 +26,7 @@ from homeassistant.data_entry_flow import FlowResultType, InvalidData
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from homeassistant.setup import async_setup_component
 
-from .conftest import CARD_DATA, card_subentry, setup_entry
+from .conftest import CARD_DATA, DAD_CARD, HUB_OPTIONS, card_subentry, setup_entry
 from .fuzzing import (
     FUZZ_SETTINGS,
     REMINDER_DAY_TEXTS,
@@ -77,15 +77,11 @@ async def household(hass: HomeAssistant) -> MockConfigEntry:
     entry = MockConfigEntry(
         domain=DOMAIN,
         data={},
-        options={"reminder_days": [14, 7, 3, 1, 0], "reminder_time": "09:00:00"},
+        options=dict(HUB_OPTIONS),
         subentries_data=[
             card_subentry(),
             card_subentry(
-                name="Dad's csl",
-                phone_number="+85261234567",
-                expiry_date="2027-01-10",
-                renewal_period=None,
-                grace_days=0,
+                **DAD_CARD,
                 activity_interval_days=30,
             ),
             card_subentry(

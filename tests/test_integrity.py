@@ -24,7 +24,7 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 
-from .conftest import card_subentry, setup_entry
+from .conftest import DAD_CARD, HUB_OPTIONS, card_subentry, setup_entry
 
 MUM = "sensor.mum_s_cmhk_days_until_expiry"
 DAD = "sensor.dad_s_csl_days_until_expiry"
@@ -42,15 +42,11 @@ async def two_cards(hass: HomeAssistant) -> MockConfigEntry:
     entry = MockConfigEntry(
         domain=DOMAIN,
         data={},
-        options={"reminder_days": [14, 7, 3, 1, 0], "reminder_time": "09:00:00"},
+        options=dict(HUB_OPTIONS),
         subentries_data=[
             card_subentry(),
             card_subentry(
-                name="Dad's csl",
-                phone_number="+85261234567",
-                expiry_date="2027-01-10",
-                renewal_period=None,
-                grace_days=0,
+                **DAD_CARD,
             ),
         ],
     )

@@ -8,7 +8,6 @@ from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
-    async_fire_time_changed,
     async_mock_service,
 )
 
@@ -19,7 +18,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 
-from .conftest import card_subentry, setup_entry
+from .conftest import card_subentry, move_to, setup_entry
 
 URL = "https://www.hk.chinamobile.com/en/prepaid"
 
@@ -37,13 +36,6 @@ def shown(hass: HomeAssistant) -> dict[str, Any]:
     return dict(persistent_notification._async_get_or_create_notifications(hass))
 
 
-async def tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory, when: str) -> None:
-    """Move the clock and let everything due run."""
-    freezer.move_to(when)
-    async_fire_time_changed(hass, dt_util.utcnow())
-    await hass.async_block_till_done()
-
-
 async def test_a_reminder_shows_up_in_notifications_and_goes_when_renewed(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -57,7 +49,7 @@ async def test_a_reminder_shows_up_in_notifications_and_goes_when_renewed(
     await setup_entry(hass, entry)
     card_id = next(iter(entry.subentries))
     assert shown(hass) == {}
-    await tick(hass, freezer, "2026-11-24T01:00:00+00:00")
+    await move_to(hass, freezer, "2026-11-24T01:00:00+00:00")
     note = shown(hass)[f"simrenew_{card_id}"]
     assert note["title"] == "SIM card renewal"
     assert "Mum's CMHK expires on 1 Dec 2026, in 7 days" in note["message"]
@@ -69,7 +61,7 @@ async def test_a_reminder_shows_up_in_notifications_and_goes_when_renewed(
     await hass.async_block_till_done()
     assert shown(hass) == {}
     # The next morning asks to confirm; confirming dismisses it.
-    await tick(hass, freezer, "2026-11-25T01:00:00+00:00")
+    await move_to(hass, freezer, "2026-11-25T01:00:00+00:00")
     assert shown(hass)[f"simrenew_{card_id}"]["title"] == "Check the renewal"
     await hass.services.async_call(
         DOMAIN, "confirm_renewal", {"entity_id": "sensor.mum_s_cmhk_status"}, blocking=True
@@ -96,7 +88,7 @@ async def test_notifications_in_chinese_and_to_notify_entities(
         subentries_data=[card_subentry()],
     )
     await setup_entry(hass, entry)
-    await tick(hass, freezer, "2026-11-24T01:00:00+00:00")
+    await move_to(hass, freezer, "2026-11-24T01:00:00+00:00")
     assert shown(hass) == {}
     (call,) = sent
     assert call.data["entity_id"] == ["notify.mum_phone"]

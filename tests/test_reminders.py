@@ -7,7 +7,6 @@ import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
-    async_fire_time_changed,
 )
 
 from custom_components.simrenew.const import DOMAIN
@@ -15,16 +14,9 @@ from custom_components.simrenew.validation import vol
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.util import dt as dt_util
 
-from .conftest import card_subentry, setup_entry
+from .conftest import card_subentry, move_to, setup_entry
 
 STATUS = "sensor.mum_s_cmhk_status"
-
-
-async def move_to(hass: HomeAssistant, freezer: FrozenDateTimeFactory, when: str) -> None:
-    """Move the clock and let every due timer and task run."""
-    freezer.move_to(when)
-    async_fire_time_changed(hass, dt_util.utcnow())
-    await hass.async_block_till_done()
 
 
 async def restart_at(

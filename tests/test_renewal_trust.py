@@ -10,7 +10,6 @@ import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
-    async_fire_time_changed,
 )
 
 from custom_components.simrenew.card_form import nest_data
@@ -21,9 +20,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.setup import async_setup_component
-from homeassistant.util import dt as dt_util
 
-from .conftest import card_subentry, device_of, setup_entry
+from .conftest import HUB_OPTIONS, card_subentry, device_of, move_to, setup_entry
 
 STATUS = "sensor.mum_s_cmhk_status"
 URL = "https://www.hk.chinamobile.com/en/prepaid"
@@ -41,7 +39,7 @@ async def hub(hass: HomeAssistant, **changes: Any) -> MockConfigEntry:
     entry = MockConfigEntry(
         domain=DOMAIN,
         data={},
-        options={"reminder_days": [14, 7, 3, 1, 0], "reminder_time": "09:00:00"},
+        options=dict(HUB_OPTIONS),
         subentries_data=[card_subentry(**changes)],
     )
     await setup_entry(hass, entry)
@@ -59,13 +57,6 @@ def history(entry: MockConfigEntry) -> list[dict[str, Any]]:
     return list(records[card(entry)]["history"])
 
 
-async def tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory, when: str) -> None:
-    """Move the clock and let everything due run."""
-    freezer.move_to(when)
-    async_fire_time_changed(hass, dt_util.utcnow())
-    await hass.async_block_till_done()
-
-
 async def test_a_one_tap_renewal_asks_for_confirmation_the_next_morning(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -77,14 +68,14 @@ async def test_a_one_tap_renewal_asks_for_confirmation_the_next_morning(
     )
     await hass.async_block_till_done()
     assert hass.states.get(STATUS).attributes["unconfirmed"] is True
-    await tick(hass, freezer, "2026-11-23T00:59:00+00:00")
+    await move_to(hass, freezer, "2026-11-23T00:59:00+00:00")
     assert [e.data["kind"] for e in reminders] == []
-    await tick(hass, freezer, "2026-11-23T01:00:00+00:00")
+    await move_to(hass, freezer, "2026-11-23T01:00:00+00:00")
     (confirm,) = reminders
     assert confirm.data["kind"] == "confirm"
     assert confirm.data["expiry_date"] == "2027-05-21"
     assert confirm.data["unconfirmed"] is True
-    await tick(hass, freezer, "2026-11-24T01:00:00+00:00")
+    await move_to(hass, freezer, "2026-11-24T01:00:00+00:00")
     assert len(reminders) == 1
 
     await hass.services.async_call(DOMAIN, "confirm_renewal", {"entity_id": STATUS}, blocking=True)
@@ -163,7 +154,7 @@ async def test_an_auto_renew_card_rolls_forward_and_asks_for_confirmation(
     )
     expired = async_capture_events(hass, "simrenew_expired")
     renewed = async_capture_events(hass, "simrenew_renewed")
-    await tick(hass, freezer, "2026-11-30T16:00:00+00:00")
+    await move_to(hass, freezer, "2026-11-30T16:00:00+00:00")
     assert hass.states.get(STATUS).state != "grace_period"
     assert entry.subentries[card(entry)].data["expiry_date"] == "2026-12-30"
     (event,) = renewed
@@ -323,7 +314,7 @@ async def test_a_self_renewing_monthly_card_keeps_its_day_across_short_months(
     ]
     assert entry.subentries[card(entry)].data["expiry_date"] == "2027-04-30"
     # The next roll keeps the day too.
-    await tick(hass, freezer, "2027-04-30T16:00:00+00:00")
+    await move_to(hass, freezer, "2027-04-30T16:00:00+00:00")
     assert entry.subentries[card(entry)].data["expiry_date"] == "2027-05-31"
 
 

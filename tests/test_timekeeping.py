@@ -6,23 +6,15 @@ from datetime import datetime
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.simrenew.const import DOMAIN
 from homeassistant.core import HomeAssistant
-from homeassistant.util import dt as dt_util
 
-from .conftest import CARD_DATA, card_subentry, setup_entry
+from .conftest import CARD_DATA, card_subentry, move_to, setup_entry
 
 HK_CARD = "sensor.hk_card_days_until_expiry"
 NY_CARD = "sensor.ny_card_days_until_expiry"
-
-
-async def move_to(hass: HomeAssistant, freezer: FrozenDateTimeFactory, when: str) -> None:
-    """Move the clock and let every due timer run."""
-    freezer.move_to(when)
-    async_fire_time_changed(hass, dt_util.utcnow())
-    await hass.async_block_till_done()
 
 
 def state(hass: HomeAssistant, entity_id: str) -> str:
