@@ -39,13 +39,17 @@ async def async_setup_entry(
     )
 
 
-class SimRenewButton(SimRenewCardEntity, ButtonEntity):
-    """Records one renewal of one period, at the plan's cost, made today."""
+class SimRenewCardButton(SimRenewCardEntity, ButtonEntity):
+    """A card's button: it records something when pressed and shows nothing of the card."""
 
     @override
     def shown(self) -> object:
         """Return nothing: a card's changes never change its button."""
         return None
+
+
+class SimRenewButton(SimRenewCardButton):
+    """Records one renewal of one period, at the plan's cost, made today."""
 
     @override
     async def async_press(self) -> None:
@@ -53,13 +57,8 @@ class SimRenewButton(SimRenewCardEntity, ButtonEntity):
         await self.hub.async_renew([self.card_id], Renewal(source="button"))
 
 
-class SimRenewUseButton(SimRenewCardEntity, ButtonEntity):
+class SimRenewUseButton(SimRenewCardButton):
     """Records a chargeable use of the card today, for cards that must be used regularly."""
-
-    @override
-    def shown(self) -> object:
-        """Return nothing: a card's changes never change its button."""
-        return None
 
     @override
     async def async_press(self) -> None:
