@@ -22,6 +22,7 @@ ENTITY_KEYS = {
     "expiry_date",
     "renewal_due",
     "renew",
+    "confirm_renewal",
     "balance",
     "last_renewed",
     "spent_last_365_days",

@@ -85,6 +85,31 @@ async def test_a_one_tap_renewal_asks_for_confirmation_the_next_morning(
     assert renewal["confirmed"] is True
 
 
+async def test_the_confirm_button_confirms_only_a_renewal_that_waits(
+    hass: HomeAssistant,
+) -> None:
+    """Pressed after a one-tap renewal it confirms it; pressed again it says nothing waits."""
+    entry = await hub(hass)
+    button = "button.mum_s_cmhk_confirm_renewal"
+    with pytest.raises(ServiceValidationError) as refused:
+        await hass.services.async_call("button", "press", {"entity_id": button}, blocking=True)
+    assert refused.value.translation_key == "nothing_to_confirm"
+    assert refused.value.translation_placeholders == {"name": "Mum's CMHK"}
+    await hass.services.async_call(
+        "button", "press", {"entity_id": "button.mum_s_cmhk_renew"}, blocking=True
+    )
+    await hass.async_block_till_done()
+    assert hass.states.get(STATUS).attributes["unconfirmed"] is True
+    await hass.services.async_call("button", "press", {"entity_id": button}, blocking=True)
+    await hass.async_block_till_done()
+    assert hass.states.get(STATUS).attributes["unconfirmed"] is False
+    (renewal,) = history(entry)
+    assert renewal["confirmed"] is True
+    assert entry.subentries[card(entry)].data["expiry_date"] == renewal["new_expiry"]
+    with pytest.raises(ServiceValidationError):
+        await hass.services.async_call("button", "press", {"entity_id": button}, blocking=True)
+
+
 async def test_a_different_date_from_the_carrier_is_recorded_as_a_correction(
     hass: HomeAssistant,
 ) -> None:

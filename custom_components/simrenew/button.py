@@ -15,6 +15,7 @@ from .renewal import Renewal
 PARALLEL_UPDATES = 1
 
 RENEW = ButtonEntityDescription(key="renew", translation_key="renew")
+CONFIRM_RENEWAL = ButtonEntityDescription(key="confirm_renewal", translation_key="confirm_renewal")
 RECORD_USE = ButtonEntityDescription(key="record_use", translation_key="record_use")
 
 
@@ -23,13 +24,14 @@ async def async_setup_entry(
     entry: SimRenewConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the renew button of every card."""
+    """Add every card's buttons."""
     hub = entry.runtime_data
     add_card_entities(
         hub,
         async_add_entities,
         lambda card_id: [
             SimRenewButton(hub, card_id, RENEW),
+            SimRenewConfirmButton(hub, card_id, CONFIRM_RENEWAL),
             *(
                 [SimRenewUseButton(hub, card_id, RECORD_USE)]
                 if hub.cards[card_id].config.activity_interval_days > 0
@@ -55,6 +57,15 @@ class SimRenewButton(SimRenewCardButton):
     async def async_press(self) -> None:
         """Record the renewal."""
         await self.hub.async_renew([self.card_id], Renewal(source="button"))
+
+
+class SimRenewConfirmButton(SimRenewCardButton):
+    """Confirms that the carrier shows the expiry the last renewal computed."""
+
+    @override
+    async def async_press(self) -> None:
+        """Confirm the renewal waiting for confirmation."""
+        await self.hub.async_confirm_renewal([self.card_id], None, pending_only=True)
 
 
 class SimRenewUseButton(SimRenewCardButton):

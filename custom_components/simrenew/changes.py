@@ -295,16 +295,26 @@ class CardChanges:
             # The settings did not change, so nothing else will show the new receipt.
             self._async_refresh(dt_util.utcnow())
 
-    async def async_confirm_renewal(self, card_ids: list[str], expiry: date | None) -> None:
-        """Confirm each card's last renewal; a different date from the carrier corrects it."""
-        await self._exclusive(partial(self._confirm_renewal, card_ids, expiry))
+    async def async_confirm_renewal(
+        self, card_ids: list[str], expiry: date | None, *, pending_only: bool = False
+    ) -> None:
+        """Confirm each card's last renewal; a different date from the carrier corrects it.
 
-    async def _confirm_renewal(self, card_ids: list[str], expiry: date | None) -> None:
+        With `pending_only`, a card with no renewal waiting for confirmation is refused: a
+        button press that confirms nothing would read as a confirmation that happened.
+        """
+        await self._exclusive(partial(self._confirm_renewal, card_ids, expiry, pending_only))
+
+    async def _confirm_renewal(
+        self, card_ids: list[str], expiry: date | None, pending_only: bool = False
+    ) -> None:
         """Confirm every card's renewal, or none."""
         at = dt_util.utcnow().isoformat()
         corrections: list[tuple[str, HistoryEntry]] = []
         for card_id in card_ids:
             config, today = self._current(card_id)
+            if pending_only and self.records[card_id]["reminders"].get("confirm") is None:
+                raise invalid_input("nothing_to_confirm", name=config.name)
             if expiry is not None and expiry != config.expiry_date:
                 self._check_expiry(expiry, today)
                 corrections.append(
