@@ -110,6 +110,28 @@ async def test_the_confirm_button_confirms_only_a_renewal_that_waits(
         await hass.services.async_call("button", "press", {"entity_id": button}, blocking=True)
 
 
+async def test_setting_the_expiry_date_settles_a_pending_confirmation(
+    hass: HomeAssistant,
+) -> None:
+    """Entering the date the carrier shows is a confirmation: nobody is asked again."""
+    entry = await hub(hass)
+    await hass.services.async_call(
+        "button", "press", {"entity_id": "button.mum_s_cmhk_renew"}, blocking=True
+    )
+    await hass.services.async_call(
+        "date",
+        "set_value",
+        {"entity_id": "date.mum_s_cmhk_expiry_date", "date": "2027-05-25"},
+        blocking=True,
+    )
+    await hass.async_block_till_done()
+    assert hass.states.get(STATUS).attributes["unconfirmed"] is False
+    renewal, corrected = history(entry)
+    assert renewal["confirmed"] is True
+    assert corrected["new_expiry"] == "2027-05-25"
+    assert entry.runtime_data.records[card(entry)]["reminders"]["confirm"] is None
+
+
 async def test_a_different_date_from_the_carrier_is_recorded_as_a_correction(
     hass: HomeAssistant,
 ) -> None:

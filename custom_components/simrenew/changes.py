@@ -326,17 +326,21 @@ class CardChanges:
                     )
                 )
         for card_id in card_ids:
-            record = self.records[card_id]
-            if (confirm := record["reminders"].get("confirm")) is not None:
-                for entry in record["history"]:
-                    if entry["kind"] == "renewal" and entry["at"] == confirm["renewal"]:
-                        entry["confirmed"] = True
-            record["reminders"] = {**record["reminders"], "confirm": None}
-            self.notifier.dismiss(card_id)
+            self._settle_confirmation(card_id)
         await self.ledger.async_append(corrections)
         for card_id, entry in corrections:
             self._store_expiry(card_id, date.fromisoformat(entry["new_expiry"]))
         self._async_refresh(dt_util.utcnow())
+
+    def _settle_confirmation(self, card_id: str) -> None:
+        """Mark the renewal that waits for confirmation as confirmed, and stop asking."""
+        record = self.records[card_id]
+        if (confirm := record["reminders"].get("confirm")) is not None:
+            for entry in record["history"]:
+                if entry["kind"] == "renewal" and entry["at"] == confirm["renewal"]:
+                    entry["confirmed"] = True
+            self.notifier.dismiss(card_id)
+        record["reminders"] = {**record["reminders"], "confirm": None}
 
     async def async_undo_renewal(self, card_ids: list[str]) -> list[tuple[str, date, date]]:
         """Take back each card's last renewal and restore the expiry it replaced."""
@@ -472,6 +476,9 @@ class CardChanges:
             if reference:
                 entry["reference"] = reference
             planned.append((card_id, entry))
+        for card_id, _ in planned:
+            # The date a user enters is the one the carrier shows: that settles a pending check.
+            self._settle_confirmation(card_id)
         await self.ledger.async_append([*self._unrecorded_corrections(card_ids, at), *planned])
         for card_id, _ in planned:
             self._store_expiry(card_id, expiry)
