@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Generator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 import json
 import os
@@ -47,6 +48,29 @@ def auto_enable_custom_integrations() -> None:
     """Replace the unit tests' fixture: this Home Assistant runs in its own process."""
 
 
+@dataclass(frozen=True)
+class Profile:
+    """Who walks the path: the language and the home Home Assistant is set up for."""
+
+    language: str
+    locale: str
+    time_zone: str
+    country: str
+    currency: str
+
+    @property
+    def suffix(self) -> str:
+        """Return what tells this profile's screenshots apart (nothing for English)."""
+        return "" if self.language == "en" else f"-{self.language}"
+
+
+PROFILES = [
+    Profile("en", "en-US", "Asia/Hong_Kong", "HK", "HKD"),
+    Profile("zh-Hant", "zh-HK", "Asia/Hong_Kong", "HK", "HKD"),
+    Profile("zh-Hans", "zh-CN", "Asia/Shanghai", "CN", "CNY"),
+]
+
+
 @dataclass
 class Server:
     """A running Home Assistant and the tokens of its owner."""
@@ -54,6 +78,7 @@ class Server:
     url: str
     tokens: dict[str, Any]
     config_dir: Path
+    profile: Profile
 
 
 def _free_port() -> int:
@@ -101,7 +126,7 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> Non
     pytest.fail(f"Home Assistant did not start in {STARTUP_SECONDS} s:\n{log.read_text()[-3000:]}")
 
 
-def _onboard(url: str) -> dict[str, Any]:
+def _onboard(url: str, language: str) -> dict[str, Any]:
     """Create the owner and finish onboarding; return the owner's tokens."""
     client_id = f"{url}/"
     user = _request(
@@ -111,7 +136,7 @@ def _onboard(url: str) -> dict[str, Any]:
             "name": "Test Owner",
             "username": "owner",
             "password": "e2e-password",
-            "language": "en",
+            "language": language,
         },
     )
     tokens: dict[str, Any] = _request(
@@ -145,7 +170,9 @@ def _websocket(url: str, token: str, command: dict[str, Any]) -> dict[str, Any]:
             answer: dict[str, Any] = await socket_.receive_json()
             return answer
 
-    return asyncio.run(send())
+    # A thread of its own: the browser's synchronous API keeps an event loop in this one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, send()).result()
 
 
 def _remove_onboarding_extras(url: str, token: str) -> None:
@@ -190,15 +217,19 @@ def _confirm_http_config(url: str, token: str) -> None:
     )
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """Start Home Assistant with simrenew loaded from the working tree."""
-    config_dir = tmp_path_factory.mktemp("ha-config")
+@pytest.fixture(scope="session", params=PROFILES, ids=lambda profile: profile.language)
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    """Start Home Assistant with simrenew loaded from the working tree, in one profile's home."""
+    profile: Profile = request.param
+    config_dir = tmp_path_factory.mktemp(f"ha-config-{profile.language}")
     port = _free_port()
     (config_dir / "configuration.yaml").write_text(
         "frontend:\nconfig:\nhistory:\n"
         f"http:\n  server_host: 127.0.0.1\n  server_port: {port}\n"
-        "homeassistant:\n  time_zone: Asia/Hong_Kong\n  country: HK\n  currency: HKD\n"
+        f"homeassistant:\n  time_zone: {profile.time_zone}\n  country: {profile.country}\n"
+        f"  currency: {profile.currency}\n  language: {profile.language}\n"
         "logger:\n  default: warning\n",
         encoding="utf-8",
     )
@@ -215,10 +246,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(url, process, log)
-        tokens = _onboard(url)
+        tokens = _onboard(url, profile.language)
         _confirm_http_config(url, tokens["access_token"])
         _remove_onboarding_extras(url, tokens["access_token"])
-        yield Server(url=url, tokens=tokens, config_dir=config_dir)
+        yield Server(url=url, tokens=tokens, config_dir=config_dir, profile=profile)
     finally:
         process.terminate()
         try:
@@ -249,10 +280,14 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def page(server: Server, browser: Browser) -> Generator[Page]:
     """Return a page logged in as the owner."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900},
+        locale=server.profile.locale,
+        timezone_id=server.profile.time_zone,
+    )
     page = context.new_page()
     page.goto(f"{server.url}/auth/authorize?response_type=code")  # any page on the origin
     stored = {
@@ -262,6 +297,10 @@ def page(server: Server, browser: Browser) -> Generator[Page]:
         "expires": int(time.time() * 1000) + int(server.tokens["expires_in"]) * 1000,
     }
     page.evaluate("tokens => localStorage.setItem('hassTokens', JSON.stringify(tokens))", stored)
+    page.evaluate(
+        "language => localStorage.setItem('selectedLanguage', JSON.stringify(language))",
+        server.profile.language,
+    )
     page.goto(f"{server.url}/config/integrations/dashboard")
     page.wait_for_selector("home-assistant", timeout=60_000)
     yield page
