@@ -106,9 +106,18 @@ async def test_calendar_events(hass: HomeAssistant, household: MockConfigEntry) 
     assert narrow == [("2026-11-25", "Soon: last day")]
 
 
-async def test_calendar_in_chinese(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
-    """Event texts follow Home Assistant's language."""
-    hass.config.language = "zh-Hant"
+@pytest.mark.parametrize(
+    ("language", "reminder", "todo"),
+    [
+        ("zh-Hant", "Mum's CMHK：請在11月24日或之前續期", "為Mum's CMHK續期"),
+        ("zh-Hans", "Mum's CMHK：请最迟在11月24日续费", "为Mum's CMHK续费"),
+    ],
+)
+async def test_calendar_in_chinese(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, language: str, reminder: str, todo: str
+) -> None:
+    """Event texts follow Home Assistant's language: dates as written, names without spaces."""
+    hass.config.language = language
     freezer.move_to("2026-11-22T04:00:00+00:00")
     entry = MockConfigEntry(
         domain=DOMAIN,
@@ -121,7 +130,7 @@ async def test_calendar_in_chinese(hass: HomeAssistant, freezer: FrozenDateTimeF
         s for s in hass.states.async_all("calendar") if s.entity_id.startswith("calendar.")
     )
     # It is still 21 November in Home Assistant's zone (US/Pacific): the 3-day reminder day.
-    assert calendar.attributes["message"] == "Mum's CMHK：請在 11月24日 前續期"
+    assert calendar.attributes["message"] == reminder
     todo_items = await hass.services.async_call(
         "todo",
         "get_items",
@@ -130,7 +139,7 @@ async def test_calendar_in_chinese(hass: HomeAssistant, freezer: FrozenDateTimeF
         return_response=True,
     )
     (items,) = todo_items.values()
-    assert [i["summary"] for i in items["items"]] == ["為 Mum's CMHK 續期"]
+    assert [i["summary"] for i in items["items"]] == [todo]
 
 
 async def test_activity_deadline_on_calendar(
