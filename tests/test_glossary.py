@@ -2,10 +2,32 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from .glossary import ISO_DATE, glossary_slips
 from .test_translations import LANGUAGES, load
+
+ROOT = Path(__file__).parent.parent
+README = ROOT / "README.md"
+# The README's summaries, by the heading each starts with; the rest of it is English.
+README_SECTIONS = {"zh-Hant": "## 中文簡介（繁體）", "zh-Hans": "## 中文简介（简体）"}
+
+
+def readme_section(language: str) -> str:
+    """Return one language's part of the README: a summary, or everything else for English."""
+    text = README.read_text("utf-8")
+    spans = {}
+    for name, heading in README_SECTIONS.items():
+        start = text.index(heading)
+        spans[name] = (start, text.index("\n## ", start + 1))
+    if language != "en":
+        start, end = spans[language]
+        return text[start:end]
+    for start, end in sorted(spans.values(), reverse=True):
+        text = text[:start] + text[end:]
+    return text
 
 
 @pytest.mark.parametrize(
@@ -63,3 +85,16 @@ def test_chinese_translations_write_no_iso_dates(language: str) -> None:
         if ISO_DATE.search(text) and not key.endswith("invalid_date")
     }
     assert dated == set()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_readme_keeps_to_the_glossary(language: str) -> None:
+    """The README's English and its two Chinese summaries use the same terms as the interface."""
+    assert glossary_slips(readme_section(language), language) == []
+
+
+def test_readme_says_how_long_a_top_up_takes() -> None:
+    """Minutes online, a day or two through some channels: in every language of the README."""
+    assert "minutes" in readme_section("en")
+    assert "數分鐘" in readme_section("zh-Hant")
+    assert "几分钟" in readme_section("zh-Hans")
