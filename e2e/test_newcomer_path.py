@@ -162,7 +162,7 @@ def test_newcomer_path(server: Server, page: Page) -> None:
     expect(page.get_by_text("Service info").first).to_be_visible()
     days = (first_expiry - today).days
     expect_sensor(page, "Days until expiry", f"{days} d")
-    expect_sensor(page, "Status", "Expiring soon" if days <= 14 else "Active")
+    expect_sensor(page, "Status", "Due soon" if days <= 14 else "Active")
     expiry_field = page.locator("ha-card").filter(has_text="Configuration").locator("input").first
     expect(expiry_field).to_have_value(us_date(first_expiry))
     assert state(server, "sensor.mum_s_cmhk_days_until_expiry") == str(days)
