@@ -98,3 +98,18 @@ def test_readme_says_how_long_a_top_up_takes() -> None:
     assert "minutes" in readme_section("en")
     assert "數分鐘" in readme_section("zh-Hant")
     assert "几分钟" in readme_section("zh-Hans")
+
+
+@pytest.mark.parametrize(
+    ("language", "due", "not_due"),
+    [
+        ("en", "Due", "Not due"),
+        ("zh-Hant", "需要處理", "暫不需要"),
+        ("zh-Hans", "需要处理", "暂不需要"),
+    ],
+)
+def test_renewal_due_says_what_its_states_mean(language: str, due: str, not_due: str) -> None:
+    """Renewal due shows Due / Not due, not the problem class's Problem / OK (異常 / 正常)."""
+    strings = load(language)
+    assert strings["entity.binary_sensor.renewal_due.state.on"] == due
+    assert strings["entity.binary_sensor.renewal_due.state.off"] == not_due
