@@ -26,6 +26,7 @@ from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 
 from .conftest import card_subentry, device_of, setup_entry
+from .glossary import glossary_slips
 
 SOURCE = Path(__file__).parent.parent / "blueprints" / "automation" / "simrenew"
 PHONE = "notify_phone.yaml"
@@ -123,8 +124,8 @@ def calls_of(events: list[Event], domain: str, service: str) -> list[dict[str, A
     ("language", "expected"),
     [
         ("en", "Mum's CMHK expires on 1 Dec 2026, in 7 days. Top it up in good time."),
-        ("zh-Hant", "Mum's CMHK的有效期至12月1日，尚餘7日，請及早增值。"),
-        ("zh-Hans", "Mum's CMHK的有效期至12月1日，还剩7天，请及早充值续费。"),
+        ("zh-Hant", "Mum's CMHK將於12月1日到期，尚餘7日，請及早增值。"),
+        ("zh-Hans", "Mum's CMHK将于12月1日到期，还剩7天，请及早充值续费。"),
     ],
 )
 async def test_phone_reminder_and_renewed_button(
@@ -430,14 +431,14 @@ PHONE_TEXTS: list[tuple[str, str, str, tuple[str, ...], tuple[str, ...]]] = [
         "deadline",
         "zh-Hant",
         "SIM卡增值提醒",
-        ("Mum's CMHK的有效期至12月1日", "尚餘7日", "增值"),
+        ("Mum's CMHK將於12月1日到期", "尚餘7日", "增值"),
         ("2026年", *LAST_DAY_WORDS),
     ),
     (
         "deadline",
         "zh-Hans",
         "SIM卡续费提醒",
-        ("Mum's CMHK的有效期至12月1日", "还剩7天", "充值"),
+        ("Mum's CMHK将于12月1日到期", "还剩7天", "充值"),
         ("2026年", *LAST_DAY_WORDS),
     ),
     (
@@ -467,7 +468,7 @@ PHONE_TEXTS: list[tuple[str, str, str, tuple[str, ...], tuple[str, ...]]] = [
         "activity",
         "zh-Hans",
         "SIM卡使用提醒",
-        ("Mum's CMHK须在12月1日前", "使用此卡", "还剩7天", URL),
+        ("Mum's CMHK最迟须在12月1日", "使用此卡", "还剩7天", URL),
         ("充值", "续费", *LAST_DAY_WORDS),
     ),
     (
@@ -494,54 +495,60 @@ PHONE_TEXTS: list[tuple[str, str, str, tuple[str, ...], tuple[str, ...]]] = [
     (
         "grace",
         "en",
-        "SIM card lapsed",
+        "SIM card past its deadline",
         ("Mum's CMHK has lapsed", "Top it up by 31 Dec 2026 (25 days left)", "lost for good"),
         LAST_DAY_WORDS,
     ),
     (
         "grace",
         "zh-Hant",
-        "SIM卡已過有效期",
-        ("Mum's CMHK已過有效期", "寬限期至12月31日", "尚餘25日", "增值", "永久"),
+        "SIM卡已過限期",
+        ("Mum's CMHK已過限期", "寬限期至12月31日", "尚餘25日", "增值", "永久"),
         LAST_DAY_WORDS,
     ),
     (
         "grace",
         "zh-Hans",
-        "SIM卡已过有效期",
-        ("Mum's CMHK已过有效期", "宽限期至12月31日", "还剩25天", "充值", "永久"),
+        "SIM卡已过期限",
+        ("Mum's CMHK已过期限", "宽限期至12月31日", "还剩25天", "充值", "永久"),
         LAST_DAY_WORDS,
     ),
-    ("grace_snoozed", "en", "SIM card lapsed", ("31 Dec 2026 (24 days left)",), LAST_DAY_WORDS),
-    ("grace_snoozed", "zh-Hant", "SIM卡已過有效期", ("寬限期至12月31日",), LAST_DAY_WORDS),
-    ("grace_snoozed", "zh-Hans", "SIM卡已过有效期", ("宽限期至12月31日",), LAST_DAY_WORDS),
+    (
+        "grace_snoozed",
+        "en",
+        "SIM card past its deadline",
+        ("31 Dec 2026 (24 days left)",),
+        LAST_DAY_WORDS,
+    ),
+    ("grace_snoozed", "zh-Hant", "SIM卡已過限期", ("寬限期至12月31日",), LAST_DAY_WORDS),
+    ("grace_snoozed", "zh-Hans", "SIM卡已过期限", ("宽限期至12月31日",), LAST_DAY_WORDS),
     (
         "grace_tomorrow_last",
         "en",
-        "SIM card lapsed",
+        "SIM card past its deadline",
         ("Top it up by tomorrow (31 Dec 2026)", "lost for good"),
         ("last day", "today"),
     ),
-    ("grace_tomorrow_last", "zh-Hant", "SIM卡已過有效期", ("寬限期明天（12月31日）結束",), ()),
-    ("grace_tomorrow_last", "zh-Hans", "SIM卡已过有效期", ("宽限期明天（12月31日）结束",), ()),
+    ("grace_tomorrow_last", "zh-Hant", "SIM卡已過限期", ("寬限期明天（12月31日）結束",), ()),
+    ("grace_tomorrow_last", "zh-Hans", "SIM卡已过期限", ("宽限期明天（12月31日）结束",), ()),
     (
         "grace_last_day",
         "en",
-        "SIM card lapsed",
+        "SIM card past its deadline",
         ("Today is the last chance to save the number of Mum's CMHK", "lost for good"),
         (),
     ),
     (
         "grace_last_day",
         "zh-Hant",
-        "SIM卡已過有效期",
+        "SIM卡已過限期",
         ("今天是Mum's CMHK寬限期的最後一日", "增值", "永久"),
         (),
     ),
     (
         "grace_last_day",
         "zh-Hans",
-        "SIM卡已过有效期",
+        "SIM卡已过期限",
         ("今天是Mum's CMHK宽限期的最后一天", "充值", "永久"),
         (),
     ),
@@ -557,22 +564,22 @@ PHONE_TEXTS: list[tuple[str, str, str, tuple[str, ...], tuple[str, ...]]] = [
     (
         "confirm",
         "en",
-        "Check the new expiry",
+        "Check the renewal",
         ("check that the carrier's app shows the new expiry 23 May 2027",),
         ("top it up", *LAST_DAY_WORDS),
     ),
     (
         "confirm",
         "zh-Hant",
-        "請核對新有效期",
-        ("請在電訊商的應用程式核對新有效期是否為2027年5月23日",),
+        "請核對續期",
+        ("請在電訊商的應用程式核對新到期日是否為2027年5月23日",),
         LAST_DAY_WORDS,
     ),
     (
         "confirm",
         "zh-Hans",
-        "请核对新有效期",
-        ("请在运营商App中核对新有效期是否为2027年5月23日",),
+        "请核对续费",
+        ("请在运营商App中核对新到期日是否为2027年5月23日",),
         LAST_DAY_WORDS,
     ),
 ]
@@ -611,6 +618,7 @@ async def test_phone_texts(
         assert words.lower() not in text.lower()
     if language != "en":
         assert " " not in text.replace("Mum's CMHK", "").replace("Home Assistant", "")
+    assert glossary_slips(f"{call.data['title']}\n{text}", language) == []
     first, *link = text.split("\n")
     assert URL not in first
     assert link[0].endswith(URL)
@@ -640,7 +648,7 @@ async def test_phone_text_without_official_page(
     [
         ("en", ["Renewed", "Remind me tomorrow"]),
         ("zh-Hant", ["已續期", "明天再提醒"]),
-        ("zh-Hans", ["已续期", "明天再提醒"]),
+        ("zh-Hans", ["已续费", "明天再提醒"]),
     ],
 )
 async def test_phone_buttons_before_and_after_the_deadline(
@@ -655,6 +663,7 @@ async def test_phone_buttons_before_and_after_the_deadline(
     data = await remind(hass, freezer, case)
     (call,) = calls
     assert [button["title"] for button in call.data["data"]["actions"]] == labels
+    assert all(glossary_slips(label, language) == [] for label in labels)
     assert call.data["data"]["tag"] == f"simrenew-{data['card_id']}"
 
 
@@ -776,8 +785,8 @@ SPOKEN_TEXTS: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = [
     ("old_snoozed_in_grace", "zh-Hant", ("已過限期",), LAST_DAY_WORDS),
     ("old_snoozed_in_grace", "zh-Hans", ("已过期限",), LAST_DAY_WORDS),
     ("confirm", "en", ("carrier's app shows the new expiry, 23 May 2027",), ("top it up",)),
-    ("confirm", "zh-Hant", ("電訊商", "核對新有效期是否為2027年5月23日"), ()),
-    ("confirm", "zh-Hans", ("运营商", "核对新有效期是否为2027年5月23日"), ()),
+    ("confirm", "zh-Hant", ("電訊商", "核對新到期日是否為2027年5月23日"), ()),
+    ("confirm", "zh-Hans", ("运营商", "核对新到期日是否为2027年5月23日"), ()),
 ]
 
 
@@ -819,3 +828,4 @@ async def test_spoken_texts(
     assert "\n" not in text
     if language != "en":
         assert " " not in text.replace("Mum's CMHK", "")
+    assert glossary_slips(text, language) == []

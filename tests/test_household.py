@@ -90,25 +90,34 @@ async def test_hub_without_cards_has_no_next_deadline(hass: HomeAssistant) -> No
 async def test_calendar_events(hass: HomeAssistant, household: MockConfigEntry) -> None:
     """All-day events for reminder days, expiry and grace end, in the card's dates."""
     state = hass.states.get(CALENDAR)
-    assert state.attributes["message"] == "Soon: renew by 2026-11-25"
+    assert state.attributes["message"] == "Soon: renew by 25 Nov 2026"
     assert state.attributes["all_day"] is True
     assert state.attributes["start_time"] == "2026-11-24 00:00:00"
     events = await calendar_events(hass, "2026-11-20T00:00:00+08:00", "2027-02-21T00:00:00+08:00")
     assert events == [
-        ("2026-11-24", "Soon: renew by 2026-11-25"),
+        ("2026-11-24", "Soon: renew by 25 Nov 2026"),
         ("2026-11-25", "Soon: last day"),
         ("2026-12-25", "Soon: last day of the grace period"),
-        ("2027-02-13", "Later: renew by 2027-02-20"),
-        ("2027-02-19", "Later: renew by 2027-02-20"),
+        ("2027-02-13", "Later: renew by 20 Feb 2027"),
+        ("2027-02-19", "Later: renew by 20 Feb 2027"),
         ("2027-02-20", "Later: last day"),
     ]
     narrow = await calendar_events(hass, "2026-11-25T12:00:00+08:00", "2026-11-25T13:00:00+08:00")
     assert narrow == [("2026-11-25", "Soon: last day")]
 
 
-async def test_calendar_in_chinese(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
-    """Event texts follow Home Assistant's language."""
-    hass.config.language = "zh-Hant"
+@pytest.mark.parametrize(
+    ("language", "reminder", "todo"),
+    [
+        ("zh-Hant", "Mum's CMHK：請在11月24日或之前續期", "為Mum's CMHK續期"),
+        ("zh-Hans", "Mum's CMHK：请最迟在11月24日续费", "为Mum's CMHK续费"),
+    ],
+)
+async def test_calendar_in_chinese(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, language: str, reminder: str, todo: str
+) -> None:
+    """Event texts follow Home Assistant's language: dates as written, names without spaces."""
+    hass.config.language = language
     freezer.move_to("2026-11-22T04:00:00+00:00")
     entry = MockConfigEntry(
         domain=DOMAIN,
@@ -121,7 +130,7 @@ async def test_calendar_in_chinese(hass: HomeAssistant, freezer: FrozenDateTimeF
         s for s in hass.states.async_all("calendar") if s.entity_id.startswith("calendar.")
     )
     # It is still 21 November in Home Assistant's zone (US/Pacific): the 3-day reminder day.
-    assert calendar.attributes["message"] == "Mum's CMHK：請在 2026-11-24 前續期"
+    assert calendar.attributes["message"] == reminder
     todo_items = await hass.services.async_call(
         "todo",
         "get_items",
@@ -130,7 +139,7 @@ async def test_calendar_in_chinese(hass: HomeAssistant, freezer: FrozenDateTimeF
         return_response=True,
     )
     (items,) = todo_items.values()
-    assert [i["summary"] for i in items["items"]] == ["為 Mum's CMHK 續期"]
+    assert [i["summary"] for i in items["items"]] == [todo]
 
 
 async def test_activity_deadline_on_calendar(
@@ -234,7 +243,12 @@ async def test_lapsed_card_repair(
     assert manager is not None
     result = await manager.async_init(DOMAIN, data={"issue_id": issue_id})
     assert result["type"] is FlowResultType.MENU
-    assert result["description_placeholders"] == {"name": "Soon", "deadline": "2026-11-25"}
+    assert result["description_placeholders"] == {"name": "Soon", "deadline": "25 Nov 2026"}
+    assert issue.translation_placeholders == {
+        "name": "Soon",
+        "deadline": "25 Nov 2026",
+        "grace_end": "25 Dec 2026",
+    }
     result = await manager.async_configure(result["flow_id"], {"next_step_id": "new_expiry"})
     assert result["type"] is FlowResultType.FORM
     result = await manager.async_configure(result["flow_id"], {"expiry_date": "2010-01-01"})
@@ -286,3 +300,35 @@ async def test_expired_card_repair_marks_renewed(
     await hass.async_block_till_done()
     assert household.subentries[later].data["expiry_date"] == "2027-08-20"
     assert issue_registry.async_get_issue(DOMAIN, f"lapsed_{later}") is None
+
+
+async def test_repair_dates_in_chinese(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, issue_registry: ir.IssueRegistry
+) -> None:
+    """A lapsed card's repair writes its dates as Chinese readers do, the year only if another."""
+    await hass.config.async_update(language="zh-Hans")
+    assert await async_setup_component(hass, "repairs", {})
+    freezer.move_to("2026-12-30T04:00:00+00:00")
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        data={},
+        options={"reminder_days": [1]},
+        subentries_data=[card_subentry(expiry_date="2026-12-31", grace_days=30)],
+    )
+    await setup_entry(hass, entry)
+    card_id = next(iter(entry.subentries))
+    freezer.move_to("2026-12-31T16:00:00+00:00")
+    async_fire_time_changed(hass, dt_util.utcnow())
+    await hass.async_block_till_done()
+    issue = issue_registry.async_get_issue(DOMAIN, f"lapsed_{card_id}")
+    assert issue is not None
+    # It is 1 January in Hong Kong but still 31 December in Home Assistant's zone (US/Pacific).
+    assert issue.translation_placeholders == {
+        "name": "Mum's CMHK",
+        "deadline": "12月31日",
+        "grace_end": "2027年1月30日",
+    }
+    manager = repairs_flow_manager(hass)
+    assert manager is not None
+    result = await manager.async_init(DOMAIN, data={"issue_id": f"lapsed_{card_id}"})
+    assert result["description_placeholders"] == {"name": "Mum's CMHK", "deadline": "12月31日"}

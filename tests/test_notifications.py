@@ -19,6 +19,7 @@ from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 
 from .conftest import card_subentry, move_to, setup_entry
+from .glossary import glossary_slips
 
 URL = "https://www.hk.chinamobile.com/en/prepaid"
 
@@ -70,11 +71,18 @@ async def test_a_reminder_shows_up_in_notifications_and_goes_when_renewed(
     assert shown(hass) == {}
 
 
+@pytest.mark.parametrize(
+    ("language", "title", "says"),
+    [
+        ("zh-Hant", "SIM卡增值提醒", "Mum's CMHK將於12月1日到期，尚餘7日。"),
+        ("zh-Hans", "SIM卡续费提醒", "Mum's CMHK将于12月1日到期，还剩7天。"),
+    ],
+)
 async def test_notifications_in_chinese_and_to_notify_entities(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, language: str, title: str, says: str
 ) -> None:
     """The texts follow Home Assistant's language; chosen notify entities get them too."""
-    await hass.config.async_update(language="zh-Hant")
+    await hass.config.async_update(language=language)
     sent = async_mock_service(hass, "notify", "send_message")
     entry = MockConfigEntry(
         domain=DOMAIN,
@@ -92,8 +100,10 @@ async def test_notifications_in_chinese_and_to_notify_entities(
     assert shown(hass) == {}
     (call,) = sent
     assert call.data["entity_id"] == ["notify.mum_phone"]
-    assert call.data["title"] == "SIM 卡增值提醒"
-    assert "Mum's CMHK將於12月1日到期" in call.data["message"]
+    assert call.data["title"] == title
+    assert call.data["message"].startswith(says)
+    assert "2026-12-01" not in call.data["message"]
+    assert not glossary_slips(call.data["message"].split("\n")[0], language)
 
 
 def test_every_kind_has_its_message() -> None:

@@ -19,6 +19,7 @@ from .household import CalendarDay, calendar_days
 from .household_entity import SimRenewHouseholdEntity
 from .hub import SimRenewConfigEntry
 from .model import start_of_day
+from .spoken_dates import spoken_date
 
 PARALLEL_UPDATES = 0
 
@@ -73,7 +74,8 @@ class SimRenewCalendar(SimRenewHouseholdEntity, CalendarEntity):
                     day.kind,
                     "{name}: " + day.kind,
                     name=day.name,
-                    deadline=day.deadline.isoformat(),
+                    # Dated from the event's own day, so a cached title stays right at New Year.
+                    deadline=spoken_date(day.deadline, self.hass.config.language, day.day),
                 ),
                 uid=day.uid,
             )

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.util import dt as dt_util
 
 from .card_view import CardView
 from .const import DOMAIN
 from .model import CardStatus
+from .spoken_dates import spoken_date
 
 ISSUE_KEYS = {
     CardStatus.GRACE_PERIOD: ("card_in_grace", ir.IssueSeverity.WARNING),
@@ -31,6 +33,7 @@ def async_sync_lapsed_issue(hass: HomeAssistant, entry_id: str, view: CardView) 
         ir.async_delete_issue(hass, DOMAIN, issue_id)
         return
     translation_key, severity = key
+    language, today = hass.config.language, dt_util.now().date()
     ir.async_create_issue(
         hass,
         DOMAIN,
@@ -41,8 +44,8 @@ def async_sync_lapsed_issue(hass: HomeAssistant, entry_id: str, view: CardView) 
         translation_key=translation_key,
         translation_placeholders={
             "name": view.config.name,
-            "deadline": view.state.deadline.isoformat(),
-            "grace_end": view.grace_end.isoformat(),
+            "deadline": spoken_date(view.state.deadline, language, today),
+            "grace_end": spoken_date(view.grace_end, language, today),
         },
         data={"entry_id": entry_id, "card_id": view.card_id},
     )

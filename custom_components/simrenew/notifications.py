@@ -11,22 +11,13 @@ from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN, EVENT_EXPIRED, EVENT_REMINDER, EVENT_RENEWED, LOGGER
+from .spoken_dates import spoken_date
 from .texts import SelectorTexts
-
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def notification_id(card_id: str) -> str:
     """Return the id of a card's notification: one per card, replaced by the next."""
     return f"{DOMAIN}_{card_id}"
-
-
-def spoken_date(day: date, language: str, today: date) -> str:
-    """Return a date as people write it in the language: 26 Nov 2026, or 11月26日."""
-    if language.startswith("zh"):
-        year = "" if day.year == today.year else f"{day.year}年"
-        return f"{year}{day.month}月{day.day}日"
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 MESSAGES: dict[tuple[str, str], tuple[str, str]] = {

@@ -9,6 +9,7 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.selector import DateSelector
+from homeassistant.util import dt as dt_util
 
 from .card_config import parse_iso_date
 from .const import CONF_EXPIRY_DATE
@@ -16,6 +17,7 @@ from .hub import SimRenewConfigEntry, SimRenewHub
 from .lapsed_issues import async_sync_lapsed_issue
 from .model import CardStatus
 from .renewal import Renewal
+from .spoken_dates import spoken_date
 
 if TYPE_CHECKING:
     # Named from 2026.9 on; annotations are never evaluated, so older releases load this file.
@@ -62,7 +64,8 @@ class LapsedCardFlow(RepairsFlow):
     def _placeholders(self) -> dict[str, str]:
         """Return the card's name and dates for the texts."""
         view = self.hub.cards[self.card_id]
-        return {"name": view.config.name, "deadline": view.state.deadline.isoformat()}
+        deadline = spoken_date(view.state.deadline, self.hass.config.language, dt_util.now().date())
+        return {"name": view.config.name, "deadline": deadline}
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> RepairsFlowResult:
         """Offer the two ways out."""

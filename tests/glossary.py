@@ -1,0 +1,83 @@
+"""One term per idea in each language: the words a text must not use, and what to say instead."""
+
+from __future__ import annotations
+
+import re
+
+CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
+# Chinese is written without spaces; Latin words and numbers sit against the characters too.
+# (A Markdown heading's own space, "## 中文", is not one of them.)
+SPACE_BESIDE_CHINESE = re.compile(rf"[{CJK}] |(?<!#) (?=[{CJK}])")
+# "12月1日前" leaves open whether the 1st itself still counts; "或之前" or "最迟在" does not.
+DATE_THEN_BEFORE = re.compile(r"(日|\})前")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+# word that must not appear (a pattern) -> the word this language uses for that idea
+FORBIDDEN: dict[str, dict[str, str]] = {
+    "en": {
+        "working days": "minutes online, a day or two through some channels",
+        "Expiring soon": "Due soon: the deadline may be a use, not the expiry",
+    },
+    "zh-Hant": {
+        "续": "續期 (Traditional characters)",
+        "續費": "續期",
+        "充": "增值",
+        "运营商": "電訊商",
+        "運營商": "電訊商",
+        "预付": "儲值卡",
+        "預付": "儲值卡",
+        "套餐": "計劃",
+        "流量": "數據",
+        "短信": "短訊",
+        "上網": "使用數據",
+        "日曆": "行事曆",
+        "日历": "行事曆",
+        "期限": "限期 (deadline)",
+        "有效期至": "有效至 (valid until)",
+        "屆滿": "到期",
+        "App": "應用程式",
+        "网": "網",
+    },
+    "zh-Hans": {
+        "续期": "续费",
+        "續": "续费 (Simplified characters)",
+        "增值": "充值",
+        "電訊商": "运营商",
+        "电讯商": "运营商",
+        "储值": "预付费卡",
+        "儲值": "预付费卡",
+        "计划": "套餐",
+        "数据卡": "流量卡",
+        "数据使用": "流量",
+        "上网": "使用流量",
+        "短讯": "短信",
+        "短訊": "短信",
+        "(?<!宽)限期": "期限 (deadline; 宽限期 is the grace period)",
+        "有效至": "有效期至 (valid until)",
+        "行事历": "日历",
+        "应用程序": "App",
+        "網": "网",
+    },
+}
+
+
+def _as_word(word: str) -> str:
+    """Return a pattern for a word; a Latin one must not match inside a longer word (Apple)."""
+    if word.isascii():
+        return rf"(?<![A-Za-z]){word}(?![A-Za-z])"
+    return word
+
+
+def glossary_slips(text: str, language: str) -> list[str]:
+    """Return what in a text breaks the language's glossary or its way of writing."""
+    slips = [
+        f"{word!r} (say {instead})"
+        for word, instead in FORBIDDEN[language].items()
+        if re.search(_as_word(word), text)
+    ]
+    if language.startswith("zh"):
+        slips += [
+            f"space beside Chinese: {m.group()!r}" for m in SPACE_BESIDE_CHINESE.finditer(text)
+        ]
+        slips += [f"ambiguous 前 after a date in {text!r}" for _ in DATE_THEN_BEFORE.finditer(text)]
+    return slips
