@@ -21,6 +21,7 @@ ENTITY_KEYS = {
     "status",
     "expiry_date",
     "renewal_due",
+    "unconfirmed_renewal",
     "renew",
     "confirm_renewal",
     "balance",

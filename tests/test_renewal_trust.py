@@ -91,6 +91,8 @@ async def test_the_confirm_button_confirms_only_a_renewal_that_waits(
     """Pressed after a one-tap renewal it confirms it; pressed again it says nothing waits."""
     entry = await hub(hass)
     button = "button.mum_s_cmhk_confirm_renewal"
+    marker = "binary_sensor.mum_s_cmhk_renewal_to_confirm"
+    assert hass.states.get(marker).state == "off"
     with pytest.raises(ServiceValidationError) as refused:
         await hass.services.async_call("button", "press", {"entity_id": button}, blocking=True)
     assert refused.value.translation_key == "nothing_to_confirm"
@@ -100,9 +102,11 @@ async def test_the_confirm_button_confirms_only_a_renewal_that_waits(
     )
     await hass.async_block_till_done()
     assert hass.states.get(STATUS).attributes["unconfirmed"] is True
+    assert hass.states.get(marker).state == "on"
     await hass.services.async_call("button", "press", {"entity_id": button}, blocking=True)
     await hass.async_block_till_done()
     assert hass.states.get(STATUS).attributes["unconfirmed"] is False
+    assert hass.states.get(marker).state == "off"
     (renewal,) = history(entry)
     assert renewal["confirmed"] is True
     assert entry.subentries[card(entry)].data["expiry_date"] == renewal["new_expiry"]

@@ -1,4 +1,4 @@
-"""Whether a card needs renewing now."""
+"""Whether a card needs renewing now, and whether its last renewal waits for a check."""
 
 from __future__ import annotations
 
@@ -24,16 +24,25 @@ RENEWAL_DUE = BinarySensorEntityDescription(
     device_class=BinarySensorDeviceClass.PROBLEM,
 )
 
+UNCONFIRMED_RENEWAL = BinarySensorEntityDescription(
+    key="unconfirmed_renewal", translation_key="unconfirmed_renewal"
+)
+
 
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: SimRenewConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the renewal-due sensor of every card."""
+    """Add the binary sensors of every card."""
     hub = entry.runtime_data
     add_card_entities(
-        hub, async_add_entities, lambda card_id: [SimRenewRenewalDue(hub, card_id, RENEWAL_DUE)]
+        hub,
+        async_add_entities,
+        lambda card_id: [
+            SimRenewRenewalDue(hub, card_id, RENEWAL_DUE),
+            SimRenewUnconfirmed(hub, card_id, UNCONFIRMED_RENEWAL),
+        ],
     )
 
 
@@ -50,3 +59,18 @@ class SimRenewRenewalDue(SimRenewCardEntity, BinarySensorEntity):
     def is_on(self) -> bool:
         """Return whether the card is anything but active."""
         return self.card.state.status is not CardStatus.ACTIVE
+
+
+class SimRenewUnconfirmed(SimRenewCardEntity, BinarySensorEntity):
+    """On from a renewal recorded without the carrier's date until it is confirmed or undone."""
+
+    @override
+    def shown(self) -> object:
+        """Return whether a renewal waits for confirmation: all the sensor shows."""
+        return self.is_on
+
+    @property
+    @override
+    def is_on(self) -> bool:
+        """Return whether the card's last renewal waits for confirmation."""
+        return self.card.unconfirmed
