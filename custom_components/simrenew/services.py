@@ -347,6 +347,7 @@ async def _async_list_cards(call: ServiceCall) -> ServiceResponse:
                 "balance": None if view.balance is None else view.balance["amount"],
                 "balance_currency": None if view.balance is None else view.balance["currency"],
                 "renewal_url": view.config.renewal_url,
+                "esim": view.config.esim,
             }
             for view in cards
         ]
