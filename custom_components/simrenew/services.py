@@ -1,9 +1,10 @@
-"""Actions: renew, set_expiry, set_balance, record_activity and list_cards."""
+"""Actions: renew, set_expiry, set_balance, record_activity, history and list_cards."""
 
 from __future__ import annotations
 
+from datetime import datetime
 import math
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import ATTR_DEVICE_ID, ATTR_ENTITY_ID, ENTITY_MATCH_ALL
@@ -30,6 +31,7 @@ from .card_config import has_hidden_characters
 from .changes import MAX_SNOOZE_DAYS, invalid_input
 from .const import DOMAIN
 from .hub import SimRenewConfigEntry, SimRenewHub
+from .receipts import HISTORY_KINDS
 from .renewal import Renewal
 from .validation import vol
 
@@ -45,6 +47,8 @@ CHANNELS = [
 ]
 # A payment method or reference is a short note from a receipt, not a document.
 MAX_NOTE_LENGTH = 200
+# More than anyone reads in one response; a whole history stays a call per card away.
+MAX_HISTORY_LIMIT = 1000
 
 
 def number(value: object) -> float:
@@ -107,6 +111,10 @@ SET_BALANCE_SCHEMA = vol.Schema(
         vol.Optional("currency"): cv.string,
         vol.Optional("as_of"): cv.datetime,
     }
+)
+# Checked in the action, so that a wrong kind or limit gets a translated error.
+HISTORY_SCHEMA = vol.Schema(
+    {**TARGET_FIELDS, vol.Optional("kind"): object, vol.Optional("limit"): object}
 )
 CONFIRM_RENEWAL_SCHEMA = vol.Schema({**TARGET_FIELDS, vol.Optional("expiry_date"): cv.date})
 RECORD_ACTIVITY_SCHEMA = vol.Schema({**TARGET_FIELDS, vol.Optional("date"): cv.date})
@@ -327,6 +335,49 @@ async def _async_undo_renewal(call: ServiceCall) -> ServiceResponse:
     return {"cards": results}
 
 
+def _history_request(data: dict[str, Any]) -> tuple[set[str], int | None]:
+    """Return the kinds of entry asked for and how many at most; refuse anything else."""
+    kinds = data.get("kind", list(HISTORY_KINDS))
+    if isinstance(kinds, str):
+        kinds = [kinds]
+    if not isinstance(kinds, list) or not all(kind in HISTORY_KINDS for kind in kinds):
+        raise invalid_input("invalid_history_kind", kinds=", ".join(HISTORY_KINDS))
+    limit = data.get("limit")
+    if limit is not None:
+        try:
+            limit = whole_number(limit)
+        except vol.Invalid:
+            limit = 0
+        if not 1 <= limit <= MAX_HISTORY_LIMIT:
+            raise invalid_input("invalid_history_limit", max=str(MAX_HISTORY_LIMIT))
+    return set(kinds), limit
+
+
+async def _async_history(call: ServiceCall) -> ServiceResponse:
+    """Return each targeted card's history, newest first, of the kinds asked for."""
+    kinds, limit = _history_request(dict(call.data))
+    hub, card_ids = _targets(call.hass, call)
+    cards: list[JsonValueType] = []
+    for card_id in card_ids:
+        history = hub.records[card_id]["history"]
+        # Entries written together (a card that renewed itself several times) share their
+        # instant: the last written comes first.
+        newest_first = sorted(
+            enumerate(history),
+            key=lambda pair: (datetime.fromisoformat(pair[1]["at"]), pair[0]),
+            reverse=True,
+        )
+        entries = [dict(entry) for _, entry in newest_first if entry["kind"] in kinds]
+        cards.append(
+            {
+                "card_id": card_id,
+                "name": hub.configs[card_id].name,
+                "entries": cast(list[JsonValueType], entries[:limit]),
+            }
+        )
+    return {"cards": cards}
+
+
 async def _async_list_cards(call: ServiceCall) -> ServiceResponse:
     """Return every card, soonest deadline first."""
     cards = [view for hub in _loaded_hubs(call.hass) for view in hub.cards.values()]
@@ -378,4 +429,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
     )
     hass.services.async_register(
         DOMAIN, "list_cards", _async_list_cards, vol.Schema({}), SupportsResponse.ONLY
+    )
+    hass.services.async_register(
+        DOMAIN, "history", _async_history, HISTORY_SCHEMA, SupportsResponse.ONLY
     )
