@@ -153,6 +153,12 @@ class _Targets:
         entity = self.entities.async_get(entity_id)
         card_id = None if entity is None or entity.platform != DOMAIN else entity.config_subentry_id
         if card_id is None and named:
+            if entity is not None and entity.platform == DOMAIN:
+                # The calendar, to-do list and household sensors: named as the user sees them.
+                state = self.hass.states.get(entity_id)
+                _refuse_household(
+                    state.name if state is not None else entity.name or entity.original_name
+                )
             raise invalid_input(
                 "unknown_target" if entity is None else "not_a_card", target=entity_id
             )
@@ -165,6 +171,8 @@ class _Targets:
             ident = next((ident for domain, ident in device.identifiers if domain == DOMAIN), None)
             if ident is not None and ident not in self.hub_entry_ids():
                 return ident
+            if ident is not None and named:
+                _refuse_household(device.name_by_user or device.name)
         if named:
             _refuse_device(None if device is None else device.name_by_user or device.name or "")
         return None
@@ -206,6 +214,13 @@ class _Targets:
                 for entity_id in sorted(selected.indirectly_referenced)
             ),
         ]
+
+
+def _refuse_household(name: str | None) -> NoReturn:
+    """Refuse the household's own device or entity, by the name the user sees, never its id."""
+    if name:
+        raise invalid_input("household_target", target=name)
+    raise invalid_input("household_target_unnamed")
 
 
 def _refuse_device(name: str | None) -> NoReturn:
