@@ -12,7 +12,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 from custom_components.simrenew.const import DOMAIN
 from custom_components.simrenew.logbook import async_describe_events
-from custom_components.simrenew.receipts import CARD_EVENTS
+from custom_components.simrenew.receipts import CARD_EVENTS, recorded_event
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.translation import async_get_translations
@@ -272,3 +272,12 @@ async def test_history_refuses_bad_input(
     with pytest.raises(ServiceValidationError) as err:
         await call(hass, "history", {"entity_id": STATUS, **data})
     assert err.value.translation_key == key
+
+
+def test_entries_of_unknown_kind_fire_nothing() -> None:
+    """An entry kind no release writes has no event, rather than a made-up one."""
+    assert recorded_event({"kind": "note", "at": NOW, "source": "action"}) is None
+    assert recorded_event({"kind": "activity", "date": "2026-11-22"}) == (
+        "simrenew_activity_recorded",
+        {"date": "2026-11-22"},
+    )
