@@ -27,12 +27,8 @@ from homeassistant.helpers.selector import (
 )
 from homeassistant.util import dt as dt_util, slugify
 
-from .card_config import (
-    has_hidden_characters,
-    normalize_phone_number,
-    parse_iso_date,
-    same_phone_number,
-)
+from .card_config import has_hidden_characters, parse_iso_date
+from .card_numbers import check_phone_numbers
 from .const import (
     CONF_ACTIVITY_INTERVAL_DAYS,
     CONF_AUTO_RENEW,
@@ -344,7 +340,7 @@ async def async_validate_card(
     others = list(other_cards)
     data = dict(flat)
     errors = _check_labels(data, others)
-    if (abort := _check_numbers_of_card(data, others, errors)) is not None:
+    if (abort := check_phone_numbers(data, others, errors)) is not None:
         return data, errors, abort
     if CONF_REMINDER_DAYS in data:
         days = parse_reminder_days(data[CONF_REMINDER_DAYS])
@@ -357,44 +353,6 @@ async def async_validate_card(
     errors.update(await _check_dates(data))
     errors.update(_check_numbers(data))
     return data, errors, None
-
-
-def _taken(number: str, others: list[Mapping[str, Any]]) -> bool:
-    """Return whether another card of the household has `number` as either of its numbers."""
-    return any(
-        same_phone_number(other.get(key), number)
-        for other in others
-        for key in (CONF_PHONE_NUMBER, CONF_SECOND_PHONE_NUMBER)
-    )
-
-
-def _check_numbers_of_card(
-    data: dict[str, Any], others: list[Mapping[str, Any]], errors: dict[str, str]
-) -> str | None:
-    """Store the card's numbers in E.164 form and add their errors; return an abort reason.
-
-    A card is known by its first number: another card with it means the card is registered
-    already. A second number another card has, or the first one again, is an error of its field.
-    """
-    if (phone := data.get(CONF_PHONE_NUMBER)) is not None:
-        try:
-            data[CONF_PHONE_NUMBER] = normalize_phone_number(phone)
-        except ValueError:
-            errors[CONF_PHONE_NUMBER] = "invalid_phone_number"
-        else:
-            if _taken(data[CONF_PHONE_NUMBER], others):
-                return "already_configured"
-    if (second := data.get(CONF_SECOND_PHONE_NUMBER)) is not None:
-        try:
-            data[CONF_SECOND_PHONE_NUMBER] = normalize_phone_number(second)
-        except ValueError:
-            errors[CONF_SECOND_PHONE_NUMBER] = "invalid_phone_number"
-        else:
-            if data[CONF_SECOND_PHONE_NUMBER] == data.get(CONF_PHONE_NUMBER):
-                errors[CONF_SECOND_PHONE_NUMBER] = "same_phone_number"
-            elif _taken(data[CONF_SECOND_PHONE_NUMBER], others):
-                errors[CONF_SECOND_PHONE_NUMBER] = "phone_number_in_use"
-    return None
 
 
 def new_card_suggestions(currency: str, time_zone: str, today: date) -> dict[str, Any]:
