@@ -19,7 +19,11 @@ from custom_components.simrenew.card_config import (
     has_hidden_characters,
     normalize_phone_number,
 )
-from custom_components.simrenew.card_form import COMMON_TIME_ZONES, MAX_TEXT_LENGTH
+from custom_components.simrenew.card_form import (
+    COMMON_TIME_ZONES,
+    MAX_NOTES_LENGTH,
+    MAX_TEXT_LENGTH,
+)
 from custom_components.simrenew.const import DOMAIN, SUBENTRY_CARD
 from custom_components.simrenew.model import (
     DEFAULT_TIME_ZONE,
@@ -209,6 +213,15 @@ URLS = [
     "https://例子.香港/充值",
     "https://" + "a" * 70 + ".example",
 ]
+NOTES = [
+    "Top up in the app.\nBalance: *#1345#\r\nHotline 1000",
+    "\r\r\n\n",
+    "line\tend",
+    "bound: HSBC\u200b",
+    "x" * MAX_NOTES_LENGTH,
+    "x" * (MAX_NOTES_LENGTH + 1),
+    " \n 增值：7-Eleven 或 App\n ",
+]
 REMINDER_DAY_TEXTS = ["30", "21", "14", "10", "7", "5", "3", "2", "1", "0", "366", "-1", " 7 "]
 
 
@@ -241,6 +254,17 @@ def card_fields() -> dict[str, st.SearchStrategy[object]]:
         "activity_interval_days": numbers(),
         "renewal_url": st.one_of(st.sampled_from(URLS), texts()),
         "auto_renew": st.booleans(),
+        "esim": st.booleans(),
+        "second_phone_number": st.one_of(
+            st.sampled_from(PHONE_NUMBERS),
+            st.from_regex(r"\+?[0-9 ()\-]{0,18}", fullmatch=True),
+            texts(),
+        ),
+        "notes": st.one_of(
+            texts(),
+            st.sampled_from(NOTES),
+            st.text(alphabet=st.characters(codec="utf-8"), max_size=MAX_NOTES_LENGTH + 20),
+        ),
     }
 
 
@@ -254,6 +278,9 @@ ADVANCED = {
     "activity_interval_days",
     "renewal_url",
     "auto_renew",
+    "esim",
+    "second_phone_number",
+    "notes",
 }
 
 
@@ -290,9 +317,10 @@ def _apply(base: Mapping[str, Any], changes: list[tuple[str, object]]) -> dict[s
 def phone_numbers_of(entry: ConfigEntry) -> list[str]:
     """Return the digits of every stored phone number, as they must never be shown."""
     return [
-        str(sub.data["phone_number"]).lstrip("+")
+        str(sub.data[key]).lstrip("+")
         for sub in entry.subentries.values()
-        if sub.data.get("phone_number")
+        for key in ("phone_number", "second_phone_number")
+        if sub.data.get(key)
     ]
 
 
@@ -354,6 +382,15 @@ def assert_card_stored_canonically(data: Mapping[str, Any]) -> None:
         assert getattr(config, key) == data[key]
     if (phone := data.get("phone_number")) is not None:
         assert normalize_phone_number(phone) == phone
+    if (second := data.get("second_phone_number")) is not None:
+        assert normalize_phone_number(second) == second != phone
+        assert config.second_phone_number == second
+    if (notes := data.get("notes")) is not None:
+        assert notes == notes.strip() == config.notes
+        assert 0 < len(notes) <= MAX_NOTES_LENGTH
+        assert "\r" not in notes
+        assert not has_hidden_characters(notes.replace("\n", ""))
+    assert config.esim is (data.get("esim") is True)
     if "reminder_days" in data:
         assert tuple(data["reminder_days"]) == config.reminder_days
     if (cost := data.get("renewal_cost")) is not None:
@@ -362,6 +399,17 @@ def assert_card_stored_canonically(data: Mapping[str, Any]) -> None:
     assert data["currency"] in ACTIVE_CURRENCIES
     assert config.card_type == data["card_type"]
     assert config.renewal_mode == data["renewal_mode"]
+
+
+def assert_numbers_unique(entry: ConfigEntry) -> None:
+    """Assert no phone number, first or second, belongs to two cards or twice to one."""
+    numbers = [
+        normalize_phone_number(str(sub.data[key]))
+        for sub in entry.subentries.values()
+        for key in ("phone_number", "second_phone_number")
+        if sub.data.get(key)
+    ]
+    assert len(numbers) == len(set(numbers))
 
 
 def assert_hub_counts_days(hass: HomeAssistant, entry: ConfigEntry) -> None:

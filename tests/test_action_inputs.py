@@ -12,10 +12,19 @@ import yaml
 
 from custom_components.simrenew.const import DOMAIN
 from custom_components.simrenew.entity import CARD_TYPE_MODELS
-from custom_components.simrenew.services import SNOOZE_SCHEMA, number, whole_number
+from custom_components.simrenew.receipts import HISTORY_KINDS
+from custom_components.simrenew.services import (
+    MAX_HISTORY_LIMIT,
+    SNOOZE_SCHEMA,
+    number,
+    whole_number,
+)
 from custom_components.simrenew.validation import vol
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
+from homeassistant.generated.currencies import ACTIVE_CURRENCIES
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.service import _SERVICES_SCHEMA
 
 from .conftest import setup_entry
 
@@ -95,17 +104,53 @@ async def test_notes_that_are_too_long_or_hide_characters(
     assert mock_entry.runtime_data.records[card_id]["history"] == []
 
 
-async def test_described_actions_match_their_schemas(hass: HomeAssistant) -> None:
-    """The action UI offers card devices only, and the snooze box has the schema's range."""
+def _offered(filters: list[dict[str, Any]], entity: er.RegistryEntry) -> bool:
+    """Return whether an entity passes any of a target's entity filters."""
+    device_class = entity.device_class or entity.original_device_class
+    return any(
+        item["integration"] == entity.platform
+        and entity.domain in _listed(item.get("domain", entity.domain))
+        and ("device_class" not in item or device_class in _listed(item["device_class"]))
+        for item in filters
+    )
+
+
+def _listed(value: str | list[str]) -> list[str]:
+    """Return a filter value as a list."""
+    return [value] if isinstance(value, str) else value
+
+
+async def test_described_actions_match_their_schemas(
+    hass: HomeAssistant, mock_entry: MockConfigEntry, entity_registry: er.EntityRegistry
+) -> None:
+    """The action UI offers card devices and card entities only, and the schemas' ranges."""
+    await setup_entry(hass, mock_entry)
     with open(f"{ROOT}/services.yaml", encoding="utf-8") as file:
         services = yaml.safe_load(file)
+    # What Home Assistant itself checks: a file it cannot read leaves every action undescribed.
+    _SERVICES_SCHEMA(copy.deepcopy(services))
     targeted = [name for name, service in services.items() if service and "target" in service]
     assert len(targeted) == len(services) - 1  # all but list_cards
+    entities = er.async_entries_for_config_entry(entity_registry, mock_entry.entry_id)
+    household = [entity for entity in entities if entity.config_subentry_id is None]
+    cards = [entity for entity in entities if entity.config_subentry_id is not None]
+    assert {entity.domain for entity in household} == {"calendar", "todo", "sensor"}
     for service in targeted:
         target = services[service]["target"]
         assert {item["model"] for item in target["device"]} == set(CARD_TYPE_MODELS.values())
         assert all(item["integration"] == DOMAIN for item in target["device"])
-        assert target["entity"] == {"integration": DOMAIN}
+        assert not [e.entity_id for e in household if _offered(target["entity"], e)]
+        offered = {e.domain for e in cards if _offered(target["entity"], e)}
+        assert offered == {"sensor", "binary_sensor", "button", "date"}
+    for service in ("renew", "set_balance"):
+        currency = services[service]["fields"]["currency"]["selector"]["select"]
+        # The same list as the card form's.
+        assert currency["options"] == sorted(ACTIVE_CURRENCIES)
+    kinds = services["history"]["fields"]["kind"]["selector"]["select"]["options"]
+    assert tuple(kinds) == HISTORY_KINDS
+    assert services["history"]["fields"]["limit"]["selector"]["number"]["max"] == (
+        MAX_HISTORY_LIMIT
+    )
     box = services["snooze"]["fields"]["days"]["selector"]["number"]
     SNOOZE_SCHEMA({"entity_id": DAYS, "days": box["min"]})
     SNOOZE_SCHEMA({"entity_id": DAYS, "days": box["max"]})

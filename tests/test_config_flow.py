@@ -55,6 +55,7 @@ STORED: dict[str, Any] = {
     "activity_interval_days": 0,
     "renewal_url": "https://www.hkcsl.com/en/prepaid/",
     "auto_renew": False,
+    "esim": False,
 }
 
 
@@ -107,6 +108,11 @@ BAD_INPUT = [
     ({"phone_number": "123456789"}, "phone_number", "invalid_phone_number"),
     ({"renewal_url": "https://a.example/" + "x" * 2000}, "renewal_url", "invalid_url"),
     ({"renewal_url": "https://a.example/\u200b"}, "renewal_url", "invalid_url"),
+    ({"second_phone_number": "call me"}, "second_phone_number", "invalid_phone_number"),
+    ({"second_phone_number": "6123 4567"}, "second_phone_number", "same_phone_number"),
+    ({"notes": "x" * 2001}, "notes", "notes_too_long"),
+    ({"notes": "balance *#123#\x07"}, "notes", "invalid_characters"),
+    ({"notes": "hotline\u200b1000"}, "notes", "invalid_characters"),
 ]
 
 
@@ -156,6 +162,7 @@ async def test_user_flow_minimal_card(hass: HomeAssistant) -> None:
         "grace_days": 0,
         "activity_interval_days": 0,
         "auto_renew": False,
+        "esim": False,
     }
 
 
@@ -264,6 +271,76 @@ async def test_add_card_duplicate_number_aborts(
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
     assert len(mock_entry.subentries) == 1
+
+
+async def test_card_keeps_esim_second_number_and_notes(
+    hass: HomeAssistant, mock_entry: MockConfigEntry
+) -> None:
+    """A dual-number eSIM keeps its second number in E.164 and its notes with plain line ends."""
+    await setup_entry(hass, mock_entry)
+    result = await hass.config_entries.subentries.async_init(
+        (mock_entry.entry_id, SUBENTRY_CARD), context={"source": SOURCE_USER}
+    )
+    notes = "  Top up in the CMHK app.\r\nBalance: *#1345#\rHotline 1000\nWeChat, Alipay  "
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"],
+        with_changes(esim=True, second_phone_number="138 1234 5678", notes=notes),
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    added = next(s for s in mock_entry.subentries.values() if s.title == "Dad's csl")
+    assert dict(added.data) == {
+        **STORED,
+        "esim": True,
+        "second_phone_number": "+8613812345678",
+        "notes": "Top up in the CMHK app.\nBalance: *#1345#\nHotline 1000\nWeChat, Alipay",
+    }
+
+    result = await _start_reconfigure(hass, mock_entry, added.subentry_id)
+    schema = result["data_schema"].schema
+    advanced = next(key for key in schema if str(key) == "advanced")
+    shown = {str(key): key.description for key in schema[advanced].schema.schema if key.description}
+    assert shown["notes"] == {"suggested_value": added.data["notes"]}
+    assert shown["second_phone_number"] == {"suggested_value": "+8613812345678"}
+    assert shown["esim"] == {"suggested_value": True}
+
+
+async def test_second_number_is_unique_in_the_household(
+    hass: HomeAssistant, mock_entry: MockConfigEntry
+) -> None:
+    """Another card's first or second number, however written, is refused as a second number."""
+    await setup_entry(hass, mock_entry)
+    flow = await hass.config_entries.subentries.async_init(
+        (mock_entry.entry_id, SUBENTRY_CARD), context={"source": SOURCE_USER}
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        flow["flow_id"], with_changes(second_phone_number="9123-4567")
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"second_phone_number": "phone_number_in_use"}
+    result = await hass.config_entries.subentries.async_configure(
+        flow["flow_id"], with_changes(second_phone_number="+8613812345678")
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+    # A third card whose first number is Dad's second is that card again.
+    flow = await hass.config_entries.subentries.async_init(
+        (mock_entry.entry_id, SUBENTRY_CARD), context={"source": SOURCE_USER}
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        flow["flow_id"], with_changes(name="Travel", phone_number="13812345678")
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    flow = await hass.config_entries.subentries.async_init(
+        (mock_entry.entry_id, SUBENTRY_CARD), context={"source": SOURCE_USER}
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        flow["flow_id"],
+        with_changes(name="Travel", phone_number="+447946000000", second_phone_number="61234567"),
+    )
+    assert result["errors"] == {"second_phone_number": "phone_number_in_use"}
+    assert len(mock_entry.subentries) == 2
 
 
 async def _start_reconfigure(

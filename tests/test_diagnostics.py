@@ -7,10 +7,11 @@ import json
 from freezegun.api import FrozenDateTimeFactory
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.simrenew.const import DOMAIN
 from custom_components.simrenew.diagnostics import async_get_config_entry_diagnostics
 from homeassistant.core import HomeAssistant
 
-from .conftest import setup_entry
+from .conftest import HUB_OPTIONS, card_subentry, setup_entry
 
 
 async def test_diagnostics_hide_phone_numbers(
@@ -52,3 +53,31 @@ async def test_diagnostics_hide_phone_numbers(
     text = json.dumps(result)
     assert "91234567" not in text
     assert "SECRET-REF" not in text
+
+
+async def test_diagnostics_hide_second_number_and_notes(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A dual-number card's second number and its notes are as hidden as the first number."""
+    freezer.move_to("2026-11-22T04:00:00+00:00")
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        data={},
+        options=dict(HUB_OPTIONS),
+        subentries_data=[
+            card_subentry(
+                esim=True,
+                second_phone_number="+8613812345678",
+                notes="Balance *#1345#\nBound: HSBC, WeChat 13812345678",
+            )
+        ],
+    )
+    await setup_entry(hass, entry)
+    result = await async_get_config_entry_diagnostics(hass, entry)
+    (card,) = result["cards"].values()
+    assert card["data"]["second_phone_number"] == "**REDACTED**"
+    assert card["data"]["notes"] == "**REDACTED**"
+    assert card["data"]["esim"] is True
+    text = json.dumps(result)
+    for secret in ("13812345678", "91234567", "1345", "HSBC"):
+        assert secret not in text

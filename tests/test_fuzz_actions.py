@@ -22,7 +22,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.simrenew.const import DOMAIN
 from custom_components.simrenew.model import MONEY_MAX
-from custom_components.simrenew.services import CHANNELS, MAX_NOTE_LENGTH
+from custom_components.simrenew.receipts import HISTORY_KINDS
+from custom_components.simrenew.services import CHANNELS, MAX_HISTORY_LIMIT, MAX_NOTE_LENGTH
 from custom_components.simrenew.validation import vol
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
@@ -253,10 +254,25 @@ FIELDS: dict[str, dict[str, st.SearchStrategy[object]]] = {
     },
     "confirm_renewal": {"expiry_date": expiries()},
     "undo_renewal": {},
+    "history": {
+        "kind": mostly(
+            st.one_of(
+                st.lists(st.sampled_from(HISTORY_KINDS), max_size=5),
+                st.sampled_from(HISTORY_KINDS),
+            ),
+            st.one_of(
+                texts(), wrong_types(), st.lists(st.one_of(texts(), wrong_types()), max_size=3)
+            ),
+        ),
+        "limit": mostly(
+            st.integers(1, MAX_HISTORY_LIMIT),
+            st.one_of(numbers(huge=True), texts(), wrong_types(), st.just("3")),
+        ),
+    },
 }
-RESPONDS = ("renew", "undo_renewal")
+RESPONDS = ("renew", "undo_renewal", "history")
 # Actions that act on a renewal recorded before: each example may first record one.
-AFTER_RENEWAL = ("confirm_renewal", "undo_renewal")
+AFTER_RENEWAL = ("confirm_renewal", "undo_renewal", "history")
 # A call with its required fields; examples change a few fields of it, or leave them out.
 BASE: dict[str, dict[str, object]] = {
     "set_expiry": {"expiry_date": "2027-03-01"},
@@ -339,6 +355,10 @@ def _check_stored(
     """Check that what a call stored has the contract's types and reads back as given."""
     records = entry.runtime_data.records
     changed = [card_id for card_id in entry.subentries if records[card_id] != before[2][card_id]]
+    if service == "history":
+        assert not changed
+        _check_history(response, payload, records)
+        return
     assert changed or service in ("snooze", "confirm_renewal")
     for card_id in entry.subentries:
         assert_card_stored_canonically(entry.subentries[card_id].data)
@@ -357,10 +377,27 @@ def _check_stored(
             if service != "record_activity":
                 expiry = entry.subentries[card_id].data["expiry_date"]
                 assert record["history"][-1]["new_expiry"] == expiry
-    if service in RESPONDS:
+    if service in ("renew", "undo_renewal"):
         assert {card["card_id"] for card in response["cards"]} == set(changed)
         for card in response["cards"]:
             assert entry.subentries[card["card_id"]].data["expiry_date"] == card["new_expiry"]
+
+
+def _check_history(response: Any, payload: dict[str, Any], records: dict[str, Any]) -> None:
+    """Check a history response: each card's entries of the kinds asked, newest first, capped."""
+    kinds = payload.get("kind", list(HISTORY_KINDS))
+    kinds = {kinds} if isinstance(kinds, str) else set(kinds)
+    limit = payload.get("limit")
+    for card in response["cards"]:
+        history = records[card["card_id"]]["history"]
+        wanted = [entry for entry in history if entry["kind"] in kinds]
+        entries = card["entries"]
+        assert all(entry["kind"] in kinds for entry in entries)
+        instants = [datetime.fromisoformat(entry["at"]) for entry in entries]
+        assert instants == sorted(instants, reverse=True)
+        assert len(entries) == min(len(wanted), len(wanted) if limit is None else int(limit))
+        assert all(entry in wanted for entry in entries)
+        json.dumps(card)
 
 
 def _given_day(payload: dict[str, Any], key: str) -> str | None:
@@ -441,6 +478,13 @@ async def test_fuzz_undo_renewal(
 ) -> None:
     """undo_renewal refuses cleanly or restores the expiry the last renewal replaced."""
     await _fuzz(hass, household, "undo_renewal", data)
+
+
+@FUZZ_SETTINGS
+@given(data=st.data())
+async def test_fuzz_history(hass: HomeAssistant, household: Household, data: st.DataObject) -> None:
+    """History refuses cleanly, or answers the entries asked for and changes nothing."""
+    await _fuzz(hass, household, "history", data)
 
 
 @FUZZ_SETTINGS

@@ -34,6 +34,7 @@ from .fuzzing import (
     assert_card_stored_canonically,
     assert_form_errors,
     assert_hub_counts_days,
+    assert_numbers_unique,
     card_input,
     date_texts,
     mostly,
@@ -165,6 +166,7 @@ async def test_fuzz_add_card(
     await hass.async_block_till_done()
     added = next(sid for sid in household.subentries if sid not in before[0])
     assert_card_stored_canonically(household.subentries[added].data)
+    assert_numbers_unique(household)
     assert_hub_counts_days(hass, household)
     assert hass.config_entries.async_remove_subentry(household, added)
     await hass.async_block_till_done()
@@ -209,6 +211,7 @@ async def test_fuzz_reconfigure(
         event("accepted")
         await hass.async_block_till_done()
         assert_card_stored_canonically(household.subentries[card_id].data)
+        assert_numbers_unique(household)
         others = {sid: v for sid, v in before[0].items() if sid != card_id}
         assert {sid: v for sid, v in snapshot(household)[0].items() if sid != card_id} == others
     else:

@@ -338,7 +338,8 @@ async def test_targets_that_are_not_cards(
 ) -> None:
     """Unknown targets, other integrations' targets, the hub and no target are refused.
 
-    Errors name a target by its entity id or device name, never by a raw id.
+    Errors name a target by its entity id or device name, never by a raw id; the household's
+    own device and entities are named as the user sees them, and said to be the household's.
     """
     other = MockConfigEntry(domain="other")
     other.add_to_hass(hass)
@@ -358,9 +359,15 @@ async def test_targets_that_are_not_cards(
         ({"device_id": "no-such-device"}, "target_not_found", None),
         ({"device_id": device.id}, "not_a_card", "Router"),
         ({"device_id": unnamed.id}, "device_not_a_card", None),
-        ({"device_id": hub_device.id}, "not_a_card", "SIM Renew"),
+        ({"device_id": hub_device.id}, "household_target", "SIM Renew"),
         ({"entity_id": "sensor.other_y"}, "not_a_card", "sensor.other_y"),
-        ({"entity_id": "calendar.sim_renew_calendar"}, "not_a_card", None),
+        ({"entity_id": "calendar.sim_renew_calendar"}, "household_target", "SIM Renew Calendar"),
+        ({"entity_id": "todo.sim_renew_renewals"}, "household_target", "SIM Renew Renewals"),
+        (
+            {"entity_id": ["sensor.sim_renew_next_deadline"]},
+            "household_target",
+            "SIM Renew Next deadline",
+        ),
         ({}, "no_card_targeted", None),
         ({"entity_id": "none", "device_id": "none"}, "no_card_targeted", None),
         ({"area_id": "nowhere"}, "no_card_targeted", None),
@@ -374,6 +381,28 @@ async def test_targets_that_are_not_cards(
             assert placeholders == {"target": shown}
         for raw in (device.id, unnamed.id, hub_device.id, hub_entry.entry_id, card_id(hub_entry)):
             assert raw not in str(placeholders)
+    assert history(hub_entry) == []
+
+
+async def test_household_target_without_state_or_name(
+    hass: HomeAssistant, hub_entry: MockConfigEntry, entity_registry: er.EntityRegistry
+) -> None:
+    """A household entity with no state is named from the registry; a nameless hub by no name."""
+    calendar = "calendar.sim_renew_calendar"
+    entity_registry.async_update_entity(calendar, name="Family SIM calendar")
+    await hass.async_block_till_done()
+    hass.states.async_remove(calendar)
+    with pytest.raises(ServiceValidationError) as err:
+        await call(hass, "renew", {"entity_id": calendar})
+    assert err.value.translation_key == "household_target"
+    assert err.value.translation_placeholders == {"target": "Family SIM calendar"}
+    hub_device = device_of(hass, hub_entry, hub_entry.entry_id)
+    assert hub_device is not None
+    dr.async_get(hass).async_update_device(hub_device.id, name=None)
+    with pytest.raises(ServiceValidationError) as err:
+        await call(hass, "renew", {"device_id": hub_device.id})
+    assert err.value.translation_key == "household_target_unnamed"
+    assert err.value.translation_placeholders is None
     assert history(hub_entry) == []
 
 

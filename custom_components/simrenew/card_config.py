@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, time
 from enum import StrEnum
 import math
@@ -184,7 +184,8 @@ class CardConfig:
     expiry_date: date
     time_zone: ZoneInfo
     carrier: str | None = None
-    phone_number: str | None = None
+    # Private: kept out of the dataclass's repr, so no log or traceback shows them.
+    phone_number: str | None = field(default=None, repr=False)
     card_type: CardType = CardType.OTHER
     period: Period | None = None
     renewal_mode: RenewalMode = RenewalMode.FROM_RENEWAL
@@ -195,6 +196,11 @@ class CardConfig:
     renewal_url: str | None = None
     auto_renew: bool = False
     reminder_days: tuple[int, ...] | None = None
+    esim: bool = False
+    # The mainland number of a China-Hong Kong dual-number card: as private as the first.
+    second_phone_number: str | None = field(default=None, repr=False)
+    # What the user keeps about the card (how to renew, codes, bound accounts): private.
+    notes: str | None = field(default=None, repr=False)
     # The day of month a monthly plan that adds to the old expiry lands on.
     anchor_day: int | None = None
 
@@ -230,6 +236,9 @@ class CardConfig:
             auto_renew=bool(data.get("auto_renew", False)),
             anchor_day=_day_of_month(data.get("anchor_day")),
             reminder_days=stored_reminder_days(data.get("reminder_days")) or None,
+            esim=data.get("esim") is True,
+            second_phone_number=_text(data.get("second_phone_number")),
+            notes=_text(data.get("notes")),
         )
 
     def rules(self, last_activity: date | None = None) -> Card:
@@ -273,6 +282,11 @@ class HubOptions:
                 if isinstance(target, str) and target.startswith("notify.")
             ),
         )
+
+
+def _text(value: object) -> str | None:
+    """Return stored text, or None for an empty or missing value or one that is not text."""
+    return value if isinstance(value, str) and value else None
 
 
 def _day_of_month(value: object) -> int | None:

@@ -27,21 +27,19 @@ from homeassistant.helpers.selector import (
 )
 from homeassistant.util import dt as dt_util, slugify
 
-from .card_config import (
-    has_hidden_characters,
-    normalize_phone_number,
-    parse_iso_date,
-    same_phone_number,
-)
+from .card_config import has_hidden_characters, parse_iso_date
+from .card_numbers import check_phone_numbers
 from .const import (
     CONF_ACTIVITY_INTERVAL_DAYS,
     CONF_AUTO_RENEW,
     CONF_CARD_TYPE,
     CONF_CARRIER,
     CONF_CURRENCY,
+    CONF_ESIM,
     CONF_EXPIRY_DATE,
     CONF_GRACE_DAYS,
     CONF_NAME,
+    CONF_NOTES,
     CONF_PHONE_NUMBER,
     CONF_REMINDER_DAYS,
     CONF_RENEWAL_COST,
@@ -49,6 +47,7 @@ from .const import (
     CONF_RENEWAL_PERIOD,
     CONF_RENEWAL_PERIOD_UNIT,
     CONF_RENEWAL_URL,
+    CONF_SECOND_PHONE_NUMBER,
     CONF_TIME_ZONE,
     DEFAULT_CURRENCY,
 )
@@ -75,10 +74,15 @@ ADVANCED_FIELDS = (
     CONF_ACTIVITY_INTERVAL_DAYS,
     CONF_RENEWAL_URL,
     CONF_AUTO_RENEW,
+    CONF_ESIM,
+    CONF_SECOND_PHONE_NUMBER,
+    CONF_NOTES,
 )
 # Longer names and carriers are pasted text, not labels; they also make unwieldy entity ids.
 MAX_TEXT_LENGTH = 64
 MAX_URL_LENGTH = 2000
+# Room for how to renew, a balance-check code, the hotline and the accounts bound to the number.
+MAX_NOTES_LENGTH = 2000
 REMINDER_DAY_CHOICES = ["30", "21", "14", "10", "7", "5", "3", "2", "1", "0"]
 INT_FIELDS = (CONF_RENEWAL_PERIOD, CONF_GRACE_DAYS, CONF_ACTIVITY_INTERVAL_DAYS)
 COMMON_TIME_ZONES = [
@@ -165,6 +169,11 @@ CARD_SCHEMA = vol.Schema(
                         TextSelectorConfig(type=TextSelectorType.URL)
                     ),
                     vol.Required(CONF_AUTO_RENEW, default=False): BooleanSelector(),
+                    vol.Required(CONF_ESIM, default=False): BooleanSelector(),
+                    vol.Optional(CONF_SECOND_PHONE_NUMBER): TextSelector(
+                        TextSelectorConfig(type=TextSelectorType.TEL)
+                    ),
+                    vol.Optional(CONF_NOTES): TextSelector(TextSelectorConfig(multiline=True)),
                 }
             ),
             {"collapsed": True},
@@ -200,11 +209,22 @@ def flatten_input(user_input: Mapping[str, Any]) -> dict[str, Any]:
     for key in INT_FIELDS:
         if key in flat:
             flat[key] = whole_number(flat[key])
-    for key in (CONF_NAME, CONF_CARRIER, CONF_PHONE_NUMBER, CONF_RENEWAL_URL, CONF_TIME_ZONE):
+    for key in (
+        CONF_NAME,
+        CONF_CARRIER,
+        CONF_PHONE_NUMBER,
+        CONF_SECOND_PHONE_NUMBER,
+        CONF_RENEWAL_URL,
+        CONF_TIME_ZONE,
+        CONF_NOTES,
+    ):
         if key in flat:
             flat[key] = str(flat[key]).strip()
             if not flat[key]:
                 del flat[key]
+    if CONF_NOTES in flat:
+        # Pasted from Windows or an old Mac, a line ends in \r\n or \r: stored as \n.
+        flat[CONF_NOTES] = flat[CONF_NOTES].replace("\r\n", "\n").replace("\r", "\n")
     return flat
 
 
@@ -283,9 +303,20 @@ def _same_name(name: str, other: str) -> bool:
     return not _name_keys(name).isdisjoint(_name_keys(other))
 
 
+def _notes_error(notes: str) -> str | None:
+    """Return the error of notes that are too long or hide characters other than line ends."""
+    if len(notes) > MAX_NOTES_LENGTH:
+        return "notes_too_long"
+    if has_hidden_characters(notes.replace("\n", "")):
+        return "invalid_characters"
+    return None
+
+
 def _check_labels(data: Mapping[str, Any], others: list[Mapping[str, Any]]) -> dict[str, str]:
-    """Return errors for a missing, unreadable or taken name, and an unreadable carrier."""
+    """Return errors for a missing, unreadable or taken name, and unreadable carrier or notes."""
     errors: dict[str, str] = {}
+    if (notes := data.get(CONF_NOTES)) is not None and (error := _notes_error(notes)):
+        errors[CONF_NOTES] = error
     if (carrier := data.get(CONF_CARRIER)) is not None and (error := _text_error(carrier)):
         errors[CONF_CARRIER] = error
     if (name := data.get(CONF_NAME)) is None:
@@ -309,15 +340,8 @@ async def async_validate_card(
     others = list(other_cards)
     data = dict(flat)
     errors = _check_labels(data, others)
-    if (phone := data.get(CONF_PHONE_NUMBER)) is not None:
-        try:
-            data[CONF_PHONE_NUMBER] = normalize_phone_number(phone)
-        except ValueError:
-            errors[CONF_PHONE_NUMBER] = "invalid_phone_number"
-        else:
-            number = data[CONF_PHONE_NUMBER]
-            if any(same_phone_number(other.get(CONF_PHONE_NUMBER), number) for other in others):
-                return data, errors, "already_configured"
+    if (abort := check_phone_numbers(data, others, errors)) is not None:
+        return data, errors, abort
     if CONF_REMINDER_DAYS in data:
         days = parse_reminder_days(data[CONF_REMINDER_DAYS])
         if days is None:

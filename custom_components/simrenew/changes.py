@@ -21,7 +21,7 @@ from homeassistant.util import dt as dt_util
 
 from .card_config import CardConfig, HubOptions
 from .card_view import CardView
-from .const import CONF_ANCHOR_DAY, CONF_EXPIRY_DATE, DOMAIN, EVENT_RENEWED, LOGGER
+from .const import CONF_ANCHOR_DAY, CONF_EXPIRY_DATE, DOMAIN, EVENT_CONFIRMED, LOGGER
 from .ledger import Ledger
 from .model import (
     MONEY_MAX,
@@ -33,6 +33,7 @@ from .model import (
     rolled_steps,
 )
 from .notifications import ReminderNotifier
+from .receipts import recorded_event
 from .reminder_keeper import snooze_until
 from .renewal import Renewal
 from .store import BalanceRecord, CardRecord, ConfirmRecord, HistoryEntry
@@ -280,6 +281,7 @@ class CardChanges:
             changed["reminders"] = {**record["reminders"], "confirm": confirm}
         # The receipts are on disk before any expiry moves.
         await self.ledger.async_append([*(corrections or []), *planned], fields)
+        self._announce(corrections or [])
         anchors: dict[str, int | None] = {}
         for card_id, entry in planned:
             config = self.configs.get(card_id)
@@ -290,7 +292,7 @@ class CardChanges:
                 anchors.setdefault(card_id, config.anchor_day or first)
             anchor = anchors.get(card_id)
             self._store_expiry(card_id, date.fromisoformat(entry["new_expiry"]), anchor)
-            self._fire_renewed(card_id, entry)
+            self._announce([(card_id, entry)])
         if any(entry["new_expiry"] == entry["old_expiry"] for _, entry in planned):
             # The settings did not change, so nothing else will show the new receipt.
             self._async_refresh(dt_util.utcnow())
@@ -325,22 +327,33 @@ class CardChanges:
                         ),
                     )
                 )
+        confirmed: list[str] = []
         for card_id in card_ids:
-            self._settle_confirmation(card_id)
+            if self._settle_confirmation(card_id):
+                confirmed.append(card_id)
         await self.ledger.async_append(corrections)
         for card_id, entry in corrections:
             self._store_expiry(card_id, date.fromisoformat(entry["new_expiry"]))
+        self._announce(corrections)
+        corrected = {card_id for card_id, _ in corrections}
+        for card_id in confirmed:
+            self._fire(card_id, EVENT_CONFIRMED, {"corrected": card_id in corrected})
         self._async_refresh(dt_util.utcnow())
 
-    def _settle_confirmation(self, card_id: str) -> None:
-        """Mark the renewal that waits for confirmation as confirmed, and stop asking."""
+    def _settle_confirmation(self, card_id: str) -> bool:
+        """Mark the renewal that waits for confirmation as confirmed, and stop asking.
+
+        Return whether one waited.
+        """
         record = self.records[card_id]
-        if (confirm := record["reminders"].get("confirm")) is not None:
-            for entry in record["history"]:
-                if entry["kind"] == "renewal" and entry["at"] == confirm["renewal"]:
-                    entry["confirmed"] = True
-            self.notifier.dismiss(card_id)
+        self.notifier.dismiss(card_id)
+        if (confirm := record["reminders"].get("confirm")) is None:
+            return False
+        for entry in record["history"]:
+            if entry["kind"] == "renewal" and entry["at"] == confirm["renewal"]:
+                entry["confirmed"] = True
         record["reminders"] = {**record["reminders"], "confirm": None}
+        return True
 
     async def async_undo_renewal(self, card_ids: list[str]) -> list[tuple[str, date, date]]:
         """Take back each card's last renewal and restore the expiry it replaced."""
@@ -390,6 +403,7 @@ class CardChanges:
             raise
         for card_id, _, undo in planned:
             self._store_expiry(card_id, date.fromisoformat(undo["new_expiry"]))
+        self._announce([(card_id, undo) for card_id, _, undo in planned])
         return [
             (
                 card_id,
@@ -440,22 +454,19 @@ class CardChanges:
         finally:
             self._rolling.discard(card_id)
 
-    def _fire_renewed(self, card_id: str, entry: HistoryEntry) -> None:
-        """Tell automations that a card was renewed, with its state after the renewal."""
-        config = CardConfig.from_data(self.entry.subentries[card_id].data, loaded_zone)
+    def _fire(self, card_id: str, event_type: str, fields: dict[str, Any]) -> None:
+        """Tell automations and the logbook of a change, with the card's state after it."""
+        if (subentry := self.entry.subentries.get(card_id)) is None:
+            return
+        config = CardConfig.from_data(subentry.data, loaded_zone)
         view = self._view(card_id, config, dt_util.utcnow())
-        self.hass.bus.async_fire(
-            EVENT_RENEWED,
-            {
-                **self.event_base(view),
-                "old_expiry": entry["old_expiry"],
-                "new_expiry": entry["new_expiry"],
-                "amount": entry.get("amount"),
-                "currency": entry["currency"],
-                "channel": entry["channel"],
-                "confirmed": entry.get("confirmed", False),
-            },
-        )
+        self.hass.bus.async_fire(event_type, {**self.event_base(view), **fields})
+
+    def _announce(self, recorded: list[tuple[str, HistoryEntry]]) -> None:
+        """Fire the event of each history entry written, in the order written."""
+        for card_id, entry in recorded:
+            if (event := recorded_event(entry)) is not None:
+                self._fire(card_id, *event)
 
     async def async_set_expiry(
         self, card_ids: list[str], expiry: date, source: str, reference: str | None = None
@@ -476,12 +487,15 @@ class CardChanges:
             if reference:
                 entry["reference"] = reference
             planned.append((card_id, entry))
-        for card_id, _ in planned:
-            # The date a user enters is the one the carrier shows: that settles a pending check.
-            self._settle_confirmation(card_id)
-        await self.ledger.async_append([*self._unrecorded_corrections(card_ids, at), *planned])
+        # The date a user enters is the one the carrier shows: that settles a pending check.
+        confirmed = [card_id for card_id, _ in planned if self._settle_confirmation(card_id)]
+        recorded = [*self._unrecorded_corrections(card_ids, at), *planned]
+        await self.ledger.async_append(recorded)
         for card_id, _ in planned:
             self._store_expiry(card_id, expiry)
+        self._announce(recorded)
+        for card_id in confirmed:
+            self._fire(card_id, EVENT_CONFIRMED, {"corrected": True})
 
     async def async_set_balance(
         self, card_ids: list[str], amount: float, currency: str | None, as_of: datetime | None
@@ -524,6 +538,7 @@ class CardChanges:
             {card_id: {"balance": balance} for card_id, _, balance in planned},
         )
         self._async_refresh(now)
+        self._announce([(card_id, entry) for card_id, entry, _ in planned])
 
     async def async_record_activity(self, card_ids: list[str], day: date | None) -> None:
         """Record a chargeable use of every card, or of none; it restarts the activity interval."""
@@ -561,6 +576,7 @@ class CardChanges:
             },
         )
         self._async_refresh(now)
+        self._announce(planned)
 
     async def async_snooze(self, card_ids: list[str], days: int) -> date:
         """Remind about every card again in `days` days, at the reminder time."""

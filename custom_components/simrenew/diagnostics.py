@@ -8,10 +8,11 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
-from .const import CONF_PHONE_NUMBER
+from .const import CONF_NOTES, CONF_PHONE_NUMBER, CONF_SECOND_PHONE_NUMBER
 from .hub import SimRenewConfigEntry
 
-TO_REDACT = {CONF_PHONE_NUMBER, "reference"}
+# Notes may hold codes and the accounts bound to the number: as private as the numbers.
+TO_REDACT = {CONF_PHONE_NUMBER, CONF_SECOND_PHONE_NUMBER, CONF_NOTES, "reference"}
 HISTORY_SHOWN = 20
 
 

@@ -186,13 +186,14 @@ class SimRenewHub(CardChanges):
             # the history before they are compared.
             old_configs = self.configs
             self._read_entry()
-            changed = self._record_reconfigured_expiries(old_configs)
+            corrections = self._record_reconfigured_expiries(old_configs)
             removed = [card_id for card_id in self.records if card_id not in self.configs]
             for card_id in removed:
                 del self.records[card_id]
                 self.ledger.forget_figures(card_id)
-            if changed or removed:
+            if corrections or removed:
                 await self.ledger.async_save()
+            self._announce(corrections)
         self._delete_stale_issues()
         if self.device_layout() != before:
             return False
@@ -201,9 +202,11 @@ class SimRenewHub(CardChanges):
         self._async_refresh(dt_util.utcnow())
         return True
 
-    def _record_reconfigured_expiries(self, old_configs: dict[str, CardConfig]) -> bool:
+    def _record_reconfigured_expiries(
+        self, old_configs: dict[str, CardConfig]
+    ) -> list[tuple[str, HistoryEntry]]:
         """Record expiry changes made in the card's settings form as corrections."""
-        recorded = False
+        recorded: list[tuple[str, HistoryEntry]] = []
         for card_id, config in self.configs.items():
             old = old_configs.get(card_id)
             if old is None or old.expiry_date == config.expiry_date or card_id not in self.records:
@@ -212,15 +215,14 @@ class SimRenewHub(CardChanges):
             known = self.ledger.recorded_expiry(card_id)
             if known == new:
                 continue  # written by a renewal or correction that is already recorded
-            self.records[card_id]["history"].append(
-                correction(
-                    dt_util.utcnow().isoformat(),
-                    "reconfigure",
-                    known or old.expiry_date.isoformat(),
-                    new,
-                )
+            entry = correction(
+                dt_util.utcnow().isoformat(),
+                "reconfigure",
+                known or old.expiry_date.isoformat(),
+                new,
             )
-            recorded = True
+            self.records[card_id]["history"].append(entry)
+            recorded.append((card_id, entry))
         return recorded
 
     @override

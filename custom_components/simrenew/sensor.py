@@ -58,6 +58,7 @@ SENSORS: tuple[SimRenewSensorEntityDescription, ...] = (
             "deadline": card.state.deadline.isoformat(),
             "deadline_reason": card.state.deadline_reason.value,
             "unconfirmed": card.unconfirmed,
+            "esim": card.config.esim,
         },
     ),
     SimRenewSensorEntityDescription(

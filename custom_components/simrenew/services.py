@@ -1,9 +1,10 @@
-"""Actions: renew, set_expiry, set_balance, record_activity and list_cards."""
+"""Actions: renew, set_expiry, set_balance, record_activity, history and list_cards."""
 
 from __future__ import annotations
 
+from datetime import datetime
 import math
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import ATTR_DEVICE_ID, ATTR_ENTITY_ID, ENTITY_MATCH_ALL
@@ -30,6 +31,7 @@ from .card_config import has_hidden_characters
 from .changes import MAX_SNOOZE_DAYS, invalid_input
 from .const import DOMAIN
 from .hub import SimRenewConfigEntry, SimRenewHub
+from .receipts import HISTORY_KINDS
 from .renewal import Renewal
 from .validation import vol
 
@@ -45,6 +47,8 @@ CHANNELS = [
 ]
 # A payment method or reference is a short note from a receipt, not a document.
 MAX_NOTE_LENGTH = 200
+# More than anyone reads in one response; a whole history stays a call per card away.
+MAX_HISTORY_LIMIT = 1000
 
 
 def number(value: object) -> float:
@@ -108,6 +112,10 @@ SET_BALANCE_SCHEMA = vol.Schema(
         vol.Optional("as_of"): cv.datetime,
     }
 )
+# Checked in the action, so that a wrong kind or limit gets a translated error.
+HISTORY_SCHEMA = vol.Schema(
+    {**TARGET_FIELDS, vol.Optional("kind"): object, vol.Optional("limit"): object}
+)
 CONFIRM_RENEWAL_SCHEMA = vol.Schema({**TARGET_FIELDS, vol.Optional("expiry_date"): cv.date})
 RECORD_ACTIVITY_SCHEMA = vol.Schema({**TARGET_FIELDS, vol.Optional("date"): cv.date})
 SNOOZE_SCHEMA = vol.Schema(
@@ -145,6 +153,12 @@ class _Targets:
         entity = self.entities.async_get(entity_id)
         card_id = None if entity is None or entity.platform != DOMAIN else entity.config_subentry_id
         if card_id is None and named:
+            if entity is not None and entity.platform == DOMAIN:
+                # The calendar, to-do list and household sensors: named as the user sees them.
+                state = self.hass.states.get(entity_id)
+                _refuse_household(
+                    state.name if state is not None else entity.name or entity.original_name
+                )
             raise invalid_input(
                 "unknown_target" if entity is None else "not_a_card", target=entity_id
             )
@@ -157,6 +171,8 @@ class _Targets:
             ident = next((ident for domain, ident in device.identifiers if domain == DOMAIN), None)
             if ident is not None and ident not in self.hub_entry_ids():
                 return ident
+            if ident is not None and named:
+                _refuse_household(device.name_by_user or device.name)
         if named:
             _refuse_device(None if device is None else device.name_by_user or device.name or "")
         return None
@@ -198,6 +214,13 @@ class _Targets:
                 for entity_id in sorted(selected.indirectly_referenced)
             ),
         ]
+
+
+def _refuse_household(name: str | None) -> NoReturn:
+    """Refuse the household's own device or entity, by the name the user sees, never its id."""
+    if name:
+        raise invalid_input("household_target", target=name)
+    raise invalid_input("household_target_unnamed")
 
 
 def _refuse_device(name: str | None) -> NoReturn:
@@ -327,6 +350,49 @@ async def _async_undo_renewal(call: ServiceCall) -> ServiceResponse:
     return {"cards": results}
 
 
+def _history_request(data: dict[str, Any]) -> tuple[set[str], int | None]:
+    """Return the kinds of entry asked for and how many at most; refuse anything else."""
+    kinds = data.get("kind", list(HISTORY_KINDS))
+    if isinstance(kinds, str):
+        kinds = [kinds]
+    if not isinstance(kinds, list) or not all(kind in HISTORY_KINDS for kind in kinds):
+        raise invalid_input("invalid_history_kind", kinds=", ".join(HISTORY_KINDS))
+    limit = data.get("limit")
+    if limit is not None:
+        try:
+            limit = whole_number(limit)
+        except vol.Invalid:
+            limit = 0
+        if not 1 <= limit <= MAX_HISTORY_LIMIT:
+            raise invalid_input("invalid_history_limit", max=str(MAX_HISTORY_LIMIT))
+    return set(kinds), limit
+
+
+async def _async_history(call: ServiceCall) -> ServiceResponse:
+    """Return each targeted card's history, newest first, of the kinds asked for."""
+    kinds, limit = _history_request(dict(call.data))
+    hub, card_ids = _targets(call.hass, call)
+    cards: list[JsonValueType] = []
+    for card_id in card_ids:
+        history = hub.records[card_id]["history"]
+        # Entries written together (a card that renewed itself several times) share their
+        # instant: the last written comes first.
+        newest_first = sorted(
+            enumerate(history),
+            key=lambda pair: (datetime.fromisoformat(pair[1]["at"]), pair[0]),
+            reverse=True,
+        )
+        entries = [dict(entry) for _, entry in newest_first if entry["kind"] in kinds]
+        cards.append(
+            {
+                "card_id": card_id,
+                "name": hub.configs[card_id].name,
+                "entries": cast(list[JsonValueType], entries[:limit]),
+            }
+        )
+    return {"cards": cards}
+
+
 async def _async_list_cards(call: ServiceCall) -> ServiceResponse:
     """Return every card, soonest deadline first."""
     cards = [view for hub in _loaded_hubs(call.hass) for view in hub.cards.values()]
@@ -347,6 +413,7 @@ async def _async_list_cards(call: ServiceCall) -> ServiceResponse:
                 "balance": None if view.balance is None else view.balance["amount"],
                 "balance_currency": None if view.balance is None else view.balance["currency"],
                 "renewal_url": view.config.renewal_url,
+                "esim": view.config.esim,
             }
             for view in cards
         ]
@@ -377,4 +444,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
     )
     hass.services.async_register(
         DOMAIN, "list_cards", _async_list_cards, vol.Schema({}), SupportsResponse.ONLY
+    )
+    hass.services.async_register(
+        DOMAIN, "history", _async_history, HISTORY_SCHEMA, SupportsResponse.ONLY
     )

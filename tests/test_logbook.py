@@ -1,0 +1,78 @@
+"""The logbook of a card's device lists its receipts, read back from the recorder."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from unittest.mock import patch
+
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.components.recorder.common import (
+    async_wait_recording_done,
+)
+from pytest_homeassistant_custom_component.typing import (
+    RecorderInstanceContextManager,
+    WebSocketGenerator,
+)
+
+from custom_components.simrenew.const import DOMAIN
+from homeassistant.components.recorder import Recorder
+from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
+
+from .conftest import DAD_CARD, HUB_OPTIONS, card_subentry, device_of, setup_entry
+
+MUM = "sensor.mum_s_cmhk_status"
+DAD = "sensor.dad_s_csl_status"
+
+
+@pytest.fixture(autouse=True)
+def mock_recorder_before_hass(async_test_recorder: RecorderInstanceContextManager) -> None:
+    """Prepare the recorder before Home Assistant starts, as the logbook needs it."""
+
+
+async def test_logbook_lists_receipts_under_the_card(
+    recorder_mock: Recorder, hass: HomeAssistant, hass_ws_client: WebSocketGenerator
+) -> None:
+    """The logbook of a card's device shows its receipts, and another card's logbook does not."""
+    # The frontend's files are not installed for tests: only the logbook's data is read here.
+    hass.config.components.add("frontend")
+    with patch("homeassistant.components.logbook.frontend.async_register_built_in_panel"):
+        assert await async_setup_component(hass, "logbook", {})
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        data={},
+        options=dict(HUB_OPTIONS),
+        subentries_data=[card_subentry(), card_subentry(**DAD_CARD)],
+    )
+    await setup_entry(hass, entry)
+    start = dt_util.utcnow() - timedelta(minutes=1)
+    for service, data in (
+        ("renew", {"entity_id": MUM, "amount": 48}),
+        ("set_balance", {"entity_id": DAD, "amount": 3}),
+    ):
+        await hass.services.async_call(DOMAIN, service, data, blocking=True)
+    await hass.async_block_till_done()
+    await async_wait_recording_done(hass)
+    client = await hass_ws_client(hass)
+    messages: dict[str, list[str]] = {}
+    for number, (card_id, subentry) in enumerate(entry.subentries.items(), start=1):
+        device = device_of(hass, entry, card_id)
+        assert device is not None
+        await client.send_json(
+            {
+                "id": number,
+                "type": "logbook/get_events",
+                "start_time": start.isoformat(),
+                "device_ids": [device.id],
+            }
+        )
+        response = await client.receive_json()
+        assert response["success"], response
+        messages[subentry.title] = [
+            entry["message"] for entry in response["result"] if entry.get("domain") == DOMAIN
+        ]
+    (renewed,) = messages["Mum's CMHK"]
+    assert renewed.startswith("renewed for 48.00 HKD: valid until ")
+    assert messages["Dad's csl"] == ["balance recorded: 3.00 HKD"]
