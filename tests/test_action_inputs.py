@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -11,7 +12,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 import yaml
 
 from custom_components.simrenew.const import DOMAIN
-from custom_components.simrenew.entity import CARD_TYPE_MODELS
+from custom_components.simrenew.device_models import ENGLISH_MODELS
 from custom_components.simrenew.services import SNOOZE_SCHEMA, number, whole_number
 from custom_components.simrenew.validation import vol
 from homeassistant.core import HomeAssistant
@@ -101,9 +102,14 @@ async def test_described_actions_match_their_schemas(hass: HomeAssistant) -> Non
         services = yaml.safe_load(file)
     targeted = [name for name, service in services.items() if service and "target" in service]
     assert len(targeted) == len(services) - 1  # all but list_cards
+    # A card's model is in Home Assistant's language: every language's names must be targets.
+    every_model = set(ENGLISH_MODELS.values())
+    for language in ("en", "zh-Hant", "zh-Hans"):
+        with open(f"{ROOT}/translations/{language}.json", encoding="utf-8") as file:
+            every_model |= set(json.load(file)["selector"]["device_model"]["options"].values())
     for service in targeted:
         target = services[service]["target"]
-        assert {item["model"] for item in target["device"]} == set(CARD_TYPE_MODELS.values())
+        assert {item["model"] for item in target["device"]} == every_model
         assert all(item["integration"] == DOMAIN for item in target["device"])
         assert target["entity"] == {"integration": DOMAIN}
     box = services["snooze"]["fields"]["days"]["selector"]["number"]

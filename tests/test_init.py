@@ -81,6 +81,27 @@ async def test_setup_creates_a_device_per_card(
     assert hass.states.get("date.mum_s_cmhk_expiry_date").state == "2026-12-01"
 
 
+async def test_device_model_follows_the_language(
+    hass: HomeAssistant, mock_entry: MockConfigEntry
+) -> None:
+    """A card's model is written in Home Assistant's language, and follows it when it changes."""
+    await hass.config.async_update(language="zh-Hant")
+    await setup_entry(hass, mock_entry)
+    (card_id,) = mock_entry.subentries
+    device = device_of(hass, mock_entry, card_id)
+    assert device is not None
+    assert device.model == "保號卡"
+    await hass.config.async_update(language="zh-Hans")
+    await hass.async_block_till_done()
+    assert device_of(hass, mock_entry, card_id).model == "保号卡"
+    # A language without texts of its own falls back to English.
+    await hass.config.async_update(language="de")
+    await hass.async_block_till_done()
+    assert device_of(hass, mock_entry, card_id).model == "Number-keeping SIM"
+    # The hub's own device has no model, and keeps none.
+    assert device_of(hass, mock_entry, mock_entry.entry_id).model is None
+
+
 async def test_add_and_remove_card(
     hass: HomeAssistant,
     mock_entry: MockConfigEntry,

@@ -21,6 +21,7 @@ from .const import (
     LOGGER,
     SUBENTRY_CARD,
 )
+from .device_models import DeviceModels
 from .devices import registered_device_ids
 from .lapsed_issues import LAPSED_PREFIX, async_sync_lapsed_issue
 from .ledger import Ledger
@@ -70,6 +71,7 @@ class SimRenewHub(CardChanges):
         self.calendar_version = 0
         self._household_stale = True
         self.notifier = ReminderNotifier(hass, persistent=True, targets=[])
+        self.device_models = DeviceModels(hass)
         self._read_entry()
 
     @property
@@ -159,6 +161,14 @@ class SimRenewHub(CardChanges):
         self._reminder_wakes.clear()
         self._household_stale = True
         self._async_refresh(dt_util.utcnow())
+
+    async def async_language_changed(self, event: Event) -> None:
+        """Show every card's device model in Home Assistant's new language."""
+        await self.device_models.async_load()
+        self.device_models.async_apply(
+            self.entry.entry_id,
+            {card_id: config.card_type for card_id, config in self.configs.items()},
+        )
 
     def _delete_stale_issues(self) -> None:
         """Remove lapsed-card issues of cards that no longer exist."""
