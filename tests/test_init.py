@@ -12,7 +12,7 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 
-from .conftest import device_of, setup_entry
+from .conftest import device_of, move_to, setup_entry
 from .test_config_flow import FORM_INPUT
 
 ENTITY_KEYS = {
@@ -75,10 +75,28 @@ async def test_setup_creates_a_device_per_card(
         assert "9123" not in entity.entity_id
         assert "4567" not in entity.entity_id
 
-    assert hass.states.get("sensor.mum_s_cmhk_days_until_expiry").state == "9"
+    days = hass.states.get("sensor.mum_s_cmhk_days_until_expiry")
+    assert days.state == "9"
+    # Shown as a duration in the user's language, while the state keeps the contract's unit.
+    assert days.attributes["unit_of_measurement"] == "d"
+    assert days.attributes["device_class"] == "duration"
     assert hass.states.get("sensor.mum_s_cmhk_status").state == "expiring_soon"
     assert hass.states.get("sensor.mum_s_cmhk_valid_until").state == "2026-12-01T15:59:59+00:00"
     assert hass.states.get("date.mum_s_cmhk_expiry_date").state == "2026-12-01"
+
+
+async def test_days_after_expiry_stay_a_whole_number_of_days(
+    hass: HomeAssistant, mock_entry: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
+    """Past its expiry, a card counts negative whole days, still in "d" as a duration."""
+    await setup_entry(hass, mock_entry)
+    await move_to(hass, freezer, "2026-12-04T04:00:00+00:00")
+    days = hass.states.get("sensor.mum_s_cmhk_days_until_expiry")
+    assert days.state == "-3"
+    assert (days.attributes["unit_of_measurement"], days.attributes["device_class"]) == (
+        "d",
+        "duration",
+    )
 
 
 async def test_device_model_follows_the_language(

@@ -39,6 +39,9 @@ SENSORS: tuple[SimRenewSensorEntityDescription, ...] = (
     SimRenewSensorEntityDescription(
         key="days_until_expiry",
         translation_key="days_until_expiry",
+        # A duration in days is shown in the user's language ("20天", "20d"); the state stays a
+        # whole number of days with the unit "d", which a translated unit would replace.
+        device_class=SensorDeviceClass.DURATION,
         native_unit_of_measurement=UnitOfTime.DAYS,
         value_fn=lambda card: card.state.days_until_expiry,
     ),
