@@ -159,6 +159,27 @@ async def test_user_flow_minimal_card(hass: HomeAssistant) -> None:
     }
 
 
+async def test_time_zones_have_readable_names(hass: HomeAssistant) -> None:
+    """The zone picker names the common zones in Home Assistant's language; any zone is allowed."""
+    await hass.config.async_update(language="zh-Hant")
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    (advanced,) = (
+        value for key, value in result["data_schema"].schema.items() if key == "advanced"
+    )
+    picker = next(value for key, value in advanced.schema.schema.items() if key == "time_zone")
+    labels = {option["value"]: option["label"] for option in picker.config["options"]}
+    assert labels["Asia/Hong_Kong"] == "香港"
+    assert labels["Asia/Shanghai"] == "中國內地（北京時間）"
+    assert labels["Asia/Macau"] == "澳門"
+    assert picker.config["custom_value"] is True
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], with_changes(time_zone="Europe/Berlin")
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    (subentry,) = result["result"].subentries.values()
+    assert subentry.data["time_zone"] == "Europe/Berlin"
+
+
 @pytest.mark.parametrize(("days", "stored"), [(["30", " 2", "30"], [30, 2]), ([], None)])
 async def test_card_reminder_days(
     hass: HomeAssistant, days: list[str], stored: list[int] | None

@@ -25,7 +25,6 @@ from homeassistant.util import dt as dt_util
 
 from .card_config import parse_time_of_day
 from .card_form import (
-    CARD_SCHEMA,
     async_validate_card,
     flatten_input,
     nest_data,
@@ -47,6 +46,7 @@ from .const import (
 )
 from .model import DEFAULT_REMINDER_DAYS
 from .validation import vol
+from .zone_labels import async_card_schema
 
 HUB_TITLE = "SIM Renew"
 
@@ -101,7 +101,8 @@ class SimRenewConfigFlow(ConfigFlow, domain=DOMAIN):
         return self.async_show_form(
             step_id="user",
             data_schema=self.add_suggested_values_to_schema(
-                CARD_SCHEMA, user_input or suggestions_for_new_card(self.hass)
+                await async_card_schema(self.hass),
+                user_input or suggestions_for_new_card(self.hass),
             ),
             errors=errors,
         )
@@ -166,7 +167,8 @@ class CardSubentryFlow(ConfigSubentryFlow):
         return self.async_show_form(
             step_id="user",
             data_schema=self.add_suggested_values_to_schema(
-                CARD_SCHEMA, user_input or suggestions_for_new_card(self.hass)
+                await async_card_schema(self.hass),
+                user_input or suggestions_for_new_card(self.hass),
             ),
             errors=errors,
         )
@@ -195,7 +197,7 @@ class CardSubentryFlow(ConfigSubentryFlow):
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(
-                CARD_SCHEMA, user_input or nest_data(subentry.data)
+                await async_card_schema(self.hass), user_input or nest_data(subentry.data)
             ),
             errors=errors,
             description_placeholders={"name": subentry.title},
