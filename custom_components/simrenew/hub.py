@@ -262,6 +262,7 @@ class SimRenewHub(CardChanges):
             spent_last_365_days=spent.get(config.currency, 0.0),
             spent_by_currency=spent,
             unconfirmed=record["reminders"].get("confirm") is not None,
+            added=date.fromisoformat(record["added"]),
         )
 
     def _guarded[T](self, what: str, card_id: str | None, work: Callable[[], T]) -> T | None:
