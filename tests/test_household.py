@@ -331,6 +331,31 @@ async def test_lapsed_card_repair(
     assert correction["source"] == "repair"
 
 
+async def test_repair_previews_the_renewal_it_records(
+    hass: HomeAssistant, household: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
+    """The "record renewal" step shows the old and new expiry and the amount before it acts."""
+    assert await async_setup_component(hass, "repairs", {})
+    soon = card(household, "Soon")
+    await move_to(hass, freezer, "2026-11-26T04:00:00+00:00")
+    manager = repairs_flow_manager(hass)
+    assert manager is not None
+    result = await manager.async_init(DOMAIN, data={"issue_id": f"lapsed_{soon}"})
+    result = await manager.async_configure(result["flow_id"], {"next_step_id": "renewed"})
+    assert result["errors"] == {}
+    assert result["description_placeholders"] == {
+        "name": "Soon",
+        "deadline": "2026-11-25",
+        "old_expiry": "25 Nov 2026",
+        "new_expiry": "25 May 2027",
+        "amount": "HKD 50.00",
+    }
+    result = await manager.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert household.subentries[soon].data["expiry_date"] == "2027-05-25"
+
+
 async def test_expired_card_repair_marks_renewed(
     hass: HomeAssistant,
     household: MockConfigEntry,
@@ -357,6 +382,9 @@ async def test_expired_card_repair_marks_renewed(
     result = await manager.async_init(DOMAIN, data={"issue_id": f"lapsed_{later}"})
     result = await manager.async_configure(result["flow_id"], {"next_step_id": "renewed"})
     assert result["type"] is FlowResultType.FORM
+    # The preview already shows why the renewal cannot be recorded.
+    assert result["errors"] == {"base": "invalid_currency"}
+    assert result["description_placeholders"]["new_expiry"] == "—"
     result = await manager.async_configure(result["flow_id"], {})
     assert result["errors"] == {"base": "invalid_currency"}
 
