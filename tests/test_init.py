@@ -99,6 +99,30 @@ async def test_days_after_expiry_stay_a_whole_number_of_days(
     )
 
 
+async def test_official_page_change_reaches_the_device(
+    hass: HomeAssistant, mock_entry: MockConfigEntry
+) -> None:
+    """The device links the card's official page, also after the page is changed or removed."""
+    await setup_entry(hass, mock_entry)
+    (card_id,) = mock_entry.subentries
+    assert device_of(hass, mock_entry, card_id).configuration_url is None
+    subentry = mock_entry.subentries[card_id]
+    url = "https://www.hk.chinamobile.com/en/prepaid"
+    hass.config_entries.async_update_subentry(
+        mock_entry, subentry, data={**subentry.data, "renewal_url": url}
+    )
+    await hass.async_block_till_done()
+    assert device_of(hass, mock_entry, card_id).configuration_url == url
+    current = mock_entry.subentries[card_id]
+    hass.config_entries.async_update_subentry(
+        mock_entry,
+        current,
+        data={key: value for key, value in current.data.items() if key != "renewal_url"},
+    )
+    await hass.async_block_till_done()
+    assert device_of(hass, mock_entry, card_id).configuration_url is None
+
+
 async def test_device_model_follows_the_language(
     hass: HomeAssistant, mock_entry: MockConfigEntry
 ) -> None:

@@ -181,10 +181,11 @@ class SimRenewHub(CardChanges):
             ):
                 ir.async_delete_issue(self.hass, DOMAIN, issue_id)
 
-    def device_layout(self) -> dict[str, tuple[str, str | None, str]]:
+    def device_layout(self) -> dict[str, tuple[str, str | None, str, str | None]]:
         """Return what each card's device shows, to tell when a reload is needed."""
+        # The official page is the device's configuration URL: a new one must reach it.
         return {
-            card_id: (config.name, config.carrier, config.card_type)
+            card_id: (config.name, config.carrier, config.card_type, config.renewal_url)
             for card_id, config in self.configs.items()
         }
 
