@@ -238,3 +238,14 @@ async def test_a_confirmed_renewal_asks_nothing_more_and_no_notifications_means_
     )
     await hass.async_block_till_done()
     assert shown(hass) == {}
+
+
+async def test_events_of_cards_the_hub_does_not_hold_show_nothing(
+    hass: HomeAssistant, mock_entry: MockConfigEntry
+) -> None:
+    """A reminder or renewal event fired by hand for an unknown card leaves Notifications alone."""
+    await setup_entry(hass, mock_entry)
+    for event_type in ("simrenew_reminder", "simrenew_renewed"):
+        hass.bus.async_fire(event_type, {"card_id": "elsewhere", "name": "Someone's card"})
+    await hass.async_block_till_done()
+    assert shown(hass) == {}
