@@ -166,6 +166,27 @@ async def test_user_flow_minimal_card(hass: HomeAssistant) -> None:
     }
 
 
+async def test_time_zones_have_readable_names(hass: HomeAssistant) -> None:
+    """The zone picker names the common zones in Home Assistant's language; any zone is allowed."""
+    await hass.config.async_update(language="zh-Hant")
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    (advanced,) = (
+        value for key, value in result["data_schema"].schema.items() if key == "advanced"
+    )
+    picker = next(value for key, value in advanced.schema.schema.items() if key == "time_zone")
+    labels = {option["value"]: option["label"] for option in picker.config["options"]}
+    assert labels["Asia/Hong_Kong"] == "香港"
+    assert labels["Asia/Shanghai"] == "中國內地（北京時間）"
+    assert labels["Asia/Macau"] == "澳門"
+    assert picker.config["custom_value"] is True
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], with_changes(time_zone="Europe/Berlin")
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    (subentry,) = result["result"].subentries.values()
+    assert subentry.data["time_zone"] == "Europe/Berlin"
+
+
 @pytest.mark.parametrize(("days", "stored"), [(["30", " 2", "30"], [30, 2]), ([], None)])
 async def test_card_reminder_days(
     hass: HomeAssistant, days: list[str], stored: list[int] | None
@@ -197,12 +218,71 @@ async def test_user_flow_errors(
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
-async def test_user_flow_single_hub(hass: HomeAssistant, mock_entry: MockConfigEntry) -> None:
-    """A household has one hub; more cards come from "Add card"."""
-    mock_entry.add_to_hass(hass)
+async def test_add_integration_with_a_hub_adds_a_card(
+    hass: HomeAssistant, mock_entry: MockConfigEntry
+) -> None:
+    """With a hub, the integration page's main button adds a card to it instead of a dead end."""
+    await setup_entry(hass, mock_entry)
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "add_card"
+    # The same card form, with the same defaults as a first card.
+    assert {str(key) for key in result["data_schema"].schema} >= {"name", "expiry_date"}
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], with_changes(name="MUM'S cmhk", phone_number=None)
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "add_card"
+    assert result["errors"] == {"name": "name_in_use"}
+
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], FORM_INPUT)
+    await hass.async_block_till_done()
     assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "single_instance_allowed"
+    assert result["reason"] == "card_added"
+    assert result["description_placeholders"] == {"name": "Dad's csl"}
+    assert len(hass.config_entries.async_entries(DOMAIN)) == 1
+    added = next(s for s in mock_entry.subentries.values() if s.title == "Dad's csl")
+    assert added.subentry_type == SUBENTRY_CARD
+    assert dict(added.data) == STORED
+    # The hub reloads with the new card's device and entities.
+    assert hass.states.get("sensor.dad_s_csl_days_until_expiry") is not None
+
+
+async def test_add_integration_with_a_hub_refuses_a_known_number(
+    hass: HomeAssistant, mock_entry: MockConfigEntry
+) -> None:
+    """A card whose number the hub already has is refused, as in "Add card"."""
+    await setup_entry(hass, mock_entry)
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], with_changes(phone_number="9123 4567")
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert len(mock_entry.subentries) == 1
+
+
+async def test_a_hub_set_up_while_the_first_form_is_open_gets_the_card(
+    hass: HomeAssistant, mock_entry: MockConfigEntry
+) -> None:
+    """A second first-card form, finished after the hub exists, adds its card to that hub."""
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    assert result["step_id"] == "user"
+    await setup_entry(hass, mock_entry)
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], FORM_INPUT)
+    await hass.async_block_till_done()
+    assert result["reason"] == "card_added"
+    assert len(hass.config_entries.async_entries(DOMAIN)) == 1
+    assert len(mock_entry.subentries) == 2
+
+
+async def test_a_new_hub_is_known_by_its_unique_id(hass: HomeAssistant) -> None:
+    """The household's hub has one unique id, so a second one is never created."""
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], FORM_INPUT)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["result"].unique_id == DOMAIN
 
 
 async def test_add_card(hass: HomeAssistant, mock_entry: MockConfigEntry) -> None:

@@ -173,6 +173,46 @@ async def test_fuzz_add_card(
     assert snapshot(household)[0] == before[0]
 
 
+@FUZZ_SETTINGS
+@given(answers=card_input(NEW_CARD))
+async def test_fuzz_add_integration_with_a_hub(
+    hass: HomeAssistant, household: MockConfigEntry, answers: dict[str, Any]
+) -> None:
+    """Add integration with a hub refuses cleanly, or adds a canonical card to that hub."""
+    before = snapshot(household)
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    flow_id = result["flow_id"]
+    try:
+        result = await hass.config_entries.flow.async_configure(flow_id, answers)
+    except InvalidData:
+        event("schema error")
+        hass.config_entries.flow.async_abort(flow_id)
+        assert snapshot(household) == before
+        return
+    assert hass.config_entries.async_entries(DOMAIN) == [household]
+    if result["type"] is FlowResultType.FORM:
+        assert_form_errors(result["errors"], _errors_of("config"))
+        for key in result["errors"].values():
+            event(f"refused: {key}")
+        hass.config_entries.flow.async_abort(flow_id)
+        assert snapshot(household) == before
+        return
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] in TRANSLATIONS["config"]["abort"]
+    if result["reason"] != "card_added":
+        event(f"refused: {result['reason']}")
+        assert snapshot(household) == before
+        return
+    event("accepted")
+    await hass.async_block_till_done()
+    added = next(sid for sid in household.subentries if sid not in before[0])
+    assert_card_stored_canonically(household.subentries[added].data)
+    assert_hub_counts_days(hass, household)
+    assert hass.config_entries.async_remove_subentry(household, added)
+    await hass.async_block_till_done()
+    assert snapshot(household)[0] == before[0]
+
+
 def _assert_refused(result: Any, flow_id: str, hass: HomeAssistant) -> None:
     """Assert a card form ended in a translated error or abort, and close it."""
     if result["type"] is FlowResultType.ABORT:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from freezegun.api import FrozenDateTimeFactory
+from hypothesis import given, strategies as st
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.simrenew.const import DOMAIN
+from custom_components.simrenew.household import calendar_days
 from homeassistant.components.repairs import repairs_flow_manager
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -14,7 +18,7 @@ from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 
-from .conftest import card_subentry, device_of, setup_entry
+from .conftest import card_subentry, device_of, move_to, setup_entry
 
 CALENDAR = "calendar.sim_renew_calendar"
 TODO = "todo.sim_renew_renewals"
@@ -73,9 +77,31 @@ async def test_hub_device_and_sensors(
     assert nxt.state == "2026-11-25T16:00:00+00:00"
     assert nxt.attributes["card_name"] == "Soon"
     assert nxt.attributes["days_until_deadline"] == 3
+    assert nxt.attributes["kind"] == "deadline"
     due = hass.states.get("sensor.sim_renew_cards_due")
     assert due.state == "1"
     assert due.attributes["cards"] == ["Soon"]
+
+
+async def test_next_deadline_in_grace_names_the_card_and_its_grace_end(
+    hass: HomeAssistant, household: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
+    """A card in grace is next with the end of its grace period, not a deadline already gone."""
+    await move_to(hass, freezer, "2026-11-26T04:00:00+00:00")
+    nxt = hass.states.get("sensor.sim_renew_next_deadline")
+    # The number is lost when 25 December ends in Hong Kong.
+    assert nxt.state == "2026-12-25T16:00:00+00:00"
+    assert nxt.attributes["card_name"] == "Soon"
+    assert nxt.attributes["kind"] == "grace_end"
+    assert nxt.attributes["status"] == "grace_period"
+    assert nxt.attributes["grace_end"] == "2026-12-25"
+    assert nxt.attributes["deadline"] == "2026-11-25"
+    # Once the number is lost there is nothing ahead for it: the other card is next.
+    await move_to(hass, freezer, "2026-12-26T04:00:00+00:00")
+    nxt = hass.states.get("sensor.sim_renew_next_deadline")
+    assert nxt.state == "2027-02-20T16:00:00+00:00"
+    assert (nxt.attributes["card_name"], nxt.attributes["kind"]) == ("Later", "deadline")
+    assert nxt.attributes["grace_end"] is None
 
 
 async def test_hub_without_cards_has_no_next_deadline(hass: HomeAssistant) -> None:
@@ -87,50 +113,91 @@ async def test_hub_without_cards_has_no_next_deadline(hass: HomeAssistant) -> No
     assert hass.states.get(CALENDAR).state == "off"
 
 
+async def calendar_descriptions(hass: HomeAssistant, start: str, end: str) -> dict[str, str]:
+    """Return the household calendar's descriptions by summary between two instants."""
+    response = await hass.services.async_call(
+        "calendar",
+        "get_events",
+        {"entity_id": CALENDAR, "start_date_time": start, "end_date_time": end},
+        blocking=True,
+        return_response=True,
+    )
+    assert response is not None
+    return {e["summary"]: e["description"] for e in response[CALENDAR]["events"]}
+
+
 async def test_calendar_events(hass: HomeAssistant, household: MockConfigEntry) -> None:
-    """All-day events for reminder days, expiry and grace end, in the card's dates."""
+    """Each title starts with what the day is, then the card; no reminder before it was added."""
     state = hass.states.get(CALENDAR)
-    assert state.attributes["message"] == "Soon: renew by 25 Nov 2026"
+    assert state.attributes["message"] == "Renewal reminder: Soon"
     assert state.attributes["all_day"] is True
     assert state.attributes["start_time"] == "2026-11-24 00:00:00"
-    events = await calendar_events(hass, "2026-11-20T00:00:00+08:00", "2027-02-21T00:00:00+08:00")
+    events = await calendar_events(hass, "2026-11-01T00:00:00+08:00", "2027-02-21T00:00:00+08:00")
+    # Soon's 7-day reminder (18 November) fell before the card was added on the 22nd.
     assert events == [
-        ("2026-11-24", "Soon: renew by 25 Nov 2026"),
-        ("2026-11-25", "Soon: last day"),
-        ("2026-12-25", "Soon: last day of the grace period"),
-        ("2027-02-13", "Later: renew by 20 Feb 2027"),
-        ("2027-02-19", "Later: renew by 20 Feb 2027"),
-        ("2027-02-20", "Later: last day"),
+        ("2026-11-24", "Renewal reminder: Soon"),
+        ("2026-11-25", "Last day: Soon"),
+        ("2026-12-25", "Grace period ends: Soon"),
+        ("2027-02-13", "Renewal reminder: Later"),
+        ("2027-02-19", "Renewal reminder: Later"),
+        ("2027-02-20", "Last day: Later"),
     ]
     narrow = await calendar_events(hass, "2026-11-25T12:00:00+08:00", "2026-11-25T13:00:00+08:00")
-    assert narrow == [("2026-11-25", "Soon: last day")]
+    assert narrow == [("2026-11-25", "Last day: Soon")]
 
 
-@pytest.mark.parametrize(
-    ("language", "reminder", "todo"),
-    [
-        ("zh-Hant", "Mum's CMHK：請在11月24日或之前續期", "為Mum's CMHK續期"),
-        ("zh-Hans", "Mum's CMHK：请最迟在11月24日续费", "为Mum's CMHK续费"),
-    ],
-)
-async def test_calendar_in_chinese(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, language: str, reminder: str, todo: str
+async def test_calendar_descriptions(
+    hass: HomeAssistant, household: MockConfigEntry, freezer: FrozenDateTimeFactory
 ) -> None:
-    """Event texts follow Home Assistant's language: dates as written, names without spaces."""
-    hass.config.language = language
+    """The description says what to do, then the card's expiry, cost and official page."""
+    soon = household.subentries[card(household, "Soon")]
+    url = "https://www.hk.chinamobile.com/en/prepaid"
+    hass.config_entries.async_update_subentry(
+        household, soon, data={**soon.data, "renewal_url": url}
+    )
+    await hass.async_block_till_done()
+    found = await calendar_descriptions(
+        hass, "2026-11-20T00:00:00+08:00", "2027-01-01T00:00:00+08:00"
+    )
+    assert found["Renewal reminder: Soon"] == (
+        "Renew Soon by 25 Nov 2026 (days left: 1).\n"
+        "Valid until 25 Nov 2026.\n"
+        "One renewal costs HKD 50.00.\n"
+        f"Top up only through the carrier's official app, website or shops: {url}"
+    )
+    assert found["Last day: Soon"].startswith("Today is the last day of Soon")
+    assert found["Grace period ends: Soon"].startswith("Last day of the grace period")
+    # Later has no official page: its description ends with the cost.
+    later = await calendar_descriptions(
+        hass, "2027-02-20T00:00:00+08:00", "2027-02-21T00:00:00+08:00"
+    )
+    assert later["Last day: Later"].endswith("One renewal costs HKD 50.00.")
+
+
+async def test_calendar_in_chinese(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    """Titles and descriptions follow Home Assistant's language, with dates as 11月24日."""
+    hass.config.language = "zh-Hant"
     freezer.move_to("2026-11-22T04:00:00+00:00")
     entry = MockConfigEntry(
         domain=DOMAIN,
         data={},
         options={"reminder_days": [3, 1]},
-        subentries_data=[card_subentry(expiry_date="2026-11-24", grace_days=0)],
+        subentries_data=[
+            card_subentry(expiry_date="2026-11-24", grace_days=0, renewal_period_unit="days")
+        ],
     )
     await setup_entry(hass, entry)
     calendar = next(
         s for s in hass.states.async_all("calendar") if s.entity_id.startswith("calendar.")
     )
-    # It is still 21 November in Home Assistant's zone (US/Pacific): the 3-day reminder day.
-    assert calendar.attributes["message"] == reminder
+    # The 3-day reminder fell on the 21st, the day before the card was added: the 1-day one
+    # is next.
+    assert calendar.attributes["message"] == "續期提醒：Mum's CMHK"
+    assert calendar.attributes["description"] == (
+        "請於11月24日或之前為Mum's CMHK續期，尚餘1日。\n"
+        "有效至11月24日。\n"
+        "每次續期費用：HKD 50.00。"
+    )
     todo_items = await hass.services.async_call(
         "todo",
         "get_items",
@@ -139,7 +206,12 @@ async def test_calendar_in_chinese(
         return_response=True,
     )
     (items,) = todo_items.values()
-    assert [i["summary"] for i in items["items"]] == [todo]
+    assert [i["summary"] for i in items["items"]] == ["為Mum's CMHK續期"]
+    await hass.config.async_update(language="zh-Hans")
+    await hass.async_block_till_done()
+    calendar = hass.states.get(calendar.entity_id)
+    assert calendar.attributes["message"] == "续费提醒：Mum's CMHK"
+    assert calendar.attributes["description"].startswith("请在11月24日或之前为Mum's CMHK续费")
 
 
 async def test_activity_deadline_on_calendar(
@@ -150,7 +222,7 @@ async def test_activity_deadline_on_calendar(
     entry = MockConfigEntry(
         domain=DOMAIN,
         data={},
-        options={"reminder_days": [0]},
+        options={"reminder_days": [1, 0]},
         subentries_data=[card_subentry(expiry_date="2027-06-01", activity_interval_days=30)],
     )
     await setup_entry(hass, entry)
@@ -161,8 +233,10 @@ async def test_activity_deadline_on_calendar(
     summaries = await calendar_events(
         hass, "2026-12-01T00:00:00+00:00", "2027-07-01T00:00:00+00:00"
     )
-    assert ("2026-12-22", "Mum's CMHK: use the card today to keep it") in summaries
-    assert ("2027-06-01", "Mum's CMHK: last day") in summaries
+    assert ("2026-12-22", "Use the card today: Mum's CMHK") in summaries
+    assert ("2027-06-01", "Last day: Mum's CMHK") in summaries
+    # The reminders before a deadline set by activity ask for a use, not a top-up.
+    assert ("2026-12-21", "Use reminder: Mum's CMHK") in summaries
 
 
 async def test_todo_lists_due_cards_and_ticking_renews(
@@ -262,6 +336,31 @@ async def test_lapsed_card_repair(
     assert correction["source"] == "repair"
 
 
+async def test_repair_previews_the_renewal_it_records(
+    hass: HomeAssistant, household: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
+    """The "record renewal" step shows the old and new expiry and the amount before it acts."""
+    assert await async_setup_component(hass, "repairs", {})
+    soon = card(household, "Soon")
+    await move_to(hass, freezer, "2026-11-26T04:00:00+00:00")
+    manager = repairs_flow_manager(hass)
+    assert manager is not None
+    result = await manager.async_init(DOMAIN, data={"issue_id": f"lapsed_{soon}"})
+    result = await manager.async_configure(result["flow_id"], {"next_step_id": "renewed"})
+    assert result["errors"] == {}
+    assert result["description_placeholders"] == {
+        "name": "Soon",
+        "deadline": "25 Nov 2026",
+        "old_expiry": "25 Nov 2026",
+        "new_expiry": "25 May 2027",
+        "amount": "HKD 50.00",
+    }
+    result = await manager.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert household.subentries[soon].data["expiry_date"] == "2027-05-25"
+
+
 async def test_expired_card_repair_marks_renewed(
     hass: HomeAssistant,
     household: MockConfigEntry,
@@ -288,6 +387,9 @@ async def test_expired_card_repair_marks_renewed(
     result = await manager.async_init(DOMAIN, data={"issue_id": f"lapsed_{later}"})
     result = await manager.async_configure(result["flow_id"], {"next_step_id": "renewed"})
     assert result["type"] is FlowResultType.FORM
+    # The preview already shows why the renewal cannot be recorded.
+    assert result["errors"] == {"base": "invalid_currency"}
+    assert result["description_placeholders"]["new_expiry"] == "—"
     result = await manager.async_configure(result["flow_id"], {})
     assert result["errors"] == {"base": "invalid_currency"}
 
@@ -332,3 +434,31 @@ async def test_repair_dates_in_chinese(
     assert manager is not None
     result = await manager.async_init(DOMAIN, data={"issue_id": f"lapsed_{card_id}"})
     assert result["description_placeholders"] == {"name": "Mum's CMHK", "deadline": "12月31日"}
+
+
+@given(
+    expiry=st.dates(date(2026, 1, 1), date(2028, 12, 31)),
+    added=st.dates(date(2025, 6, 1), date(2029, 6, 1)),
+    reminder_days=st.lists(st.integers(0, 60), min_size=1, max_size=6),
+    grace_days=st.integers(0, 40),
+    activity_earlier=st.integers(0, 90),
+)
+def test_no_reminder_is_dated_before_the_card_was_added(
+    expiry: date, added: date, reminder_days: list[int], grace_days: int, activity_earlier: int
+) -> None:
+    """Reminder days before the card was added are left out; every other day stays."""
+    deadline = date.fromordinal(expiry.toordinal() - activity_earlier)
+    card = {
+        "card_id": "c",
+        "name": "Mum's CMHK",
+        "expiry": expiry,
+        "deadline": deadline,
+        "grace_days": grace_days,
+        "reminder_days": tuple(reminder_days),
+        "auto_renew": False,
+    }
+    shown = calendar_days(**card, added=added)
+    everything = calendar_days(**card)
+    reminders = {"reminder", "use_reminder"}
+    assert all(day.day >= added for day in shown if day.kind in reminders)
+    assert shown == [day for day in everything if day.kind not in reminders or day.day >= added]

@@ -12,7 +12,7 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 
-from .conftest import device_of, setup_entry
+from .conftest import device_of, move_to, setup_entry
 from .test_config_flow import FORM_INPUT
 
 ENTITY_KEYS = {
@@ -77,10 +77,73 @@ async def test_setup_creates_a_device_per_card(
         assert "9123" not in entity.entity_id
         assert "4567" not in entity.entity_id
 
-    assert hass.states.get("sensor.mum_s_cmhk_days_until_expiry").state == "9"
+    days = hass.states.get("sensor.mum_s_cmhk_days_until_expiry")
+    assert days.state == "9"
+    # Shown as a duration in the user's language, while the state keeps the contract's unit.
+    assert days.attributes["unit_of_measurement"] == "d"
+    assert days.attributes["device_class"] == "duration"
     assert hass.states.get("sensor.mum_s_cmhk_status").state == "expiring_soon"
     assert hass.states.get("sensor.mum_s_cmhk_valid_until").state == "2026-12-01T15:59:59+00:00"
     assert hass.states.get("date.mum_s_cmhk_expiry_date").state == "2026-12-01"
+
+
+async def test_days_after_expiry_stay_a_whole_number_of_days(
+    hass: HomeAssistant, mock_entry: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
+    """Past its expiry, a card counts negative whole days, still in "d" as a duration."""
+    await setup_entry(hass, mock_entry)
+    await move_to(hass, freezer, "2026-12-04T04:00:00+00:00")
+    days = hass.states.get("sensor.mum_s_cmhk_days_until_expiry")
+    assert days.state == "-3"
+    assert (days.attributes["unit_of_measurement"], days.attributes["device_class"]) == (
+        "d",
+        "duration",
+    )
+
+
+async def test_official_page_change_reaches_the_device(
+    hass: HomeAssistant, mock_entry: MockConfigEntry
+) -> None:
+    """The device links the card's official page, also after the page is changed or removed."""
+    await setup_entry(hass, mock_entry)
+    (card_id,) = mock_entry.subentries
+    assert device_of(hass, mock_entry, card_id).configuration_url is None
+    subentry = mock_entry.subentries[card_id]
+    url = "https://www.hk.chinamobile.com/en/prepaid"
+    hass.config_entries.async_update_subentry(
+        mock_entry, subentry, data={**subentry.data, "renewal_url": url}
+    )
+    await hass.async_block_till_done()
+    assert device_of(hass, mock_entry, card_id).configuration_url == url
+    current = mock_entry.subentries[card_id]
+    hass.config_entries.async_update_subentry(
+        mock_entry,
+        current,
+        data={key: value for key, value in current.data.items() if key != "renewal_url"},
+    )
+    await hass.async_block_till_done()
+    assert device_of(hass, mock_entry, card_id).configuration_url is None
+
+
+async def test_device_model_follows_the_language(
+    hass: HomeAssistant, mock_entry: MockConfigEntry
+) -> None:
+    """A card's model is written in Home Assistant's language, and follows it when it changes."""
+    await hass.config.async_update(language="zh-Hant")
+    await setup_entry(hass, mock_entry)
+    (card_id,) = mock_entry.subentries
+    device = device_of(hass, mock_entry, card_id)
+    assert device is not None
+    assert device.model == "保號卡"
+    await hass.config.async_update(language="zh-Hans")
+    await hass.async_block_till_done()
+    assert device_of(hass, mock_entry, card_id).model == "保号卡"
+    # A language without texts of its own falls back to English.
+    await hass.config.async_update(language="de")
+    await hass.async_block_till_done()
+    assert device_of(hass, mock_entry, card_id).model == "Number-keeping SIM"
+    # The hub's own device has no model, and keeps none.
+    assert device_of(hass, mock_entry, mock_entry.entry_id).model is None
 
 
 async def test_add_and_remove_card(

@@ -60,7 +60,15 @@ async def test_a_reminder_shows_up_in_notifications_and_goes_when_renewed(
         "button", "press", {"entity_id": "button.mum_s_cmhk_renew"}, blocking=True
     )
     await hass.async_block_till_done()
-    assert shown(hass) == {}
+    # The renewal replaces the reminder and says what it changed.
+    note = shown(hass)[f"simrenew_{card_id}"]
+    assert note["title"] == "Renewal recorded"
+    assert note["message"].startswith(
+        "Mum's CMHK is now valid until 23 May 2027 (it was 1 Dec 2026).\n\n"
+        "Amount recorded: HKD 50.00.\n\n"
+        "Check in the carrier's app"
+    )
+    assert URL in note["message"]
     # The next morning asks to confirm; confirming dismisses it.
     await move_to(hass, freezer, "2026-11-25T01:00:00+00:00")
     assert shown(hass)[f"simrenew_{card_id}"]["title"] == "Check the renewal"
@@ -170,3 +178,84 @@ async def test_a_mainland_household_starts_cards_in_its_own_currency_and_zone(
     assert result["type"] == "create_entry"
     (card,) = result["result"].subentries.values()
     assert (card.data["currency"], card.data["time_zone"]) == ("CNY", "Asia/Shanghai")
+
+
+async def test_a_renewal_says_what_it_did_in_chinese_and_undo_takes_it_back(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A to-do tick shows old and new expiry as 11月26日; undoing the renewal dismisses it."""
+    await hass.config.async_update(language="zh-Hant")
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        data={},
+        options={"reminder_days": [14], "reminder_time": "09:00:00"},
+        subentries_data=[card_subentry()],
+    )
+    await setup_entry(hass, entry)
+    card_id = next(iter(entry.subentries))
+    todo = next(state.entity_id for state in hass.states.async_all("todo"))
+    await hass.services.async_call(
+        "todo",
+        "update_item",
+        {"entity_id": todo, "item": card_id, "status": "completed"},
+        blocking=True,
+    )
+    await hass.async_block_till_done()
+    note = shown(hass)[f"simrenew_{card_id}"]
+    assert note["title"] == "已記錄增值"
+    assert note["message"].startswith(
+        "Mum's CMHK的有效期已由12月1日改為2027年5月21日。\n\n記錄金額：HKD 50.00。"
+    )
+    await hass.services.async_call(
+        DOMAIN, "undo_renewal", {"entity_id": "sensor.mum_s_cmhk_status"}, blocking=True
+    )
+    await hass.async_block_till_done()
+    assert shown(hass) == {}
+
+
+async def test_a_confirmed_renewal_asks_nothing_more_and_no_notifications_means_none(
+    hass: HomeAssistant,
+) -> None:
+    """A renewal with the carrier's date needs no check; with notifications off none shows."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        data={},
+        options={"reminder_days": [14], "reminder_time": "09:00:00"},
+        subentries_data=[card_subentry(renewal_cost=None)],
+    )
+    await setup_entry(hass, entry)
+    card_id = next(iter(entry.subentries))
+    await hass.services.async_call(
+        DOMAIN,
+        "renew",
+        {"entity_id": "sensor.mum_s_cmhk_status", "new_expiry": "2027-06-01"},
+        blocking=True,
+        return_response=True,
+    )
+    await hass.async_block_till_done()
+    message = shown(hass)[f"simrenew_{card_id}"]["message"]
+    assert message == "Mum's CMHK is now valid until 1 Jun 2027 (it was 1 Dec 2026)."
+    hass.config_entries.async_update_entry(
+        entry, options={**entry.options, "persistent_notification": False}
+    )
+    await hass.async_block_till_done()
+    await hass.services.async_call(
+        DOMAIN,
+        "renew",
+        {"entity_id": "sensor.mum_s_cmhk_status", "new_expiry": "2027-07-01"},
+        blocking=True,
+        return_response=True,
+    )
+    await hass.async_block_till_done()
+    assert shown(hass) == {}
+
+
+async def test_events_of_cards_the_hub_does_not_hold_show_nothing(
+    hass: HomeAssistant, mock_entry: MockConfigEntry
+) -> None:
+    """A reminder or renewal event fired by hand for an unknown card leaves Notifications alone."""
+    await setup_entry(hass, mock_entry)
+    for event_type in ("simrenew_reminder", "simrenew_renewed"):
+        hass.bus.async_fire(event_type, {"card_id": "elsewhere", "name": "Someone's card"})
+    await hass.async_block_till_done()
+    assert shown(hass) == {}

@@ -143,10 +143,24 @@ def test_calendar_days() -> None:
         reminder_days=(7, 0),
         auto_renew=False,
     )
+    # Before a deadline set by activity, the reminder asks for a use.
     assert [(d.day.isoformat(), d.kind, d.days) for d in days] == [
-        ("2026-12-13", "reminder", 7),
+        ("2026-12-13", "use_reminder", 7),
         ("2026-12-20", "activity_due", 0),
         ("2026-12-30", "grace_end", 0),
         ("2026-12-31", "expiry", 0),
     ]
-    assert days[0].uid == "c_reminder_2026-12-13"
+    assert days[0].uid == "c_use_reminder_2026-12-13"
+    renewal = calendar_days(
+        card_id="c",
+        name="Card",
+        expiry=date(2026, 12, 31),
+        deadline=date(2026, 12, 31),
+        grace_days=0,
+        reminder_days=(7, 0),
+        auto_renew=False,
+    )
+    assert [(d.day.isoformat(), d.kind) for d in renewal] == [
+        ("2026-12-24", "reminder"),
+        ("2026-12-31", "expiry"),
+    ]

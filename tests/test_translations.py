@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 
+from custom_components.simrenew.card_form import COMMON_TIME_ZONES
 from custom_components.simrenew.model import CardStatus, CardType, PeriodUnit, RenewalMode
+from custom_components.simrenew.zone_labels import zone_key
 
 ROOT = Path(__file__).parent.parent / "custom_components" / "simrenew"
 LANGUAGES = ("en", "zh-Hant", "zh-Hans")
@@ -63,6 +65,10 @@ def test_enums_and_states_are_translated() -> None:
             assert f"selector.{key}.options.{member}" in english
     for status in CardStatus:
         assert f"entity.sensor.status.state.{status}" in english
+    for card_type in CardType:
+        assert f"selector.device_model.options.{card_type}" in english
+    for zone in COMMON_TIME_ZONES:
+        assert f"selector.time_zone.options.{zone_key(zone)}" in english
 
 
 def test_keys_used_in_code_are_translated() -> None:

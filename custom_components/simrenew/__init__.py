@@ -49,12 +49,16 @@ async def async_setup_entry(hass: HomeAssistant, entry: SimRenewConfigEntry) -> 
     hub = SimRenewHub(hass, entry, ledger)
     # Reachable before it starts: a call made while it waits for the ledger still lands.
     entry.runtime_data = hub
+    await hub.device_models.async_load()
     for stop in await hub.notifier.async_start(set(hub.configs)):
         entry.async_on_unload(stop)
     await hub.async_start()
     entry.async_on_unload(hub.async_stop)
     entry.async_on_unload(
         hass.bus.async_listen(EVENT_CORE_CONFIG_UPDATE, hub.async_core_config_updated)
+    )
+    entry.async_on_unload(
+        hass.bus.async_listen(EVENT_CORE_CONFIG_UPDATE, hub.async_language_changed)
     )
     entry.async_on_unload(entry.add_update_listener(_async_entry_updated))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)

@@ -56,6 +56,7 @@ class SimRenewCalendar(SimRenewHouseholdEntity, CalendarEntity):
                     grace_days=view.config.grace_days,
                     reminder_days=self.hub.reminder_days(view.config),
                     auto_renew=view.config.auto_renew,
+                    added=view.added,
                 )
             ]
             self._cached_days = sorted(days, key=lambda item: (item.day, item.name))
@@ -70,16 +71,41 @@ class SimRenewCalendar(SimRenewHouseholdEntity, CalendarEntity):
             event = self._cached_events[index] = CalendarEvent(
                 start=day.day,
                 end=day.day + timedelta(days=1),
-                summary=self.text(
-                    day.kind,
-                    "{name}: " + day.kind,
-                    name=day.name,
-                    # Dated from the event's own day, so a cached title stays right at New Year.
-                    deadline=spoken_date(day.deadline, self.hass.config.language, day.day),
-                ),
+                # The kind comes first: a month view cuts titles short.
+                summary=self.text(day.kind, day.kind + ": {name}", name=day.name),
+                description=self._description(day),
                 uid=day.uid,
             )
         return event
+
+    def _description(self, day: CalendarDay) -> str:
+        """Return what the day asks, then the card's expiry, cost and official page."""
+        language = self.hass.config.language
+
+        def spoken(when: date) -> str:
+            # The year is left out when it is the event's own.
+            return spoken_date(when, language, day.day)
+
+        lines = [
+            self.text(
+                f"{day.kind}_description",
+                "",
+                name=day.name,
+                deadline=spoken(day.deadline),
+                days=str(day.days),
+            )
+        ]
+        if (view := self.hub.cards.get(day.card_id)) is not None:
+            config = view.config
+            lines.append(
+                self.text("valid_until", "Valid until {expiry}.", expiry=spoken(config.expiry_date))
+            )
+            if config.renewal_cost is not None:
+                cost = f"{config.currency} {config.renewal_cost:,.2f}"
+                lines.append(self.text("cost", "One renewal costs {cost}.", cost=cost))
+            if config.renewal_url:
+                lines.append(f"{self.text('official_page', '')} {config.renewal_url}".strip())
+        return "\n".join(line for line in lines if line)
 
     @property
     @override

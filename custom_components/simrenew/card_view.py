@@ -23,6 +23,8 @@ class CardView:
     spent_by_currency: dict[str, float]
     # A renewal recorded without the carrier's stated expiry, not yet confirmed.
     unconfirmed: bool = False
+    # The day the card was added, in its zone: nothing about it happened before.
+    added: date | None = None
 
     @property
     def grace_end(self) -> date:

@@ -216,6 +216,10 @@ class CardChanges:
             entry["reference"] = renewal.reference
         return entry
 
+    def preview_renewal(self, card_id: str, renewal: Renewal) -> HistoryEntry:
+        """Return the history entry the renewal would write now, writing nothing."""
+        return self._plan_renewal(card_id, renewal, dt_util.utcnow().isoformat())
+
     async def async_renew(
         self, card_ids: list[str], renewal: Renewal
     ) -> list[tuple[str, date, date]]:
@@ -403,6 +407,8 @@ class CardChanges:
             raise
         for card_id, _, undo in planned:
             self._store_expiry(card_id, date.fromisoformat(undo["new_expiry"]))
+            # What the renewal's notification said no longer holds.
+            self.notifier.dismiss(card_id)
         self._announce([(card_id, undo) for card_id, _, undo in planned])
         return [
             (

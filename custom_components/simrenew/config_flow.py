@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any, override
 
 from homeassistant.config_entries import (
     ConfigEntry,
     ConfigFlow,
     ConfigFlowResult,
+    ConfigSubentry,
     ConfigSubentryFlow,
     OptionsFlow,
     SubentryFlowResult,
@@ -25,7 +27,6 @@ from homeassistant.util import dt as dt_util
 
 from .card_config import parse_time_of_day
 from .card_form import (
-    CARD_SCHEMA,
     async_validate_card,
     flatten_input,
     nest_data,
@@ -47,6 +48,7 @@ from .const import (
 )
 from .model import DEFAULT_REMINDER_DAYS
 from .validation import vol
+from .zone_labels import async_card_schema
 
 HUB_TITLE = "SIM Renew"
 
@@ -78,13 +80,25 @@ class SimRenewConfigFlow(ConfigFlow, domain=DOMAIN):
     VERSION = 1
     MINOR_VERSION = 1
 
+    def _hub(self) -> ConfigEntry | None:
+        """Return the household's hub, if there is one already."""
+        return next(iter(self._async_current_entries(include_ignore=False)), None)
+
     @override
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Ask for the first card."""
+        """Ask for a card: the first of a new hub, or one more for the hub there is."""
+        # Looked up on every step: a hub set up while this form was open gets the card.
+        hub = self._hub()
         errors: dict[str, str] = {}
         if user_input is not None:
-            data, errors, _ = await async_validate_card(flatten_input(user_input), ())
+            others = [] if hub is None else _cards_of(hub)
+            data, errors, abort = await async_validate_card(flatten_input(user_input), others)
+            if abort is not None:
+                return self.async_abort(reason=abort)
+            if not errors and hub is not None:
+                return self._add_card(hub, data)
             if not errors:
+                await self.async_set_unique_id(DOMAIN, raise_on_progress=False)
                 return self.async_create_entry(
                     title=HUB_TITLE,
                     data={},
@@ -99,11 +113,34 @@ class SimRenewConfigFlow(ConfigFlow, domain=DOMAIN):
                     ],
                 )
         return self.async_show_form(
-            step_id="user",
+            # The integration page's main button leads here: with a hub, it adds a card to it.
+            step_id="user" if hub is None else "add_card",
             data_schema=self.add_suggested_values_to_schema(
-                CARD_SCHEMA, user_input or suggestions_for_new_card(self.hass)
+                await async_card_schema(self.hass),
+                user_input or suggestions_for_new_card(self.hass),
             ),
             errors=errors,
+        )
+
+    async def async_step_add_card(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Take one more card for the hub there is."""
+        return await self.async_step_user(user_input)
+
+    def _add_card(self, hub: ConfigEntry, data: dict[str, Any]) -> ConfigFlowResult:
+        """Add the card to the hub, as "Add card" would, and say so."""
+        self.hass.config_entries.async_add_subentry(
+            hub,
+            ConfigSubentry(
+                data=MappingProxyType(data),
+                subentry_type=SUBENTRY_CARD,
+                title=data[CONF_NAME],
+                unique_id=None,
+            ),
+        )
+        return self.async_abort(
+            reason="card_added", description_placeholders={"name": data[CONF_NAME]}
         )
 
     @classmethod
@@ -146,11 +183,7 @@ class CardSubentryFlow(ConfigSubentryFlow):
 
     def _other_cards(self, exclude: str | None = None) -> list[Mapping[str, Any]]:
         """Return the data of the hub's cards other than `exclude`."""
-        return [
-            subentry.data
-            for subentry_id, subentry in self._get_entry().subentries.items()
-            if subentry.subentry_type == SUBENTRY_CARD and subentry_id != exclude
-        ]
+        return _cards_of(self._get_entry(), exclude)
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
         """Ask for a new card."""
@@ -166,7 +199,8 @@ class CardSubentryFlow(ConfigSubentryFlow):
         return self.async_show_form(
             step_id="user",
             data_schema=self.add_suggested_values_to_schema(
-                CARD_SCHEMA, user_input or suggestions_for_new_card(self.hass)
+                await async_card_schema(self.hass),
+                user_input or suggestions_for_new_card(self.hass),
             ),
             errors=errors,
         )
@@ -195,7 +229,7 @@ class CardSubentryFlow(ConfigSubentryFlow):
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(
-                CARD_SCHEMA, user_input or nest_data(subentry.data)
+                await async_card_schema(self.hass), user_input or nest_data(subentry.data)
             ),
             errors=errors,
             description_placeholders={"name": subentry.title},
@@ -247,6 +281,15 @@ class SimRenewOptionsFlow(OptionsFlow):
             data_schema=self.add_suggested_values_to_schema(OPTIONS_SCHEMA, suggested),
             errors=errors,
         )
+
+
+def _cards_of(hub: ConfigEntry, exclude: str | None = None) -> list[Mapping[str, Any]]:
+    """Return the data of the hub's cards other than `exclude`."""
+    return [
+        subentry.data
+        for subentry_id, subentry in hub.subentries.items()
+        if subentry.subentry_type == SUBENTRY_CARD and subentry_id != exclude
+    ]
 
 
 def _notify_targets(hass: HomeAssistant, values: list[str]) -> list[str] | None:

@@ -14,14 +14,6 @@ from .card_view import CardView
 from .const import DOMAIN
 from .hub import SimRenewHub
 
-CARD_TYPE_MODELS = {
-    "number_keeping": "Number-keeping SIM",
-    "data": "Data SIM",
-    "china_hk": "China-Hong Kong SIM",
-    "virtual_number": "Virtual number",
-    "other": "SIM card",
-}
-
 
 class WritesWhenShownChanges(Entity):
     """Writes its state only when what it shows changed, so a refresh of many cards stays cheap."""
@@ -68,7 +60,7 @@ class SimRenewCardEntity(WritesWhenShownChanges):
             identifiers={(DOMAIN, card_id)},
             name=config.name,
             manufacturer=config.carrier,
-            model=CARD_TYPE_MODELS[config.card_type],
+            model=hub.device_models.model(config.card_type),
             entry_type=DeviceEntryType.SERVICE,
             # The carrier's official renewal page: the way to top up without phishing sites.
             configuration_url=config.renewal_url,

@@ -34,19 +34,25 @@ def calendar_days(
     grace_days: int,
     reminder_days: tuple[int, ...],
     auto_renew: bool,
+    added: date | None = None,
 ) -> list[CalendarDay]:
-    """Return a card's calendar: reminder days, the deadline, the expiry and grace end."""
+    """Return a card's calendar: reminder days, the deadline, the expiry and grace end.
+
+    Reminder days before the card was added are left out: nobody could have been reminded then.
+    """
+    # Before a deadline set by activity, the reminders ask for a use, not a top-up.
+    reminder = "reminder" if deadline == expiry else "use_reminder"
     days = [
         CalendarDay(
             day=deadline - timedelta(days=stage),
-            kind="reminder",
+            kind=reminder,
             card_id=card_id,
             name=name,
             deadline=deadline,
             days=stage,
         )
         for stage in stages_for(reminder_days, auto_renew)
-        if stage > 0
+        if stage > 0 and (added is None or deadline - timedelta(days=stage) >= added)
     ]
     if deadline != expiry:
         days.append(

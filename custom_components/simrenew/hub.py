@@ -21,6 +21,7 @@ from .const import (
     LOGGER,
     SUBENTRY_CARD,
 )
+from .device_models import DeviceModels
 from .devices import registered_device_ids
 from .lapsed_issues import LAPSED_PREFIX, async_sync_lapsed_issue
 from .ledger import Ledger
@@ -70,6 +71,7 @@ class SimRenewHub(CardChanges):
         self.calendar_version = 0
         self._household_stale = True
         self.notifier = ReminderNotifier(hass, persistent=True, targets=[])
+        self.device_models = DeviceModels(hass)
         self._read_entry()
 
     @property
@@ -160,6 +162,14 @@ class SimRenewHub(CardChanges):
         self._household_stale = True
         self._async_refresh(dt_util.utcnow())
 
+    async def async_language_changed(self, event: Event) -> None:
+        """Show every card's device model in Home Assistant's new language."""
+        await self.device_models.async_load()
+        self.device_models.async_apply(
+            self.entry.entry_id,
+            {card_id: config.card_type for card_id, config in self.configs.items()},
+        )
+
     def _delete_stale_issues(self) -> None:
         """Remove lapsed-card issues of cards that no longer exist."""
         registry = ir.async_get(self.hass)
@@ -171,10 +181,11 @@ class SimRenewHub(CardChanges):
             ):
                 ir.async_delete_issue(self.hass, DOMAIN, issue_id)
 
-    def device_layout(self) -> dict[str, tuple[str, str | None, str]]:
+    def device_layout(self) -> dict[str, tuple[str, str | None, str, str | None]]:
         """Return what each card's device shows, to tell when a reload is needed."""
+        # The official page is the device's configuration URL: a new one must reach it.
         return {
-            card_id: (config.name, config.carrier, config.card_type)
+            card_id: (config.name, config.carrier, config.card_type, config.renewal_url)
             for card_id, config in self.configs.items()
         }
 
@@ -254,6 +265,7 @@ class SimRenewHub(CardChanges):
             spent_last_365_days=spent.get(config.currency, 0.0),
             spent_by_currency=spent,
             unconfirmed=record["reminders"].get("confirm") is not None,
+            added=date.fromisoformat(record["added"]),
         )
 
     def _guarded[T](self, what: str, card_id: str | None, work: Callable[[], T]) -> T | None:

@@ -79,7 +79,7 @@ class ReminderNotifier:
             "name": str(data.get("name", "")),
             "days": str(data.get("days_until_deadline", "")),
         }
-        for field in ("deadline", "expiry_date", "grace_end"):
+        for field in ("deadline", "expiry_date", "grace_end", "old_expiry", "new_expiry"):
             if isinstance(data.get(field), str):
                 values[field] = spoken_date(date.fromisoformat(data[field]), language, today)
         return self._texts.fill(key, key, **values)
@@ -120,11 +120,30 @@ class ReminderNotifier:
         except Exception:
             LOGGER.exception("A reminder could not be sent to the chosen notify entities")
 
+    def renewed_message(self, data: dict[str, Any]) -> tuple[str, str]:
+        """Return what a renewal did: the old and new expiry, the amount, and what to check."""
+        lines = [self.text("renewed_message", data)]
+        if (amount := data.get("amount")) is not None:
+            paid = f"{data.get('currency', '')} {amount:,.2f}".strip()
+            lines.append(self._texts.fill("renewed_amount", "renewed_amount", amount=paid))
+        if not data.get("confirmed"):
+            lines.append(self.text("renewed_check", data))
+        if url := data.get("renewal_url"):
+            lines.append(f"{self.text('official_page', data)} {url}")
+        return self.text("renewed_title", data), "\n\n".join(lines)
+
     @callback
     def _handle_renewed(self, event: Event) -> None:
-        """Dismiss a card's notification once it is renewed."""
-        if (card_id := event.data.get("card_id")) in self.card_ids:
+        """Say what a renewal changed, in place of the card's reminder."""
+        if (card_id := event.data.get("card_id")) not in self.card_ids:
+            return
+        if not self.persistent:
             self.dismiss(card_id)
+            return
+        title, body = self.renewed_message(dict(event.data))
+        persistent_notification.async_create(
+            self.hass, body, title=title, notification_id=notification_id(card_id)
+        )
 
     @callback
     def dismiss(self, card_id: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.repairs import RepairsFlow
@@ -77,13 +78,28 @@ class LapsedCardFlow(RepairsFlow):
             description_placeholders=self._placeholders(),
         )
 
+    def _preview(self) -> tuple[dict[str, str], dict[str, str]]:
+        """Return the placeholders of the renewal the step would record, and why it cannot."""
+        placeholders = {**self._placeholders(), "old_expiry": "—", "new_expiry": "—", "amount": "—"}
+        try:
+            entry = self.hub.preview_renewal(self.card_id, Renewal(source="repair"))
+        except ServiceValidationError as err:
+            return placeholders, {"base": err.translation_key or "unknown"}
+        language = self.hass.config.language
+        today = dt_util.now().date()
+        for field in ("old_expiry", "new_expiry"):
+            placeholders[field] = spoken_date(date.fromisoformat(entry[field]), language, today)
+        if (amount := entry.get("amount")) is not None:
+            placeholders["amount"] = f"{entry['currency']} {amount:,.2f}"
+        return placeholders, {}
+
     async def async_step_renewed(
         self, user_input: dict[str, Any] | None = None
     ) -> RepairsFlowResult:
-        """Record one renewal made today with the plan's defaults."""
+        """Record one renewal made today with the plan's defaults, shown before it is recorded."""
         if self._live() is None:
             return self.async_abort(reason="card_removed")
-        errors: dict[str, str] = {}
+        placeholders, errors = self._preview()
         if user_input is not None and self._renewed_meanwhile():
             # Recording it again would push the expiry a whole period past the carrier's.
             return self.async_abort(reason="renewed_meanwhile")
@@ -98,7 +114,7 @@ class LapsedCardFlow(RepairsFlow):
             step_id="renewed",
             data_schema=vol.Schema({}),
             errors=errors,
-            description_placeholders=self._placeholders(),
+            description_placeholders=placeholders,
         )
 
     async def async_step_new_expiry(

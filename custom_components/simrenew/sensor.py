@@ -39,6 +39,9 @@ SENSORS: tuple[SimRenewSensorEntityDescription, ...] = (
     SimRenewSensorEntityDescription(
         key="days_until_expiry",
         translation_key="days_until_expiry",
+        # A duration in days is shown in the user's language ("20天", "20d"); the state stays a
+        # whole number of days with the unit "d", which a translated unit would replace.
+        device_class=SensorDeviceClass.DURATION,
         native_unit_of_measurement=UnitOfTime.DAYS,
         value_fn=lambda card: card.state.days_until_expiry,
     ),
@@ -100,18 +103,53 @@ class SimRenewHouseholdSensorEntityDescription(SensorEntityDescription):
     attributes_fn: Callable[[SimRenewHub], dict[str, Any]] = lambda _: {}
 
 
-def _soonest(hub: SimRenewHub) -> CardView | None:
-    """Return the card whose deadline comes first."""
-    return min(
-        hub.cards.values(),
-        key=lambda view: (view.state.deadline, view.config.name),
-        default=None,
-    )
-
-
 def _deadline_passes(view: CardView) -> datetime:
     """Return the instant a card's deadline day ends, in its zone."""
     return start_of_day(view.state.deadline + timedelta(days=1), view.config.time_zone)
+
+
+def _next_moment(view: CardView) -> tuple[datetime, str] | None:
+    """Return the next instant that matters for a card, and what happens then.
+
+    In grace the deadline has passed: what comes next is the end of the grace period, when the
+    number is lost. A lost card has nothing ahead.
+    """
+    match view.state.status:
+        case CardStatus.EXPIRED:
+            return None
+        case CardStatus.GRACE_PERIOD:
+            lost = start_of_day(view.grace_end + timedelta(days=1), view.config.time_zone)
+            return lost, "grace_end"
+        case _:
+            return _deadline_passes(view), "deadline"
+
+
+def _soonest(hub: SimRenewHub) -> tuple[CardView, datetime, str] | None:
+    """Return the card whose next moment comes first, with that moment and what it is."""
+    soonest: tuple[datetime, str, CardView, str] | None = None
+    for view in hub.cards.values():
+        if (found := _next_moment(view)) is None:
+            continue
+        candidate = (found[0], view.config.name, view, found[1])
+        if soonest is None or candidate[:2] < soonest[:2]:
+            soonest = candidate
+    return None if soonest is None else (soonest[2], soonest[0], soonest[3])
+
+
+def _soonest_attributes(hub: SimRenewHub) -> dict[str, Any]:
+    """Return which card the next moment is about, and what happens to it then."""
+    if (soonest := _soonest(hub)) is None:
+        return {}
+    view, _, kind = soonest
+    return {
+        "card_id": view.card_id,
+        "card_name": view.config.name,
+        "kind": kind,
+        "status": view.state.status.value,
+        "deadline": view.state.deadline.isoformat(),
+        "days_until_deadline": view.state.days_until_deadline,
+        "grace_end": view.grace_end.isoformat() if kind == "grace_end" else None,
+    }
 
 
 HOUSEHOLD_SENSORS: tuple[SimRenewHouseholdSensorEntityDescription, ...] = (
@@ -119,17 +157,8 @@ HOUSEHOLD_SENSORS: tuple[SimRenewHouseholdSensorEntityDescription, ...] = (
         key="next_expiry",
         translation_key="next_expiry",
         device_class=SensorDeviceClass.TIMESTAMP,
-        value_fn=lambda hub: None if (view := _soonest(hub)) is None else _deadline_passes(view),
-        attributes_fn=lambda hub: (
-            {}
-            if (view := _soonest(hub)) is None
-            else {
-                "card_id": view.card_id,
-                "card_name": view.config.name,
-                "deadline": view.state.deadline.isoformat(),
-                "days_until_deadline": view.state.days_until_deadline,
-            }
-        ),
+        value_fn=lambda hub: None if (soonest := _soonest(hub)) is None else soonest[1],
+        attributes_fn=_soonest_attributes,
     ),
     SimRenewHouseholdSensorEntityDescription(
         key="cards_due",
