@@ -194,9 +194,7 @@ async def test_calendar_in_chinese(hass: HomeAssistant, freezer: FrozenDateTimeF
     # is next.
     assert calendar.attributes["message"] == "續期提醒：Mum's CMHK"
     assert calendar.attributes["description"] == (
-        "請於11月24日或之前為Mum's CMHK續期，尚餘1日。\n"
-        "有效至11月24日。\n"
-        "每次續期費用：HKD 50.00。"
+        "請於11月24日或之前為Mum's CMHK續期，尚餘1日。\n有效至11月24日。\n每次續期費用：HKD 50.00。"
     )
     todo_items = await hass.services.async_call(
         "todo",
