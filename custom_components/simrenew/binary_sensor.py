@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import override
 
 from homeassistant.components.binary_sensor import (
@@ -12,20 +14,35 @@ from homeassistant.components.binary_sensor import (
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .card_view import CardView
 from .entity import SimRenewCardEntity, add_card_entities
 from .hub import SimRenewConfigEntry
 from .model import CardStatus
 
 PARALLEL_UPDATES = 0
 
-RENEWAL_DUE = BinarySensorEntityDescription(
-    key="renewal_due",
-    translation_key="renewal_due",
-    device_class=BinarySensorDeviceClass.PROBLEM,
-)
 
-UNCONFIRMED_RENEWAL = BinarySensorEntityDescription(
-    key="unconfirmed_renewal", translation_key="unconfirmed_renewal"
+@dataclass(frozen=True, kw_only=True)
+class SimRenewBinarySensorEntityDescription(BinarySensorEntityDescription):
+    """A card's yes-or-no question, answered from its view."""
+
+    is_on_fn: Callable[[CardView], bool]
+
+
+BINARY_SENSORS: tuple[SimRenewBinarySensorEntityDescription, ...] = (
+    # On from the first reminder day until the card is renewed or lost.
+    SimRenewBinarySensorEntityDescription(
+        key="renewal_due",
+        translation_key="renewal_due",
+        device_class=BinarySensorDeviceClass.PROBLEM,
+        is_on_fn=lambda card: card.state.status is not CardStatus.ACTIVE,
+    ),
+    # On from a renewal recorded without the carrier's date until it is confirmed or undone.
+    SimRenewBinarySensorEntityDescription(
+        key="unconfirmed_renewal",
+        translation_key="unconfirmed_renewal",
+        is_on_fn=lambda card: card.unconfirmed,
+    ),
 )
 
 
@@ -40,37 +57,23 @@ async def async_setup_entry(
         hub,
         async_add_entities,
         lambda card_id: [
-            SimRenewRenewalDue(hub, card_id, RENEWAL_DUE),
-            SimRenewUnconfirmed(hub, card_id, UNCONFIRMED_RENEWAL),
+            SimRenewBinarySensor(hub, card_id, description) for description in BINARY_SENSORS
         ],
     )
 
 
-class SimRenewRenewalDue(SimRenewCardEntity, BinarySensorEntity):
-    """On from the first reminder day until the card is renewed or lost."""
+class SimRenewBinarySensor(SimRenewCardEntity, BinarySensorEntity):
+    """One of a card's binary sensors."""
+
+    entity_description: SimRenewBinarySensorEntityDescription
 
     @override
     def shown(self) -> object:
-        """Return whether the card is due: all the sensor shows."""
+        """Return the answer: all the sensor shows."""
         return self.is_on
 
     @property
     @override
     def is_on(self) -> bool:
-        """Return whether the card is anything but active."""
-        return self.card.state.status is not CardStatus.ACTIVE
-
-
-class SimRenewUnconfirmed(SimRenewCardEntity, BinarySensorEntity):
-    """On from a renewal recorded without the carrier's date until it is confirmed or undone."""
-
-    @override
-    def shown(self) -> object:
-        """Return whether a renewal waits for confirmation: all the sensor shows."""
-        return self.is_on
-
-    @property
-    @override
-    def is_on(self) -> bool:
-        """Return whether the card's last renewal waits for confirmation."""
-        return self.card.unconfirmed
+        """Return the answer for the card as it is now."""
+        return self.entity_description.is_on_fn(self.card)
