@@ -10,6 +10,7 @@ from homeassistant.util import dt as dt_util
 
 from .const import CONF_PHONE_NUMBER
 from .hub import SimRenewConfigEntry
+from .plans import described_plans
 
 TO_REDACT = {CONF_PHONE_NUMBER, "reference"}
 HISTORY_SHOWN = 20
@@ -28,6 +29,7 @@ async def async_get_config_entry_diagnostics(
                 "deadline": view.state.deadline.isoformat(),
                 "days_until_expiry": view.state.days_until_expiry,
                 "status": view.state.status,
+                "plans": described_plans(view.config.plans, view.config.default_plan),
                 "added": hub.records[card_id]["added"],
                 "last_activity": hub.records[card_id]["last_activity"],
                 "balance": hub.records[card_id]["balance"],
