@@ -21,13 +21,13 @@ from custom_components.simrenew.card_config import (
 )
 from custom_components.simrenew.card_form import COMMON_TIME_ZONES, MAX_TEXT_LENGTH
 from custom_components.simrenew.const import DOMAIN, SUBENTRY_CARD
-from custom_components.simrenew.plans import COMMON_PERIODS, parse_period, period_choice
 from custom_components.simrenew.model import (
     DEFAULT_TIME_ZONE,
     MONEY_MAX,
     CardType,
     RenewalMode,
 )
+from custom_components.simrenew.plans import COMMON_PERIODS, parse_period, period_choice
 from homeassistant.config_entries import ConfigEntry, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
