@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.simrenew.card_config import CardConfig
 from custom_components.simrenew.card_form import nest_data
 from custom_components.simrenew.const import DOMAIN, EVENT_RENEWED, SUBENTRY_CARD
 from custom_components.simrenew.history_file import check_history, is_entry
@@ -18,9 +20,15 @@ from homeassistant.config_entries import SOURCE_RECONFIGURE, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import config_validation as cv
 from homeassistant.setup import async_setup_component
 
 from .conftest import CARD_DATA, DAD_CARD, HUB_OPTIONS, card_subentry, setup_entry
+
+try:  # how Home Assistant hands forms to the frontend: probatio from 2026.9
+    from probatio import to_field_list
+except ImportError:
+    from voluptuous_serialize import convert as to_field_list
 
 MUM = "sensor.mum_s_cmhk_days_until_expiry"
 OLD = "sensor.old_sim_days_until_expiry"
@@ -589,3 +597,49 @@ def test_history_entries_with_and_without_a_plan_load() -> None:
     assert checked is not None
     assert checked.set_aside == 1
     assert checked.cards["card"]["history"] == record["history"][:2]
+
+
+async def test_the_reconfigure_form_serializes_for_the_frontend(hass: HomeAssistant) -> None:
+    """The plan list, its period choices and the section reach the frontend as data."""
+    entry = await household(hass)
+    form = await _reconfigure(hass, entry, "Mum's CMHK")
+    fields = to_field_list(form["data_schema"], custom_serializer=cv.custom_serializer)
+    (plans_section,) = (field for field in fields if field["name"] == "renewal_plans")
+    (plans,) = (field for field in plans_section["schema"] if field["name"] == "plans")
+    config = plans["selector"]["object"]
+    assert (config["multiple"], config["label_field"], config["translation_key"]) == (
+        True,
+        "name",
+        "plan",
+    )
+    period = config["fields"]["period"]["selector"]["select"]
+    assert period["custom_value"] is True
+    assert {"value": "12_months", "label": "12 months"} in period["options"]
+
+
+def test_stored_plans_that_cannot_be_read_are_left_out_not_dropped() -> None:
+    """Reading skips a damaged or repeated plan; the stored data itself is never rewritten."""
+    data = {
+        **CARD_DATA,
+        "renewal_period": "180",
+        "default_plan": "  ",
+        "plans": [
+            YEARLY,
+            "Monthly",
+            {"name": "No period", "renewal_period": None},
+            {"name": "Bad period", "renewal_period": float("nan")},
+            {"name": 12, "renewal_period": 12},
+            {"name": "yearly", "renewal_period": 1},
+            {"name": "Dear", "renewal_period": 9999, "renewal_cost": -1},
+            *({"name": f"P{n}", "renewal_period": 1} for n in range(20)),
+        ],
+    }
+    stored = copy.deepcopy(data)
+    config = CardConfig.from_data(data)
+    assert data == stored
+    names = [plan.name for plan in config.plans]
+    assert names[:3] == ["180 days", "Yearly", "Dear"]
+    assert len(names) == 10
+    dear = config.plans[2]
+    assert (dear.period, dear.cost) == (Period(length=3660, unit=PeriodUnit.DAYS), None)
+    assert CardConfig.from_data({**CARD_DATA, "plans": "Yearly"}).plans == (config.plans[0],)

@@ -115,13 +115,17 @@ class PlanListSelector(ObjectSelector):
 def plans_section(label: PeriodNamer, shown: Mapping[str, Any] | None = None) -> section:
     """Return the form's collapsed section: the default plan's name and the other plans."""
     extra = [parse_period(item.get(PLAN_PERIOD)) for item in _listed((shown or {}).get(CONF_PLANS))]
+    # Given as data, not selector objects: older releases validate only that form.
     plan_fields: dict[str, ObjectSelectorField] = {
-        PLAN_NAME: {"selector": TextSelector(), "required": True},
-        PLAN_PERIOD: {"selector": period_selector(label, *extra), "required": True},
+        PLAN_NAME: {"selector": TextSelector().serialize()["selector"], "required": True},
+        PLAN_PERIOD: {
+            "selector": period_selector(label, *extra).serialize()["selector"],
+            "required": True,
+        },
         PLAN_COST: {
             "selector": NumberSelector(
                 NumberSelectorConfig(step=0.01, mode=NumberSelectorMode.BOX)
-            ),
+            ).serialize()["selector"],
             "required": False,
         },
     }
