@@ -222,7 +222,8 @@ def check_plans(data: dict[str, Any], label: PeriodNamer = plain_name) -> dict[s
         errors[CONF_PLANS] = "duplicate_plan_name"
     elif len(keys) > MAX_PLANS:
         errors[CONF_PLANS] = "too_many_plans"
-    if others and default is None and CONF_RENEWAL_PERIOD not in errors:
+    if others and CONF_RENEWAL_PERIOD not in data:
+        # A period that is there but wrong has its own error; a missing one leaves no default.
         errors[CONF_RENEWAL_PERIOD] = "period_needed_for_plans"
     if others:
         data[CONF_PLANS] = [plan_data(plan) for plan in others]
