@@ -26,7 +26,8 @@ def with_named_plan(data: Mapping[str, Any], label: PeriodNamer) -> dict[str, An
 async def async_migrate_cards(hass: HomeAssistant, entry: ConfigEntry[Any]) -> bool:
     """Bring the household's cards up to the current layout; refuse a newer major one.
 
-    A newer minor layout only adds to this one, so it still loads.
+    A newer minor layout only adds to this one, so it still loads. (Recent Home Assistant
+    releases refuse a newer major layout themselves; older ones ask here.)
     """
     if entry.version > 1:
         LOGGER.error("SIM Renew was set up by a newer release; install that release to load it")
