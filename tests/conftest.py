@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 import os
+import random
 from typing import Any
 from unittest.mock import PropertyMock, patch
 
@@ -53,6 +54,19 @@ DEPRECATION_MARKERS = ("deprecated", "will stop working", "will be removed", "st
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant load integrations from custom_components."""
+
+
+@pytest.fixture(autouse=True)
+def registry_ids_beyond_hypothesis_seeding() -> Iterator[None]:
+    """Draw registry ids from a generator of their own.
+
+    Hypothesis seeds the global random generator the same way for every example, so entities
+    created in one example of a test would get the ids of those created in an earlier one, and
+    Home Assistant's registries would index two entries under one id.
+    """
+    own = random.Random()
+    with patch("homeassistant.util.uuid.getrandbits", own.getrandbits):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -29,9 +29,9 @@ from custom_components.simrenew.model import (
     DEFAULT_TIME_ZONE,
     MONEY_MAX,
     CardType,
-    PeriodUnit,
     RenewalMode,
 )
+from custom_components.simrenew.plans import COMMON_PERIODS, parse_period, period_choice
 from homeassistant.config_entries import ConfigEntry, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
@@ -169,6 +169,23 @@ def date_texts() -> st.SearchStrategy[str]:
     )
 
 
+def period_texts() -> st.SearchStrategy[str]:
+    """Return periods as the one period field hands them back: chosen, typed, or not periods."""
+    return st.one_of(
+        st.sampled_from([period_choice(period) for period in COMMON_PERIODS]),
+        st.builds(
+            "{}{}{}".format,
+            st.integers(min_value=-2, max_value=4000).map(str),
+            st.sampled_from(["", " ", "_"]),
+            st.sampled_from(
+                ["", "days", "d", "日", "天", "months", "個月", "个月", "m", "years", "週", "x"]
+            ),
+        ),
+        st.sampled_from(["0_days", "121_months", "3661 days", "1.5", "nan", "_days", "１２ 個月"]),
+        texts(),
+    )
+
+
 ZONE_NAMES = [
     *COMMON_TIME_ZONES,
     "America/Argentina/Buenos_Aires",
@@ -237,8 +254,7 @@ def card_fields() -> dict[str, st.SearchStrategy[object]]:
             texts(),
         ),
         "expiry_date": date_texts(),
-        "renewal_period": numbers(),
-        "renewal_period_unit": st.one_of(st.sampled_from(list(PeriodUnit)), texts()),
+        "renewal_period": period_texts(),
         "renewal_mode": st.one_of(st.sampled_from(list(RenewalMode)), texts()),
         "renewal_cost": numbers(),
         "currency": st.one_of(st.sampled_from(["HKD", "CNY", "USD", "hkd", "XXX"]), texts()),
@@ -377,6 +393,13 @@ def assert_card_stored_canonically(data: Mapping[str, Any]) -> None:
         assert config.period is not None
         assert config.period.length == data["renewal_period"]
         assert config.period.unit == data["renewal_period_unit"]
+        # The default plan is named, in words that read as its own period if as any.
+        assert config.default_plan is not None
+        assert config.default_plan.name == data["default_plan"]
+        assert parse_period(data["default_plan"]) in (None, config.period)
+    else:
+        assert "default_plan" not in data
+        assert "plans" not in data
     for key in ("grace_days", "activity_interval_days"):
         assert type(data[key]) is int
         assert getattr(config, key) == data[key]

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import json
 import math
 from typing import Any
+import unicodedata
 
 from freezegun.api import FrozenDateTimeFactory
 from hypothesis import event, given, strategies as st
@@ -55,6 +56,17 @@ from .fuzzing import (
 )
 
 NOW = datetime(2026, 11, 22, 4, tzinfo=UTC)
+# Mum's card has these besides its default plan, "180 days".
+MUM_PLANS = [
+    {
+        "name": "Yearly",
+        "renewal_period": 12,
+        "renewal_period_unit": "months",
+        "renewal_cost": 388.0,
+    },
+    {"name": "Monthly", "renewal_period": 1, "renewal_period_unit": "months"},
+]
+PLAN_NAMES = ["Yearly", "yearly ", "ＹＥＡＲＬＹ", "Monthly", "180 days", "180 Days", "Weekly", ""]
 MUM = "sensor.mum_s_cmhk_days_until_expiry"
 DAD = "sensor.dad_s_csl_status"
 OLD = "binary_sensor.old_sim_renewal_due"
@@ -97,7 +109,7 @@ async def household(
         data={},
         options=dict(HUB_OPTIONS),
         subentries_data=[
-            card_subentry(),
+            card_subentry(plans=MUM_PLANS),
             card_subentry(
                 **DAD_CARD,
                 activity_interval_days=30,
@@ -245,6 +257,7 @@ FIELDS: dict[str, dict[str, st.SearchStrategy[object]]] = {
         "payment_method": notes(),
         "reference": notes(),
         "new_expiry": expiries(),
+        "plan": mostly(st.sampled_from(PLAN_NAMES), st.one_of(texts(), wrong_types())),
     },
     "set_expiry": {"expiry_date": expiries(), "reference": notes()},
     "set_balance": {"amount": amounts(), "currency": currencies(), "as_of": instants()},
@@ -442,10 +455,27 @@ def _check_entry(service: str, last: dict[str, Any], payload: dict[str, Any]) ->
             assert 0 <= last["amount"] <= MONEY_MAX
         assert last["currency"] in ACTIVE_CURRENCIES
         assert last["channel"] == payload.get("channel", "other")
+        _check_plan(last, payload)
     for key in ("payment_method", "reference"):
         if key in last:
             assert len(last[key]) <= MAX_NOTE_LENGTH
             assert last[key] == cv.string(payload[key])
+
+
+def _check_plan(last: dict[str, Any], payload: dict[str, Any]) -> None:
+    """Check a renewal names the plan asked for (the default otherwise) and costs what it costs."""
+    # Mum's plans, and Old SIM's only one, named after its period when it was migrated.
+    costs = {"180 days": 50.0, "yearly": 388.0, "monthly": None, "1 month": 50.0}
+    asked = " ".join(unicodedata.normalize("NFKC", str(payload.get("plan", ""))).casefold().split())
+    if "plan" not in last:
+        # Only a card without a renewal period, Dad's, renews with no plan.
+        assert "plan" not in payload
+        return
+    assert last["plan"].casefold() in costs
+    if "plan" in payload:
+        assert last["plan"].casefold() == asked
+    if "amount" not in payload:
+        assert last.get("amount") == costs[last["plan"].casefold()]
 
 
 def _check_listed(response: Any, entry: MockConfigEntry) -> None:

@@ -19,6 +19,8 @@ from custom_components.simrenew.card_config import HubOptions, parse_time_of_day
 from custom_components.simrenew.card_form import nest_data
 from custom_components.simrenew.const import DOMAIN, SUBENTRY_CARD
 from custom_components.simrenew.model import MAX_REMINDER_DAYS
+from custom_components.simrenew.plan_form import name_error
+from custom_components.simrenew.plans import COMMON_PERIODS, MAX_PLANS, period_choice, plan_key
 from homeassistant.components.repairs import repairs_flow_manager
 from homeassistant.config_entries import SOURCE_RECONFIGURE, SOURCE_USER
 from homeassistant.core import HomeAssistant
@@ -38,6 +40,8 @@ from .fuzzing import (
     card_input,
     date_texts,
     mostly,
+    numbers,
+    period_texts,
     snapshot,
     texts,
     trim_history,
@@ -50,8 +54,7 @@ NEW_CARD: dict[str, Any] = {
     "card_type": "data",
     "phone_number": "+852 5123 4567",
     "expiry_date": "2027-05-15",
-    "renewal_period": 30.0,
-    "renewal_period_unit": "days",
+    "renewal_period": "30_days",
     "renewal_mode": "from_renewal",
     "renewal_cost": 48.0,
     "currency": "HKD",
@@ -455,3 +458,121 @@ async def test_fuzz_repair_fixes(
     assert last["source"] == "repair"
     assert last["new_expiry"] == data["expiry_date"]
     assert_hub_counts_days(hass, household)
+
+
+PLAN_NAMES = ["Yearly", "yearly ", "Monthly", "180 days", "6 個月", "", " ", "x" * 65, "A\u200b"]
+
+
+def plan_items() -> st.SearchStrategy[object]:
+    """Return one entry of the form's plan list: a plan, a broken one, or no mapping at all."""
+    plan = st.fixed_dictionaries(
+        {
+            "name": mostly(
+                st.text(alphabet="abcdeAB 月費年", min_size=1, max_size=8),
+                st.one_of(st.sampled_from(PLAN_NAMES), texts()),
+            ),
+            "period": mostly(
+                st.sampled_from([period_choice(period) for period in COMMON_PERIODS]),
+                st.one_of(period_texts(), texts()),
+            ),
+        },
+        optional={
+            "cost": mostly(st.floats(min_value=0, max_value=1_000_000), numbers()),
+        },
+    )
+    odd = st.one_of(
+        texts(),
+        wrong_types(),
+        st.fixed_dictionaries(
+            {"name": st.just("Extra"), "period": st.just("1_days"), "x": texts()}
+        ),
+    )
+    return mostly(plan, odd, tenths=9)
+
+
+@FUZZ_SETTINGS
+@given(
+    default=mostly(
+        st.one_of(st.sampled_from(PLAN_NAMES), st.text(alphabet="abcAB 半年", max_size=8)),
+        st.one_of(texts(), wrong_types()),
+        tenths=9,
+    ),
+    plans=mostly(
+        st.lists(plan_items(), max_size=4),
+        st.one_of(st.lists(plan_items(), max_size=11), texts(), wrong_types()),
+        tenths=8,
+    ),
+    period=mostly(st.just("180_days"), period_texts()),
+    choice=st.integers(min_value=0, max_value=11),
+)
+async def test_fuzz_plans(
+    hass: HomeAssistant,
+    household: MockConfigEntry,
+    default: object,
+    plans: object,
+    period: str,
+    choice: int,
+) -> None:
+    """The plans refuse cleanly, or every plan entered is stored, readable, once, and chosen."""
+    card_id = next(sid for sid, sub in household.subentries.items() if sub.title != "Dad's csl")
+    trim_history(household)
+    before = snapshot(household)
+    answers = {
+        **nest_data(household.subentries[card_id].data),
+        "renewal_period": period,
+        "renewal_plans": {"default_plan": default, "plans": plans},
+    }
+    result = await hass.config_entries.subentries.async_init(
+        (household.entry_id, SUBENTRY_CARD),
+        context={"source": SOURCE_RECONFIGURE, "subentry_id": card_id},
+    )
+    flow_id = result["flow_id"]
+    try:
+        result = await hass.config_entries.subentries.async_configure(flow_id, answers)
+    except InvalidData:
+        event("schema error")
+        hass.config_entries.subentries.async_abort(flow_id)
+        assert snapshot(household) == before
+        return
+    entered = [item for item in plans if isinstance(item, dict)] if isinstance(plans, list) else []
+    if result["type"] is FlowResultType.FORM and result["step_id"] == "default_plan":
+        options = result["data_schema"].schema["default_plan"].config["options"]
+        assert len(options) == len(entered) + 1
+        chosen = options[choice % len(options)]
+        event("default chosen" if choice % len(options) else "default kept")
+        result = await hass.config_entries.subentries.async_configure(
+            flow_id, {"default_plan": chosen}
+        )
+        assert result["reason"] == "reconfigure_successful"
+        await hass.async_block_till_done()
+        assert household.subentries[card_id].data["default_plan"] == chosen
+    elif result["type"] is FlowResultType.ABORT and result["reason"] == "reconfigure_successful":
+        event("one plan")
+        await hass.async_block_till_done()
+    else:
+        _assert_refused(result, flow_id, hass)
+        assert snapshot(household) == before
+        assert_hub_counts_days(hass, household)
+        return
+    data = household.subentries[card_id].data
+    assert_card_stored_canonically(data)
+    config = household.runtime_data.configs[card_id]
+    stored = [plan.name for plan in config.plans]
+    # Nothing entered is lost: each plan is stored and read back, under its name, once.
+    assert len(stored) == len(entered) + (1 if config.period else 0)
+    assert len({plan_key(name) for name in stored}) == len(stored) <= MAX_PLANS
+    assert {item["name"].strip() for item in entered} <= set(stored)
+    for plan in config.plans:
+        assert plan.name == plan.name.strip()
+        assert not name_error(plan.name)
+    assert_hub_counts_days(hass, household)
+    if config.plans:
+        # The card's plans renew: each one, named as stored.
+        await hass.services.async_call(
+            DOMAIN,
+            "renew",
+            {"entity_id": "sensor.mum_s_cmhk_days_until_expiry", "plan": stored[-1]},
+            blocking=True,
+        )
+        last = household.runtime_data.records[card_id]["history"][-1]
+        assert last["plan"] == stored[-1]

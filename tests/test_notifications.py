@@ -164,7 +164,7 @@ async def test_a_mainland_household_starts_cards_in_its_own_currency_and_zone(
             "name": "爸爸的移动卡",
             "card_type": "number_keeping",
             "expiry_date": suggested["expiry_date"],
-            "renewal_period_unit": "months",
+            "renewal_period": "1_months",
             "renewal_mode": "from_renewal",
             "currency": suggested["currency"],
             "advanced": {

@@ -86,6 +86,7 @@ async def test_renew_by_entity_moves_expiry_and_records_receipt(
                 "name": "Mum's CMHK",
                 "old_expiry": "2026-12-01",
                 "new_expiry": "2027-05-21",
+                "plan": "180 days",
             }
         ]
     }
@@ -108,6 +109,7 @@ async def test_renew_by_entity_moves_expiry_and_records_receipt(
         "payment_method": "Alipay",
         "reference": "TX-1",
         "confirmed": False,
+        "plan": "180 days",
     }
     (event,) = events
     device = device_of(hass, hub_entry, card_id(hub_entry))
@@ -130,6 +132,7 @@ async def test_renew_by_entity_moves_expiry_and_records_receipt(
         "currency": "HKD",
         "channel": "app",
         "confirmed": False,
+        "plan": "180 days",
     }
 
 

@@ -13,6 +13,7 @@ from .const import DOMAIN
 from .hub import SimRenewConfigEntry, SimRenewHub
 from .lapsed_issues import lapsed_issue_id
 from .ledger import async_get_ledger, async_remove_ledger
+from .migration import async_migrate_cards
 from .services import async_setup_services
 from .store import HistoryUnavailableError
 from .zones import async_load_card_zones
@@ -33,6 +34,11 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the actions, once for every hub."""
     async_setup_services(hass)
     return True
+
+
+async def async_migrate_entry(hass: HomeAssistant, entry: SimRenewConfigEntry) -> bool:
+    """Bring the household's stored cards up to this release's layout."""
+    return await async_migrate_cards(hass, entry)
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: SimRenewConfigEntry) -> bool:

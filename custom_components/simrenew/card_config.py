@@ -27,6 +27,7 @@ from .model import (
     PeriodUnit,
     RenewalMode,
 )
+from .plans import Plan, find_plan, stored_plans
 
 type ZoneLookup = Callable[[str], ZoneInfo | None]
 
@@ -203,6 +204,8 @@ class CardConfig:
     notes: str | None = field(default=None, repr=False)
     # The day of month a monthly plan that adds to the old expiry lands on.
     anchor_day: int | None = None
+    # Every plan of the card, the default (`period` and `renewal_cost`) first when it has one.
+    plans: tuple[Plan, ...] = ()
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any], zone_of: ZoneLookup = load_zone) -> CardConfig:
@@ -219,6 +222,7 @@ class CardConfig:
         ):
             # A cost stored before costs were checked must not break the money sensors.
             cost = None
+        period = _stored_period(data)
         return cls(
             name=str(data["name"]),
             expiry_date=_stored_day(data["expiry_date"]),
@@ -226,7 +230,7 @@ class CardConfig:
             carrier=data.get("carrier"),
             phone_number=data.get("phone_number"),
             card_type=_member(CardType, data.get("card_type"), CardType.OTHER),
-            period=_stored_period(data),
+            period=period,
             renewal_mode=_member(RenewalMode, data.get("renewal_mode"), RenewalMode.FROM_RENEWAL),
             renewal_cost=None if cost is None else float(cost),
             currency=data.get("currency", "HKD"),
@@ -239,7 +243,17 @@ class CardConfig:
             esim=data.get("esim") is True,
             second_phone_number=_text(data.get("second_phone_number")),
             notes=_text(data.get("notes")),
+            plans=stored_plans(data, period),
         )
+
+    @property
+    def default_plan(self) -> Plan | None:
+        """Return the plan the button, the notification and the to-do list renew with."""
+        return self.plans[0] if self.period is not None and self.plans else None
+
+    def plan_named(self, name: str) -> Plan | None:
+        """Return the card's plan called `name`, however it is capitalised or spaced."""
+        return find_plan(self.plans, name)
 
     def rules(self, last_activity: date | None = None) -> Card:
         """Return the date rules of this card."""

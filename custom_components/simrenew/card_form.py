@@ -63,6 +63,17 @@ from .model import (
     expiry_is_plausible,
     local_today,
 )
+from .plan_form import (
+    CONF_DEFAULT_PLAN,
+    CONF_PLANS,
+    SECTION_PLANS,
+    PeriodNamer,
+    check_plans,
+    period_selector,
+    plans_section,
+    shown_plans,
+)
+from .plans import parse_period, period_choice, plain_name, stored_period
 from .validation import vol
 from .zones import async_get_zone
 
@@ -85,6 +96,7 @@ MAX_URL_LENGTH = 2000
 MAX_NOTES_LENGTH = 2000
 REMINDER_DAY_CHOICES = ["30", "21", "14", "10", "7", "5", "3", "2", "1", "0"]
 INT_FIELDS = (CONF_RENEWAL_PERIOD, CONF_GRACE_DAYS, CONF_ACTIVITY_INTERVAL_DAYS)
+PLAN_FIELDS = (CONF_DEFAULT_PLAN, CONF_PLANS)
 COMMON_TIME_ZONES = [
     "Asia/Hong_Kong",
     "Asia/Shanghai",
@@ -137,10 +149,7 @@ CARD_SCHEMA = vol.Schema(
             TextSelectorConfig(type=TextSelectorType.TEL)
         ),
         vol.Required(CONF_EXPIRY_DATE): DateSelector(),
-        vol.Optional(CONF_RENEWAL_PERIOD): _whole_number(),
-        vol.Required(CONF_RENEWAL_PERIOD_UNIT, default=PeriodUnit.DAYS): _choice(
-            PeriodUnit, CONF_RENEWAL_PERIOD_UNIT
-        ),
+        vol.Optional(CONF_RENEWAL_PERIOD): period_selector(),
         vol.Required(CONF_RENEWAL_MODE, default=RenewalMode.FROM_RENEWAL): _choice(
             RenewalMode, CONF_RENEWAL_MODE
         ),
@@ -182,6 +191,27 @@ CARD_SCHEMA = vol.Schema(
 )
 
 
+def card_schema(
+    label: PeriodNamer = plain_name,
+    shown: Mapping[str, Any] | None = None,
+    *,
+    with_plans: bool = False,
+) -> vol.Schema:
+    """Return the card form with periods in words; `shown` is what it shows.
+
+    A stored period that is not a common one is offered in words too. Reconfiguring
+    (`with_plans`) also lists the card's plans.
+    """
+    values = shown or {}
+    fields: dict[Any, Any] = {}
+    shown_period = parse_period(values.get(CONF_RENEWAL_PERIOD))
+    for key, field in CARD_SCHEMA.schema.items():
+        fields[key] = period_selector(label, shown_period) if key == CONF_RENEWAL_PERIOD else field
+    if with_plans:
+        fields[vol.Optional(SECTION_PLANS)] = plans_section(label, values.get(SECTION_PLANS))
+    return vol.Schema(fields)
+
+
 def parse_reminder_days(values: Iterable[str | int | float]) -> list[int] | None:
     """Return the days as sorted whole numbers, or None if any is not a day from 0 to 365."""
     try:
@@ -204,8 +234,11 @@ def whole_number(value: object) -> object:
 
 def flatten_input(user_input: Mapping[str, Any]) -> dict[str, Any]:
     """Return the form's answers as one flat mapping, with counts as whole numbers."""
-    flat = {key: value for key, value in user_input.items() if key != SECTION_ADVANCED}
-    flat.update(user_input.get(SECTION_ADVANCED, {}))
+    sections = (SECTION_ADVANCED, SECTION_PLANS)
+    flat = {key: value for key, value in user_input.items() if key not in sections}
+    for key in sections:
+        flat.update(user_input.get(key, {}))
+    _flatten_period(flat)
     for key in INT_FIELDS:
         if key in flat:
             flat[key] = whole_number(flat[key])
@@ -228,10 +261,26 @@ def flatten_input(user_input: Mapping[str, Any]) -> dict[str, Any]:
     return flat
 
 
+def _flatten_period(flat: dict[str, Any]) -> None:
+    """Turn the one period field into the stored length and unit; leave a wrong one to refuse."""
+    value = flat.get(CONF_RENEWAL_PERIOD)
+    if not isinstance(value, str):
+        return
+    if not value.strip():
+        del flat[CONF_RENEWAL_PERIOD]
+    elif (period := parse_period(value)) is not None:
+        flat[CONF_RENEWAL_PERIOD] = period.length
+        flat[CONF_RENEWAL_PERIOD_UNIT] = period.unit.value
+
+
 def nest_data(data: Mapping[str, Any]) -> dict[str, Any]:
     """Return stored card data in the form's shape, to show it again."""
-    nested = {key: value for key, value in data.items() if key not in ADVANCED_FIELDS}
+    hidden = (*ADVANCED_FIELDS, *PLAN_FIELDS, CONF_RENEWAL_PERIOD, CONF_RENEWAL_PERIOD_UNIT)
+    nested = {key: value for key, value in data.items() if key not in hidden}
+    if (period := stored_period(data)) is not None:
+        nested[CONF_RENEWAL_PERIOD] = period_choice(period)
     nested[SECTION_ADVANCED] = {key: data[key] for key in ADVANCED_FIELDS if key in data}
+    nested[SECTION_PLANS] = shown_plans(data)
     return nested
 
 
@@ -331,11 +380,12 @@ def _check_labels(data: Mapping[str, Any], others: list[Mapping[str, Any]]) -> d
 async def async_validate_card(
     flat: dict[str, Any],
     other_cards: Iterable[Mapping[str, Any]],
+    label: PeriodNamer = plain_name,
 ) -> tuple[dict[str, Any], dict[str, str], str | None]:
     """Check a card's answers against each other and the household's other cards.
 
     Returns the data to store, the errors per field, and an abort reason for a card
-    that is already registered.
+    that is already registered. `label` names a default plan the user left unnamed.
     """
     others = list(other_cards)
     data = dict(flat)
@@ -352,6 +402,7 @@ async def async_validate_card(
             del data[CONF_REMINDER_DAYS]
     errors.update(await _check_dates(data))
     errors.update(_check_numbers(data))
+    errors.update(check_plans(data, label))
     return data, errors, None
 
 

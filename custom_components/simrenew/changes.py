@@ -33,6 +33,7 @@ from .model import (
     rolled_steps,
 )
 from .notifications import ReminderNotifier
+from .plans import Plan
 from .receipts import recorded_event
 from .reminder_keeper import snooze_until
 from .renewal import Renewal
@@ -67,16 +68,31 @@ def later_day(recorded: str | None, day: str) -> str:
     return day if recorded is None or day > recorded else recorded
 
 
-def keeps_day_of_month(config: CardConfig, *, rolled: bool = False) -> bool:
+def keeps_day_of_month(config: CardConfig, entry: HistoryEntry) -> bool:
     """Return whether a renewal added calendar months to the old expiry.
 
-    Plans that extend the expiry do; so does a self-renewing card rolling forward.
+    Monthly plans that extend the expiry do; so does a self-renewing card rolling forward.
     """
+    plan = config.plan_named(entry["plan"]) if "plan" in entry else None
+    period = config.period if plan is None else plan.period
     return (
-        config.period is not None
-        and config.period.unit is PeriodUnit.MONTHS
-        and (rolled or config.renewal_mode is RenewalMode.EXTEND_EXPIRY)
+        period is not None
+        and period.unit is PeriodUnit.MONTHS
+        and (entry["source"] == "auto_renew" or config.renewal_mode is RenewalMode.EXTEND_EXPIRY)
     )
+
+
+def chosen_plan(config: CardConfig, name: str | None) -> Plan | None:
+    """Return the plan a renewal names, or the default; refuse a name the card has no plan by."""
+    if name is None:
+        return config.default_plan
+    if not config.plans:
+        raise invalid_input("no_renewal_period", name=config.name)
+    if (plan := config.plan_named(name)) is None:
+        raise invalid_input(
+            "unknown_plan", name=config.name, plans=", ".join(plan.name for plan in config.plans)
+        )
+    return plan
 
 
 class CardChanges:
@@ -176,20 +192,23 @@ class CardChanges:
         config, today = self._current(card_id)
         day = renewal.renewal_date or today
         self._check_day(card_id, day, today)
-        amount = renewal.amount if renewal.amount is not None else config.renewal_cost
+        plan = chosen_plan(config, renewal.plan)
+        amount = renewal.amount
+        if amount is None:
+            amount = config.renewal_cost if plan is None else plan.cost
         currency = (renewal.currency or config.currency).upper()
         self._check_money(amount, currency)
         old = config.expiry_date
         if renewal.new_expiry is not None:
             new = renewal.new_expiry
-        elif config.period is None:
+        elif plan is None:
             raise invalid_input("no_renewal_period", name=config.name)
         else:
             try:
                 new = renewed_expiry(
                     expiry_date=old,
                     renewal_date=day,
-                    period=config.period,
+                    period=plan.period,
                     mode=config.renewal_mode,
                     anchor_day=config.anchor_day or old.day,
                 )
@@ -210,6 +229,8 @@ class CardChanges:
         }
         if amount is not None:
             entry["amount"] = amount
+        if plan is not None:
+            entry["plan"] = plan.name
         if renewal.payment_method:
             entry["payment_method"] = renewal.payment_method
         if renewal.reference:
@@ -289,8 +310,7 @@ class CardChanges:
         anchors: dict[str, int | None] = {}
         for card_id, entry in planned:
             config = self.configs.get(card_id)
-            rolled = entry["source"] == "auto_renew"
-            if config is not None and keeps_day_of_month(config, rolled=rolled):
+            if config is not None and keeps_day_of_month(config, entry):
                 # The plan's day is the first renewal's: later steps may sit on a short month.
                 first = date.fromisoformat(entry["old_expiry"]).day
                 anchors.setdefault(card_id, config.anchor_day or first)
@@ -452,6 +472,8 @@ class CardChanges:
                 }
                 if config.renewal_cost is not None:
                     entry["amount"] = config.renewal_cost
+                if config.default_plan is not None:
+                    entry["plan"] = config.default_plan.name
                 planned.append((card_id, entry))
             if planned:
                 await self._commit_renewals(planned)

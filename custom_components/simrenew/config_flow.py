@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, override
+from typing import Any, cast, override
 
 from homeassistant.config_entries import (
     ConfigEntry,
@@ -21,6 +21,9 @@ from homeassistant.helpers.selector import (
     BooleanSelector,
     EntitySelector,
     EntitySelectorConfig,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
     TimeSelector,
 )
 from homeassistant.util import dt as dt_util
@@ -28,6 +31,7 @@ from homeassistant.util import dt as dt_util
 from .card_config import parse_time_of_day
 from .card_form import (
     async_validate_card,
+    card_schema,
     flatten_input,
     nest_data,
     new_card_suggestions,
@@ -47,6 +51,14 @@ from .const import (
     SUBENTRY_CARD,
 )
 from .model import DEFAULT_REMINDER_DAYS
+from .plan_form import (
+    CONF_DEFAULT_PLAN,
+    SECTION_PLANS,
+    async_period_texts,
+    shown_plans,
+    with_default,
+)
+from .plans import stored_period, stored_plans
 from .validation import vol
 from .zone_labels import async_card_schema
 
@@ -78,7 +90,8 @@ class SimRenewConfigFlow(ConfigFlow, domain=DOMAIN):
     """Creates the household hub together with its first card."""
 
     VERSION = 1
-    MINOR_VERSION = 1
+    # 1.2: every card with a renewal period names it as its default plan.
+    MINOR_VERSION = 2
 
     def _hub(self) -> ConfigEntry | None:
         """Return the household's hub, if there is one already."""
@@ -90,9 +103,12 @@ class SimRenewConfigFlow(ConfigFlow, domain=DOMAIN):
         # Looked up on every step: a hub set up while this form was open gets the card.
         hub = self._hub()
         errors: dict[str, str] = {}
+        texts = await async_period_texts(self.hass)
         if user_input is not None:
             others = [] if hub is None else _cards_of(hub)
-            data, errors, abort = await async_validate_card(flatten_input(user_input), others)
+            data, errors, abort = await async_validate_card(
+                flatten_input(user_input), others, texts.label
+            )
             if abort is not None:
                 return self.async_abort(reason=abort)
             if not errors and hub is not None:
@@ -112,12 +128,12 @@ class SimRenewConfigFlow(ConfigFlow, domain=DOMAIN):
                         }
                     ],
                 )
+        shown = user_input or suggestions_for_new_card(self.hass)
         return self.async_show_form(
             # The integration page's main button leads here: with a hub, it adds a card to it.
             step_id="user" if hub is None else "add_card",
             data_schema=self.add_suggested_values_to_schema(
-                await async_card_schema(self.hass),
-                user_input or suggestions_for_new_card(self.hass),
+                await async_card_schema(self.hass, card_schema(texts.label, shown)), shown
             ),
             errors=errors,
         )
@@ -165,6 +181,8 @@ class CardSubentryFlow(ConfigSubentryFlow):
 
     # The expiry the reconfigure form showed when it opened.
     _shown_expiry: str | None = None
+    # A reconfigured card with several plans, waiting for its default plan to be chosen.
+    _pending: dict[str, Any] | None = None
 
     def _keep_changes_made_meanwhile(
         self, data: dict[str, Any], stored: Mapping[str, Any]
@@ -188,19 +206,20 @@ class CardSubentryFlow(ConfigSubentryFlow):
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
         """Ask for a new card."""
         errors: dict[str, str] = {}
+        texts = await async_period_texts(self.hass)
         if user_input is not None:
             data, errors, abort = await async_validate_card(
-                flatten_input(user_input), self._other_cards()
+                flatten_input(user_input), self._other_cards(), texts.label
             )
             if abort is not None:
                 return self.async_abort(reason=abort)
             if not errors:
                 return self.async_create_entry(title=data[CONF_NAME], data=data)
+        shown = user_input or suggestions_for_new_card(self.hass)
         return self.async_show_form(
             step_id="user",
             data_schema=self.add_suggested_values_to_schema(
-                await async_card_schema(self.hass),
-                user_input or suggestions_for_new_card(self.hass),
+                await async_card_schema(self.hass, card_schema(texts.label, shown)), shown
             ),
             errors=errors,
         )
@@ -213,26 +232,63 @@ class CardSubentryFlow(ConfigSubentryFlow):
         if self._shown_expiry is None:
             self._shown_expiry = subentry.data.get(CONF_EXPIRY_DATE)
         errors: dict[str, str] = {}
+        texts = await async_period_texts(self.hass)
         if user_input is not None:
+            if SECTION_PLANS not in user_input:
+                # Answers sent without the plans (by a script, say) leave the plans as they are.
+                user_input = {**user_input, SECTION_PLANS: shown_plans(subentry.data)}
             data, errors, abort = await async_validate_card(
-                flatten_input(user_input), self._other_cards(subentry.subentry_id)
+                flatten_input(user_input), self._other_cards(subentry.subentry_id), texts.label
             )
             if abort is not None:
                 return self.async_abort(reason=abort)
+            if not errors and len(stored_plans(data, stored_period(data))) > 1:
+                self._pending = data
+                return await self.async_step_default_plan()
             if not errors:
-                return self.async_update_and_abort(
-                    self._get_entry(),
-                    subentry,
-                    title=data[CONF_NAME],
-                    data=self._keep_changes_made_meanwhile(data, subentry.data),
-                )
+                return self._save(data)
+        shown = user_input or nest_data(subentry.data)
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(
-                await async_card_schema(self.hass), user_input or nest_data(subentry.data)
+                await async_card_schema(
+                    self.hass, card_schema(texts.label, shown, with_plans=True)
+                ),
+                shown,
             ),
             errors=errors,
             description_placeholders={"name": subentry.title},
+        )
+
+    async def async_step_default_plan(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Ask which of the card's plans the button, notifications and to-do list renew with."""
+        # Only the reconfigure step leads here, once the card's answers passed their checks.
+        data = cast(dict[str, Any], self._pending)
+        names = [plan.name for plan in stored_plans(data, stored_period(data))]
+        if user_input is not None:
+            return self._save(with_default(data, user_input[CONF_DEFAULT_PLAN]))
+        return self.async_show_form(
+            step_id="default_plan",
+            data_schema=vol.Schema(
+                {
+                    vol.Required(CONF_DEFAULT_PLAN, default=names[0]): SelectSelector(
+                        SelectSelectorConfig(options=names, mode=SelectSelectorMode.LIST)
+                    )
+                }
+            ),
+            description_placeholders={"name": data[CONF_NAME]},
+        )
+
+    def _save(self, data: dict[str, Any]) -> SubentryFlowResult:
+        """Store the reconfigured card."""
+        subentry = self._get_reconfigure_subentry()
+        return self.async_update_and_abort(
+            self._get_entry(),
+            subentry,
+            title=data[CONF_NAME],
+            data=self._keep_changes_made_meanwhile(data, subentry.data),
         )
 
 

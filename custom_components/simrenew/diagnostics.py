@@ -10,6 +10,7 @@ from homeassistant.util import dt as dt_util
 
 from .const import CONF_NOTES, CONF_PHONE_NUMBER, CONF_SECOND_PHONE_NUMBER
 from .hub import SimRenewConfigEntry
+from .plans import described_plans
 
 # Notes may hold codes and the accounts bound to the number: as private as the numbers.
 TO_REDACT = {CONF_PHONE_NUMBER, CONF_SECOND_PHONE_NUMBER, CONF_NOTES, "reference"}
@@ -29,6 +30,7 @@ async def async_get_config_entry_diagnostics(
                 "deadline": view.state.deadline.isoformat(),
                 "days_until_expiry": view.state.days_until_expiry,
                 "status": view.state.status,
+                "plans": described_plans(view.config.plans, view.config.default_plan),
                 "added": hub.records[card_id]["added"],
                 "last_activity": hub.records[card_id]["last_activity"],
                 "balance": hub.records[card_id]["balance"],

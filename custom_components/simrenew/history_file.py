@@ -113,6 +113,8 @@ FIELDS: Final[dict[str, Check]] = {
     "channel": is_text,
     "payment_method": is_text,
     "reference": is_text,
+    # Renewals name the plan they used since plans were added; older ones have none.
+    "plan": is_text,
 }
 
 REMINDER_FIELDS: Final[dict[str, Check]] = {

@@ -41,6 +41,7 @@ def recorded_event(entry: Mapping[str, Any]) -> tuple[str, dict[str, Any]] | Non
             "currency": entry["currency"],
             "channel": entry["channel"],
             "confirmed": entry.get("confirmed", False),
+            "plan": entry.get("plan"),
         }
     elif kind == "correction":
         fields = {

@@ -18,3 +18,5 @@ class Renewal:
     payment_method: str | None = None
     reference: str | None = None
     new_expiry: date | None = None
+    # The name of the card's plan renewed; None renews with the default plan.
+    plan: str | None = None

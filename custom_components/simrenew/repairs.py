@@ -9,7 +9,12 @@ from homeassistant.components.repairs import RepairsFlow
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers.selector import DateSelector
+from homeassistant.helpers.selector import (
+    DateSelector,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+)
 from homeassistant.util import dt as dt_util
 
 from .card_config import parse_iso_date
@@ -26,6 +31,7 @@ if TYPE_CHECKING:
 from .validation import vol
 
 LAPSED = (CardStatus.GRACE_PERIOD, CardStatus.EXPIRED)
+CONF_PLAN = "plan"
 
 
 class LapsedCardFlow(RepairsFlow):
@@ -105,16 +111,35 @@ class LapsedCardFlow(RepairsFlow):
             return self.async_abort(reason="renewed_meanwhile")
         if user_input is not None:
             try:
-                await self.hub.async_renew([self.card_id], Renewal(source="repair"))
+                await self.hub.async_renew(
+                    [self.card_id], Renewal(source="repair", plan=user_input.get(CONF_PLAN))
+                )
             except ServiceValidationError as err:
                 errors["base"] = err.translation_key or "unknown"
             else:
                 return self._done()
         return self.async_show_form(
             step_id="renewed",
-            data_schema=vol.Schema({}),
+            data_schema=self._plan_schema(),
             errors=errors,
             description_placeholders=placeholders,
+        )
+
+    def _plan_schema(self) -> vol.Schema:
+        """Return the choice of plan, the default preselected; none for a card with one plan."""
+        config = self.hub.cards[self.card_id].config
+        if len(config.plans) < 2:
+            return vol.Schema({})
+        default = config.default_plan or config.plans[0]
+        return vol.Schema(
+            {
+                vol.Required(CONF_PLAN, default=default.name): SelectSelector(
+                    SelectSelectorConfig(
+                        options=[plan.name for plan in config.plans],
+                        mode=SelectSelectorMode.LIST,
+                    )
+                )
+            }
         )
 
     async def async_step_new_expiry(

@@ -27,10 +27,11 @@ from homeassistant.helpers.target import (
 )
 from homeassistant.util.json import JsonValueType
 
-from .card_config import has_hidden_characters
+from .card_config import CardConfig, has_hidden_characters
 from .changes import MAX_SNOOZE_DAYS, invalid_input
 from .const import DOMAIN
 from .hub import SimRenewConfigEntry, SimRenewHub
+from .plans import described_plans
 from .receipts import HISTORY_KINDS
 from .renewal import Renewal
 from .validation import vol
@@ -99,6 +100,7 @@ RENEW_SCHEMA = vol.Schema(
         vol.Optional("payment_method"): cv.string,
         vol.Optional("reference"): cv.string,
         vol.Optional("new_expiry"): cv.date,
+        vol.Optional("plan"): cv.string,
     }
 )
 SET_EXPIRY_SCHEMA = vol.Schema(
@@ -290,6 +292,7 @@ async def _async_renew(call: ServiceCall) -> ServiceResponse:
             payment_method=call.data.get("payment_method"),
             reference=call.data.get("reference"),
             new_expiry=call.data.get("new_expiry"),
+            plan=call.data.get("plan"),
         ),
     )
     results: list[JsonValueType] = [
@@ -298,10 +301,24 @@ async def _async_renew(call: ServiceCall) -> ServiceResponse:
             "name": hub.configs[card_id].name if card_id in hub.configs else None,
             "old_expiry": old.isoformat(),
             "new_expiry": new.isoformat(),
+            "plan": _plan_used(hub, card_id, call.data.get("plan")),
         }
         for card_id, old, new in renewed
     ]
     return {"cards": results}
+
+
+def _plan_used(hub: SimRenewHub, card_id: str, asked: str | None) -> str | None:
+    """Return the name of the plan a renewal used: the one asked for, or the default."""
+    if (config := hub.configs.get(card_id)) is None:
+        return None
+    plan = config.default_plan if asked is None else config.plan_named(asked)
+    return None if plan is None else plan.name
+
+
+def _plans_of(config: CardConfig) -> list[JsonValueType]:
+    """Return a card's plans for scripts, the default first and marked."""
+    return [*described_plans(config.plans, config.default_plan)]
 
 
 async def _async_set_expiry(call: ServiceCall) -> None:
@@ -414,6 +431,10 @@ async def _async_list_cards(call: ServiceCall) -> ServiceResponse:
                 "balance_currency": None if view.balance is None else view.balance["currency"],
                 "renewal_url": view.config.renewal_url,
                 "esim": view.config.esim,
+                "default_plan": None
+                if view.config.default_plan is None
+                else view.config.default_plan.name,
+                "plans": _plans_of(view.config),
             }
             for view in cards
         ]

@@ -35,6 +35,7 @@ class HistoryEntry(TypedDict):
     reference: NotRequired[str]
     confirmed: NotRequired[bool]
     renewal: NotRequired[dict[str, Any]]
+    plan: NotRequired[str]
 
 
 class BalanceRecord(TypedDict):

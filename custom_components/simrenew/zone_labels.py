@@ -45,8 +45,8 @@ def with_zone_picker(schema: vol.Schema, picker: SelectSelector) -> vol.Schema:
     return vol.Schema(fields)
 
 
-async def async_card_schema(hass: HomeAssistant) -> vol.Schema:
-    """Return the card form with readable time zone names; any other IANA zone may be typed."""
+async def async_card_schema(hass: HomeAssistant, schema: vol.Schema = CARD_SCHEMA) -> vol.Schema:
+    """Return a card form with readable time zone names; any other IANA zone may be typed."""
     picker = SelectSelector(
         SelectSelectorConfig(
             options=await async_zone_options(hass),
@@ -54,4 +54,4 @@ async def async_card_schema(hass: HomeAssistant) -> vol.Schema:
             mode=SelectSelectorMode.DROPDOWN,
         )
     )
-    return with_zone_picker(CARD_SCHEMA, picker)
+    return with_zone_picker(schema, picker)
