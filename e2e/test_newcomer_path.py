@@ -24,6 +24,7 @@ from .ui_texts import Texts
 
 IMAGES = ROOT / "docs" / "images"
 README_DASHBOARD = ROOT / "docs" / "dashboard.yaml"
+PERIOD = "selector.period.options.{}"
 OFFICIAL_PAGE = "https://www.hk.chinamobile.com/en/prepaid"
 NAMES = {
     "en": ("Mum's CMHK", "CMHK", "Dad's csl"),
@@ -68,6 +69,14 @@ def field(page: Page, name: str) -> Locator:
     return (
         page.get_by_role("textbox", name=name).or_(page.get_by_role("spinbutton", name=name)).first
     )
+
+
+def choose(page: Page, name: str, option: str) -> None:
+    """Pick `option` in the drop-down field labelled `name`."""
+    page.get_by_text(name, exact=True).first.click()
+    page.get_by_role("option", name=option, exact=True).or_(
+        page.get_by_text(option, exact=True)
+    ).last.click()
 
 
 def choose_in_picker(page: Page, text: Texts, shown: date, target: date) -> None:
@@ -177,7 +186,7 @@ def test_newcomer_path(server: Server, page: Page) -> None:
     field(page, text.ours(f"{form}.data.phone_number")).fill(
         "+852 9123 4567" if profile.country == "HK" else "138 0013 8000"
     )
-    field(page, text.ours(f"{form}.data.renewal_period")).fill("180")
+    choose(page, text.ours(f"{form}.data.renewal_period"), text.ours(PERIOD.format("180_days")))
     expiry_field = field(page, text.ours(f"{form}.data.expiry_date"))
     if profile.language == "en":
         # Fourteen days ahead: the first reminder stage falls on today.
@@ -272,7 +281,7 @@ def test_newcomer_path(server: Server, page: Page) -> None:
         card_form = "config_subentries.card.step.user"
     expect(page.get_by_text(text.ours(f"{card_form}.title")).first).to_be_visible()
     field(page, text.ours(f"{card_form}.data.name")).fill(dad)
-    field(page, text.ours(f"{card_form}.data.renewal_period")).fill("30")
+    choose(page, text.ours(f"{card_form}.data.renewal_period"), text.ours(PERIOD.format("30_days")))
     lapsed = add_months(today.replace(day=1), -1)
     field(page, text.ours(f"{card_form}.data.expiry_date")).click()
     choose_in_picker(page, text, today, lapsed)
