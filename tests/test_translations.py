@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from custom_components.simrenew.card_form import COMMON_TIME_ZONES
+from custom_components.simrenew.card_form import COMMON_TIME_ZONES, REMINDER_DAY_CHOICES
 from custom_components.simrenew.model import CardStatus, CardType, PeriodUnit, RenewalMode
 from custom_components.simrenew.zone_labels import zone_key
 
@@ -98,5 +98,15 @@ def test_keys_used_in_code_are_translated() -> None:
             f"exceptions.{key}.message" in english
             or f"issues.{key}.title" in english
             or f"device.{key}.name" in english
+            or any(name.startswith(f"selector.{key}.options.") for name in english)
             or any(k.startswith("entity.") and k.split(".")[2] == key for k in english)
         ), key
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_reminder_day_choice_reads_as_days_before(language: str) -> None:
+    """The reminder-day chips are labelled in every language, not shown as bare numbers."""
+    texts = load(language)
+    for day in REMINDER_DAY_CHOICES:
+        label = texts[f"selector.reminder_day.options.{day}"]
+        assert label and label != day

@@ -131,6 +131,8 @@ def reminder_days_selector() -> SelectSelector:
     return SelectSelector(
         SelectSelectorConfig(
             options=REMINDER_DAY_CHOICES,
+            # Chips read as days before the deadline, not bare numbers.
+            translation_key="reminder_day",
             multiple=True,
             custom_value=True,
             mode=SelectSelectorMode.DROPDOWN,
