@@ -109,4 +109,5 @@ def test_every_reminder_day_choice_reads_as_days_before(language: str) -> None:
     texts = load(language)
     for day in REMINDER_DAY_CHOICES:
         label = texts[f"selector.reminder_day.options.{day}"]
-        assert label and label != day
+        assert label
+        assert label != day
