@@ -555,7 +555,8 @@ async def test_fuzz_plans(
         assert_hub_counts_days(hass, household)
         return
     data = household.subentries[card_id].data
-    assert_card_stored_canonically(data)
+    typed = [str(default).strip(), *(str(item["name"]).strip() for item in entered)]
+    assert_card_stored_canonically(data, typed)
     config = household.runtime_data.configs[card_id]
     stored = [plan.name for plan in config.plans]
     # Nothing entered is lost: each plan is stored and read back, under its name, once.
