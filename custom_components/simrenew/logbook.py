@@ -24,11 +24,11 @@ from .const import (
     EVENT_UNDONE,
 )
 from .receipts import CARD_EVENTS
+from .spoken_dates import written_date
 
 type Describe = Callable[[LazyEventPartialState], dict[str, Any]]
 
 _PREFIX = f"component.{DOMAIN}.selector.logbook.options."
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def shown_day(value: object, language: str) -> str:
@@ -37,9 +37,7 @@ def shown_day(value: object, language: str) -> str:
         day = date.fromisoformat(str(value))
     except ValueError:
         return str(value)
-    if language.startswith("zh"):
-        return f"{day.year}年{day.month}月{day.day}日"
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+    return written_date(day, language)
 
 
 def shown_amount(value: object) -> str:

@@ -7,11 +7,17 @@ from datetime import date
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
+def written_date(day: date, language: str) -> str:
+    """Return a date with its year as people write it: 26 Nov 2026, or 2026年11月26日."""
+    if language.startswith("zh"):
+        return f"{day.year}年{day.month}月{day.day}日"
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
 def spoken_date(day: date, language: str, today: date) -> str:
     """Return a date as people write it in the language: 26 Nov 2026, or 11月26日."""
-    if language.startswith("zh"):
-        # Chinese readers take a date without a year as this year's, so the year appears only
-        # when it is another one.
-        year = "" if day.year == today.year else f"{day.year}年"
-        return f"{year}{day.month}月{day.day}日"
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    # Chinese readers take a date without a year as this year's, so the year appears only
+    # when it is another one.
+    if language.startswith("zh") and day.year == today.year:
+        return f"{day.month}月{day.day}日"
+    return written_date(day, language)
