@@ -183,6 +183,28 @@ async def test_time_zones_have_readable_names(hass: HomeAssistant) -> None:
     assert subentry.data["time_zone"] == "Europe/Berlin"
 
 
+async def test_a_card_form_names_the_household_reminder_days(
+    hass: HomeAssistant, mock_entry: MockConfigEntry
+) -> None:
+    """Left empty, a card's reminder days are the household's: the form says which they are."""
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    assert result["description_placeholders"] == {"household_days": "14, 7, 3, 1, 0"}
+
+    await setup_entry(hass, mock_entry)
+    hass.config_entries.async_update_entry(
+        mock_entry, options={**mock_entry.options, "reminder_days": [30, 10, 3]}
+    )
+    await hass.async_block_till_done()
+    await hass.config.async_update(language="zh-Hant")
+    result = await hass.config_entries.subentries.async_init(
+        (mock_entry.entry_id, SUBENTRY_CARD), context={"source": SOURCE_USER}
+    )
+    assert result["description_placeholders"] == {"household_days": "30、10、3"}
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    assert result["step_id"] == "add_card"
+    assert result["description_placeholders"] == {"household_days": "30、10、3"}
+
+
 @pytest.mark.parametrize(("days", "stored"), [(["30", " 2", "30"], [30, 2]), ([], None)])
 async def test_card_reminder_days(
     hass: HomeAssistant, days: list[str], stored: list[int] | None
@@ -436,7 +458,10 @@ async def test_reconfigure_card(hass: HomeAssistant, mock_entry: MockConfigEntry
     result = await _start_reconfigure(hass, mock_entry, subentry_id)
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "reconfigure"
-    assert result["description_placeholders"] == {"name": "Mum's CMHK"}
+    assert result["description_placeholders"] == {
+        "name": "Mum's CMHK",
+        "household_days": "14, 7, 3, 1, 0",
+    }
     schema = result["data_schema"].schema
     suggested = {str(key): key.description for key in schema}
     assert suggested["expiry_date"] == {"suggested_value": "2026-12-01"}
@@ -528,6 +553,25 @@ async def test_options_flow(hass: HomeAssistant, mock_entry: MockConfigEntry) ->
         "persistent_notification": True,
         "notify_targets": [],
     }
+
+
+async def test_options_ask_for_the_reminder_time_without_seconds(
+    hass: HomeAssistant, mock_entry: MockConfigEntry
+) -> None:
+    """The time field hides seconds; a time in hours and minutes is stored with them."""
+    await setup_entry(hass, mock_entry)
+    result = await hass.config_entries.options.async_init(mock_entry.entry_id)
+    (field,) = (
+        value for key, value in result["data_schema"].schema.items() if key == "reminder_time"
+    )
+    # What the frontend receives for the field.
+    assert field.serialize() == {"selector": {"time": {"no_second": True}}}
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"reminder_days": ["7"], "reminder_time": "07:05"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert mock_entry.options["reminder_time"] == "07:05:00"
 
 
 @pytest.mark.parametrize("days", [[], ["soon"], ["-1"], ["400"]])

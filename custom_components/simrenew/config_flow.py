@@ -24,12 +24,12 @@ from homeassistant.helpers.selector import (
     SelectSelector,
     SelectSelectorConfig,
     SelectSelectorMode,
-    TimeSelector,
 )
 from homeassistant.util import dt as dt_util
 
-from .card_config import parse_time_of_day
+from .card_config import HubOptions, parse_time_of_day
 from .card_form import (
+    ReminderTimeSelector,
     async_validate_card,
     card_schema,
     flatten_input,
@@ -59,6 +59,7 @@ from .plan_form import (
     with_default,
 )
 from .plans import stored_period, stored_plans
+from .spoken_dates import written_days
 from .validation import vol
 from .zone_labels import async_card_schema
 
@@ -72,7 +73,7 @@ DEFAULT_OPTIONS: dict[str, Any] = {
 OPTIONS_SCHEMA = vol.Schema(
     {
         vol.Required(CONF_REMINDER_DAYS): reminder_days_selector(),
-        vol.Required(CONF_REMINDER_TIME): TimeSelector(),
+        vol.Required(CONF_REMINDER_TIME): ReminderTimeSelector(),
         vol.Required(CONF_PERSISTENT_NOTIFICATION, default=True): BooleanSelector(),
         vol.Optional(CONF_NOTIFY_TARGETS): EntitySelector(
             EntitySelectorConfig(domain="notify", multiple=True)
@@ -84,6 +85,12 @@ OPTIONS_SCHEMA = vol.Schema(
 def suggestions_for_new_card(hass: HomeAssistant) -> dict[str, Any]:
     """Return a new card's defaults from Home Assistant's own currency, zone and date."""
     return new_card_suggestions(hass.config.currency, hass.config.time_zone, dt_util.now().date())
+
+
+def household_days(hass: HomeAssistant, hub: ConfigEntry | None) -> dict[str, str]:
+    """Return the household's reminder days, which a card left without its own will use."""
+    days = HubOptions.from_options(hub.options if hub else DEFAULT_OPTIONS).reminder_days
+    return {"household_days": written_days(days, hass.config.language)}
 
 
 class SimRenewConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -136,6 +143,7 @@ class SimRenewConfigFlow(ConfigFlow, domain=DOMAIN):
                 await async_card_schema(self.hass, card_schema(texts.label, shown)), shown
             ),
             errors=errors,
+            description_placeholders=household_days(self.hass, hub),
         )
 
     async def async_step_add_card(
@@ -222,6 +230,7 @@ class CardSubentryFlow(ConfigSubentryFlow):
                 await async_card_schema(self.hass, card_schema(texts.label, shown)), shown
             ),
             errors=errors,
+            description_placeholders=household_days(self.hass, self._get_entry()),
         )
 
     async def async_step_reconfigure(
@@ -257,7 +266,10 @@ class CardSubentryFlow(ConfigSubentryFlow):
                 shown,
             ),
             errors=errors,
-            description_placeholders={"name": subentry.title},
+            description_placeholders={
+                "name": subentry.title,
+                **household_days(self.hass, self._get_entry()),
+            },
         )
 
     async def async_step_default_plan(

@@ -21,3 +21,8 @@ def spoken_date(day: date, language: str, today: date) -> str:
     if language.startswith("zh") and day.year == today.year:
         return f"{day.month}月{day.day}日"
     return written_date(day, language)
+
+
+def written_days(days: tuple[int, ...] | list[int], language: str) -> str:
+    """Return reminder days as a list people read in the language: 14, 7, 3 or 14、7、3."""
+    return ("、" if language.startswith("zh") else ", ").join(str(day) for day in days)
