@@ -281,14 +281,20 @@ async def _open_renewed_step(hass: HomeAssistant, entry: MockConfigEntry, name: 
 
 
 async def test_the_repair_offers_the_plans_with_the_default_chosen(hass: HomeAssistant) -> None:
-    """A card with several plans: pick one; the default is preselected."""
+    """A card with several plans: each shows what it gives; the default is preselected."""
     entry = await household(hass, expiry_date="2026-11-10")
     form = await _open_renewed_step(hass, entry, "Mum's CMHK")
+    assert form["step_id"] == "renewed_plan"
+    assert form["description_placeholders"]["old_expiry"] == "10 Nov 2026"
     (field,) = form["data_schema"].schema
     assert str(field) == "plan"
     assert field.default() == "180 days"
     options = form["data_schema"].schema[field].config["options"]
-    assert options == ["180 days", "Yearly", "Monthly"]
+    assert options == [
+        {"value": "180 days", "label": "180 days: until 21 May 2027, HKD 50.00"},
+        {"value": "Yearly", "label": "Yearly: until 22 Nov 2027, HKD 388.00"},
+        {"value": "Monthly", "label": "Monthly: until 22 Dec 2026"},
+    ]
     flows = repairs_flow_manager(hass)
     assert flows is not None
     result = await flows.async_configure(form["flow_id"], {"plan": "Monthly"})
@@ -298,10 +304,25 @@ async def test_the_repair_offers_the_plans_with_the_default_chosen(hass: HomeAss
     assert entry.subentries[card_of(entry, "Mum's CMHK")].data["expiry_date"] == "2026-12-22"
 
 
+async def test_the_plan_outcomes_read_in_chinese(hass: HomeAssistant) -> None:
+    """In Chinese each plan's outcome is written as people write dates there."""
+    entry = await household(hass, expiry_date="2026-11-10")
+    await hass.config.async_update(language="zh-Hans")
+    form = await _open_renewed_step(hass, entry, "Mum's CMHK")
+    (field,) = form["data_schema"].schema
+    labels = [option["label"] for option in form["data_schema"].schema[field].config["options"]]
+    assert labels == [
+        "180 days：有效期至2027年5月21日，HKD 50.00",
+        "Yearly：有效期至2027年11月22日，HKD 388.00",
+        "Monthly：有效期至12月22日",
+    ]
+
+
 async def test_the_repair_of_a_one_plan_card_asks_nothing(hass: HomeAssistant) -> None:
     """One plan: nothing to choose."""
     entry = await household(hass, expiry_date="2026-11-10", plans=None)
     form = await _open_renewed_step(hass, entry, "Mum's CMHK")
+    assert form["step_id"] == "renewed"
     assert list(form["data_schema"].schema) == []
 
 

@@ -11,6 +11,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.selector import (
     DateSelector,
+    SelectOptionDict,
     SelectSelector,
     SelectSelectorConfig,
     SelectSelectorMode,
@@ -24,6 +25,7 @@ from .lapsed_issues import async_sync_lapsed_issue
 from .model import CardStatus
 from .renewal import Renewal
 from .spoken_dates import spoken_date
+from .texts import SelectorTexts
 
 if TYPE_CHECKING:
     # Named from 2026.9 on; annotations are never evaluated, so older releases load this file.
@@ -84,11 +86,11 @@ class LapsedCardFlow(RepairsFlow):
             description_placeholders=self._placeholders(),
         )
 
-    def _preview(self) -> tuple[dict[str, str], dict[str, str]]:
+    def _preview(self, plan: str | None = None) -> tuple[dict[str, str], dict[str, str]]:
         """Return the placeholders of the renewal the step would record, and why it cannot."""
         placeholders = {**self._placeholders(), "old_expiry": "—", "new_expiry": "—", "amount": "—"}
         try:
-            entry = self.hub.preview_renewal(self.card_id, Renewal(source="repair"))
+            entry = self.hub.preview_renewal(self.card_id, Renewal(source="repair", plan=plan))
         except ServiceValidationError as err:
             return placeholders, {"base": err.translation_key or "unknown"}
         language = self.hass.config.language
@@ -102,7 +104,10 @@ class LapsedCardFlow(RepairsFlow):
     async def async_step_renewed(
         self, user_input: dict[str, Any] | None = None
     ) -> RepairsFlowResult:
-        """Record one renewal made today with the plan's defaults, shown before it is recorded."""
+        """Record one renewal made today, with the outcome shown before it is recorded.
+
+        A card with several plans shows each plan's outcome beside it, for the user to pick.
+        """
         if self._live() is None:
             return self.async_abort(reason="card_removed")
         placeholders, errors = self._preview()
@@ -118,26 +123,48 @@ class LapsedCardFlow(RepairsFlow):
                 errors["base"] = err.translation_key or "unknown"
             else:
                 return self._done()
+        plans = self.hub.cards[self.card_id].config.plans
+        if len(plans) < 2:
+            return self.async_show_form(
+                step_id="renewed",
+                data_schema=vol.Schema({}),
+                errors=errors,
+                description_placeholders=placeholders,
+            )
         return self.async_show_form(
-            step_id="renewed",
-            data_schema=self._plan_schema(),
+            step_id="renewed_plan",
+            data_schema=await self._plan_schema(),
             errors=errors,
             description_placeholders=placeholders,
         )
 
-    def _plan_schema(self) -> vol.Schema:
-        """Return the choice of plan, the default preselected; none for a card with one plan."""
+    async def async_step_renewed_plan(
+        self, user_input: dict[str, Any] | None = None
+    ) -> RepairsFlowResult:
+        """Record the renewal with the plan chosen."""
+        return await self.async_step_renewed(user_input)
+
+    async def _plan_schema(self) -> vol.Schema:
+        """Return the choice of plan, each with the expiry and amount it gives; default first."""
         config = self.hub.cards[self.card_id].config
-        if len(config.plans) < 2:
-            return vol.Schema({})
         default = config.default_plan or config.plans[0]
+        texts = SelectorTexts(self.hass, "plan_outcome")
+        await texts.async_load()
+        options: list[SelectOptionDict] = []
+        for plan in config.plans:
+            outcome, errors = self._preview(plan.name)
+            values = {"plan": plan.name, **outcome}
+            if errors:
+                label = plan.name
+            elif outcome["amount"] == "—":
+                label = texts.fill("without_amount", "{plan}: until {new_expiry}", **values)
+            else:
+                label = texts.fill("with_amount", "{plan}: until {new_expiry}, {amount}", **values)
+            options.append(SelectOptionDict(value=plan.name, label=label))
         return vol.Schema(
             {
                 vol.Required(CONF_PLAN, default=default.name): SelectSelector(
-                    SelectSelectorConfig(
-                        options=[plan.name for plan in config.plans],
-                        mode=SelectSelectorMode.LIST,
-                    )
+                    SelectSelectorConfig(options=options, mode=SelectSelectorMode.LIST)
                 )
             }
         )
