@@ -18,6 +18,7 @@ from playwright.sync_api import Locator, Page, expect
 import yaml
 
 from custom_components.simrenew.model import add_months
+from custom_components.simrenew.spoken_dates import spoken_date
 
 from .conftest import ROOT, Server, _request, _websocket
 from .ui_texts import Texts
@@ -31,6 +32,8 @@ NAMES = {
     "zh-Hant": ("媽媽的CMHK", "CMHK", "爸爸的csl"),
     "zh-Hans": ("妈妈的移动卡", "中国移动", "爸爸的联通卡"),
 }
+YEARLY_PLAN = {"en": "Yearly", "zh-Hant": "年費", "zh-Hans": "包年"}
+YEARLY_COST = 180
 
 
 def today_in(zone: str) -> date:
@@ -64,15 +67,15 @@ def picker_day(page: Page, day: date) -> str:
     )
 
 
-def field(page: Page, name: str) -> Locator:
+def field(page: Page | Locator, name: str) -> Locator:
     """Return the form field labelled `name` (required fields add a star to the label)."""
     return (
         page.get_by_role("textbox", name=name).or_(page.get_by_role("spinbutton", name=name)).first
     )
 
 
-def choose(page: Page, name: str, option: str) -> None:
-    """Pick `option` in the drop-down field labelled `name`."""
+def choose(page: Page | Locator, name: str, option: str) -> None:
+    """Pick `option` in the drop-down field labelled `name`, within `page`."""
     page.get_by_text(name, exact=True).first.click()
     page.get_by_role("option", name=option, exact=True).or_(
         page.get_by_text(option, exact=True)
@@ -297,16 +300,30 @@ def test_newcomer_path(server: Server, page: Page) -> None:
     dad_expiry = entity_id(server, dad, "expiry_date")
     assert state(server, dad_expiry)["state"] == lapsed.isoformat()  # type: ignore[index]
 
-    # Its repair records the renewal: from the renewal day, 30 days.
+    # The carrier also sells it by the year: a second plan, through the card's own form.
+    yearly = YEARLY_PLAN[profile.language]
+    add_plan(page, text, dad, yearly)
+
+    # Its repair records the renewal with the plan chosen, each plan showing what it gives.
     issue = "issues.card_expired"
     page.goto(f"{server.url}/config/repairs")
     page.get_by_text(text.ours(f"{issue}.title", name=dad)).first.click()
     flow = page.locator("dialog-repair-flow, dialog-data-entry-flow").first
     flow.get_by_text(text.ours(f"{issue}.fix_flow.step.init.menu_options.renewed")).click()
-    expect(flow.get_by_text(text.ours(f"{issue}.fix_flow.step.renewed.title"))).to_be_visible()
+    step = f"{issue}.fix_flow.step.renewed_plan"
+    expect(flow.get_by_text(text.ours(f"{step}.title"))).to_be_visible()
+    renewed_to = add_months(today, 12)
+    outcome = text.ours(
+        "selector.plan_outcome.options.with_amount",
+        plan=yearly,
+        new_expiry=spoken_date(renewed_to, profile.language, today),
+        amount=f"{profile.currency} {YEARLY_COST:,.2f}",
+    )
+    flow.get_by_text(outcome, exact=True).click()
+    expect(flow.get_by_role("radio", name=outcome)).to_be_checked()
     shot(page, "repair-renewal", server)
     flow.get_by_role("button", name=text.ui("ui.common.submit")).click()
-    _wait_for_state(server, dad_expiry, (today + timedelta(days=30)).isoformat())
+    _wait_for_state(server, dad_expiry, renewed_to.isoformat())
     page.keyboard.press("Escape")
 
     # Delete the second card: its device disappears.
@@ -327,6 +344,34 @@ def test_newcomer_path(server: Server, page: Page) -> None:
         expect(page.get_by_text(mum).first).to_be_visible()
         expect(page.get_by_text("Renewals").first).to_be_visible()
         shot(page, "dashboard", server)
+
+
+def add_plan(page: Page, text: Texts, card: str, name: str) -> None:
+    """Add a yearly plan to a card in its reconfigure form, keeping its default plan."""
+    page.goto(page.url.split("/config/")[0] + "/config/integrations/integration/simrenew")
+    row = page.locator("ha-config-sub-entry-row").filter(has_text=card)
+    row.get_by_label(text.ours("config_subentries.card.initiate_flow.reconfigure")).click()
+    form = "config_subentries.card.step.reconfigure"
+    expect(page.get_by_text(text.ours(f"{form}.title", name=card)).first).to_be_visible()
+    page.get_by_text(text.ours(f"{form}.sections.renewal_plans.name")).click()
+    page.get_by_role("button", name=text.ui("ui.common.add"), exact=True).first.click()
+    dialog = page.locator("dialog-form")
+    field(dialog, text.ours("selector.plan.fields.name.name")).fill(name)
+    choose(
+        dialog, text.ours("selector.plan.fields.period.name"), text.ours(PERIOD.format("12_months"))
+    )
+    field(dialog, text.ours("selector.plan.fields.cost.name")).fill(str(YEARLY_COST))
+    dialog.get_by_role("button", name=text.ui("ui.common.add"), exact=True).click()
+    expect(dialog).to_have_count(0)
+    expect(page.get_by_text(name, exact=True).first).to_be_visible()
+    page.get_by_role("button", name=text.ui("ui.common.submit")).click()
+    # Two plans now: the form asks which one the button renews with; the first stays.
+    chooser = "config_subentries.card.step.default_plan"
+    expect(page.get_by_text(text.ours(f"{chooser}.title", name=card)).first).to_be_visible()
+    page.get_by_role("button", name=text.ui("ui.common.submit")).click()
+    updated = text.ours("config_subentries.card.abort.reconfigure_successful")
+    expect(page.get_by_text(updated).first).to_be_visible()
+    page.keyboard.press("Escape")
 
 
 def _wait_for_state(server: Server, entity: str, expected: str) -> None:

@@ -163,24 +163,63 @@ async def test_user_flow_minimal_card(hass: HomeAssistant) -> None:
 
 
 async def test_time_zones_have_readable_names(hass: HomeAssistant) -> None:
-    """The zone picker names the common zones in Home Assistant's language; any zone is allowed."""
-    await hass.config.async_update(language="zh-Hant")
+    """The zone field names the common zones in Home Assistant's language; any zone is allowed."""
+    await hass.config.async_update(language="zh-Hant", time_zone="Asia/Hong_Kong")
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     (advanced,) = (
         value for key, value in result["data_schema"].schema.items() if key == "advanced"
     )
     picker = next(value for key, value in advanced.schema.schema.items() if key == "time_zone")
-    labels = {option["value"]: option["label"] for option in picker.config["options"]}
-    assert labels["Asia/Hong_Kong"] == "香港"
-    assert labels["Asia/Shanghai"] == "中國內地（北京時間）"
-    assert labels["Asia/Macau"] == "澳門"
+    # A field that takes typed values shows the value chosen, so the values are the names.
+    options = picker.config["options"]
+    assert all(option["value"] == option["label"] for option in options)
+    assert [option["value"] for option in options][:3] == ["香港", "中國內地（北京時間）", "澳門"]
     assert picker.config["custom_value"] is True
+    zone = next(key for key in advanced.schema.schema if key == "time_zone")
+    assert zone.description == {"suggested_value": "香港"}
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], with_changes(time_zone="Europe/Berlin")
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     (subentry,) = result["result"].subentries.values()
     assert subentry.data["time_zone"] == "Europe/Berlin"
+
+
+@pytest.mark.parametrize(
+    ("answer", "stored"),
+    [
+        ("澳門", "Asia/Macau"),
+        ("中国大陆（北京时间）", "Asia/Shanghai"),
+        (" united  KINGDOM (London) ", "Europe/London"),
+        ("Asia/Tokyo", "Asia/Tokyo"),
+    ],
+)
+async def test_a_zone_named_in_any_language_is_stored_by_its_iana_name(
+    hass: HomeAssistant, answer: str, stored: str
+) -> None:
+    """A name from another language (Home Assistant's changed meanwhile) still reads back."""
+    await hass.config.async_update(language="zh-Hant")
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], with_changes(time_zone=answer)
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    (subentry,) = result["result"].subentries.values()
+    assert subentry.data["time_zone"] == stored
+
+
+async def test_reconfigure_shows_the_stored_zone_by_name(
+    hass: HomeAssistant, mock_entry: MockConfigEntry
+) -> None:
+    """A stored common zone is shown by name and stays stored by its IANA name."""
+    await setup_entry(hass, mock_entry)
+    (subentry_id,) = mock_entry.subentries
+    result = await _start_reconfigure(hass, mock_entry, subentry_id)
+    (advanced,) = (
+        value for key, value in result["data_schema"].schema.items() if key == "advanced"
+    )
+    zone = next(key for key in advanced.schema.schema if key == "time_zone")
+    assert zone.description == {"suggested_value": "Hong Kong"}
 
 
 async def test_a_card_form_names_the_household_reminder_days(

@@ -145,7 +145,7 @@ async def test_a_mainland_household_starts_cards_in_its_own_currency_and_zone(
     hass: HomeAssistant,
 ) -> None:
     """With Home Assistant in CNY and Asia/Shanghai, a new card defaults to both, and today."""
-    await hass.config.async_update(currency="CNY", time_zone="Asia/Shanghai")
+    await hass.config.async_update(currency="CNY", time_zone="Asia/Shanghai", language="zh-Hans")
     form = await hass.config_entries.flow.async_init(DOMAIN, context={"source": "user"})
     suggested = {
         str(key): key.description["suggested_value"]
@@ -156,19 +156,20 @@ async def test_a_mainland_household_starts_cards_in_its_own_currency_and_zone(
     assert suggested["expiry_date"] == "2026-11-22"
     (advanced,) = (value for key, value in form["data_schema"].schema.items() if key == "advanced")
     zone = next(key for key in advanced.schema.schema if key == "time_zone")
-    assert zone.description["suggested_value"] == "Asia/Shanghai"
-    # Submitted untouched (with a name), the suggested date is a real value.
+    # Shown by name: the field shows its value once chosen.
+    assert zone.description["suggested_value"] == "中国大陆（北京时间）"
+    # Submitted untouched (with a name), the suggested date and zone are real values.
     result = await hass.config_entries.flow.async_configure(
         form["flow_id"],
         {
             "name": "爸爸的移动卡",
             "card_type": "number_keeping",
             "expiry_date": suggested["expiry_date"],
-            "renewal_period": "1_months",
+            "renewal_period": "1个月",
             "renewal_mode": "from_renewal",
             "currency": suggested["currency"],
             "advanced": {
-                "time_zone": "Asia/Shanghai",
+                "time_zone": zone.description["suggested_value"],
                 "grace_days": 0,
                 "activity_interval_days": 0,
                 "auto_renew": False,

@@ -357,15 +357,42 @@ async def test_reconfigure_shows_the_plans(hass: HomeAssistant) -> None:
     """The period is one value; the plans section holds the default's name and the others."""
     entry = await household(hass)
     shown = nest_data(entry.subentries[card_of(entry, "Mum's CMHK")].data)
-    assert shown["renewal_period"] == "180_days"
+    assert shown["renewal_period"] == "180 days"
     assert "renewal_period_unit" not in shown
     assert shown["renewal_plans"] == {
         "default_plan": "180 days",
         "plans": [
-            {"name": "Yearly", "period": "12_months", "cost": 388.0},
-            {"name": "Monthly", "period": "1_months"},
+            {"name": "Yearly", "period": "12 months", "cost": 388.0},
+            {"name": "Monthly", "period": "1 month"},
         ],
     }
+
+
+async def test_the_form_shows_periods_in_words_of_the_language(hass: HomeAssistant) -> None:
+    """A typed-value field shows its value once chosen, so each value is the period in words."""
+    entry = await household(hass)
+    await hass.config.async_update(language="zh-Hant")
+    form = await _reconfigure(hass, entry, "Mum's CMHK")
+    suggested = {str(key): key.description for key in form["data_schema"].schema}
+    assert suggested["renewal_period"] == {"suggested_value": "180日"}
+    (period,) = (
+        value for key, value in form["data_schema"].schema.items() if key == "renewal_period"
+    )
+    choices = period.config["options"]
+    assert all(choice["value"] == choice["label"] for choice in choices)
+    assert [choice["value"] for choice in choices][-4:] == ["1個月", "3個月", "6個月", "12個月"]
+    plans = dict(form["data_schema"].schema.items())["renewal_plans"]
+    (plan_list,) = (value for key, value in plans.schema.schema.items() if key == "plans")
+    assert plan_list.config["translation_key"] == "plan"
+    flows = hass.config_entries.subentries
+    result = await flows.async_configure(
+        form["flow_id"],
+        {
+            **nest_data(entry.subentries[card_of(entry, "Mum's CMHK")].data),
+            "renewal_period": "6個月",
+        },
+    )
+    assert result["step_id"] == "default_plan"
 
 
 async def test_reconfigure_edits_plans_and_chooses_the_default(hass: HomeAssistant) -> None:
@@ -535,8 +562,8 @@ async def test_a_typed_period_is_stored_and_offered_in_words(hass: HomeAssistant
     form = await _reconfigure(hass, entry, "Mum's CMHK")
     field = next(key for key in form["data_schema"].schema if key == "renewal_period")
     options = form["data_schema"].schema[field].config["options"]
-    assert {"value": "45_days", "label": "45 days"} in options
-    assert {"value": "6_months", "label": "6 months"} in options
+    assert {"value": "45 days", "label": "45 days"} in options
+    assert {"value": "6 months", "label": "6 months"} in options
 
 
 async def test_the_period_field_reads_chinese_labels(hass: HomeAssistant) -> None:
@@ -546,8 +573,8 @@ async def test_the_period_field_reads_chinese_labels(hass: HomeAssistant) -> Non
     form = await _reconfigure(hass, entry, "Mum's CMHK")
     field = next(key for key in form["data_schema"].schema if key == "renewal_period")
     options = form["data_schema"].schema[field].config["options"]
-    assert {"value": "180_days", "label": "180天"} in options
-    assert {"value": "6_months", "label": "6个月"} in options
+    assert {"value": "180天", "label": "180天"} in options
+    assert {"value": "6个月", "label": "6个月"} in options
 
 
 # The pure rules
@@ -635,7 +662,7 @@ async def test_the_reconfigure_form_serializes_for_the_frontend(hass: HomeAssist
     )
     period = config["fields"]["period"]["selector"]["select"]
     assert period["custom_value"] is True
-    assert {"value": "12_months", "label": "12 months"} in period["options"]
+    assert {"value": "12 months", "label": "12 months"} in period["options"]
 
 
 def test_stored_plans_that_cannot_be_read_are_left_out_not_dropped() -> None:

@@ -76,7 +76,7 @@ from .plan_form import (
     plans_section,
     shown_plans,
 )
-from .plans import parse_period, period_choice, plain_name, stored_period
+from .plans import parse_period, plain_name, stored_period
 from .validation import vol
 from .zones import async_get_zone
 
@@ -290,14 +290,14 @@ def _flatten_period(flat: dict[str, Any]) -> None:
         flat[CONF_RENEWAL_PERIOD_UNIT] = period.unit.value
 
 
-def nest_data(data: Mapping[str, Any]) -> dict[str, Any]:
-    """Return stored card data in the form's shape, to show it again."""
+def nest_data(data: Mapping[str, Any], label: PeriodNamer = plain_name) -> dict[str, Any]:
+    """Return stored card data in the form's shape, periods in words, to show it again."""
     hidden = (*ADVANCED_FIELDS, *PLAN_FIELDS, CONF_RENEWAL_PERIOD, CONF_RENEWAL_PERIOD_UNIT)
     nested = {key: value for key, value in data.items() if key not in hidden}
     if (period := stored_period(data)) is not None:
-        nested[CONF_RENEWAL_PERIOD] = period_choice(period)
+        nested[CONF_RENEWAL_PERIOD] = label(period)
     nested[SECTION_ADVANCED] = {key: data[key] for key in ADVANCED_FIELDS if key in data}
-    nested[SECTION_PLANS] = shown_plans(data)
+    nested[SECTION_PLANS] = shown_plans(data, label)
     return nested
 
 

@@ -61,7 +61,7 @@ from .plan_form import (
 from .plans import stored_period, stored_plans
 from .spoken_dates import written_days
 from .validation import vol
-from .zone_labels import async_card_schema
+from .zone_labels import async_zone_names, card_schema_with_zones
 
 HUB_TITLE = "SIM Renew"
 
@@ -111,10 +111,11 @@ class SimRenewConfigFlow(ConfigFlow, domain=DOMAIN):
         hub = self._hub()
         errors: dict[str, str] = {}
         texts = await async_period_texts(self.hass)
+        names = await async_zone_names(self.hass)
         if user_input is not None:
             others = [] if hub is None else _cards_of(hub)
             data, errors, abort = await async_validate_card(
-                flatten_input(user_input), others, texts.label
+                flatten_input(names.read(user_input)), others, texts.label
             )
             if abort is not None:
                 return self.async_abort(reason=abort)
@@ -135,12 +136,12 @@ class SimRenewConfigFlow(ConfigFlow, domain=DOMAIN):
                         }
                     ],
                 )
-        shown = user_input or suggestions_for_new_card(self.hass)
+        shown = user_input or names.shown(suggestions_for_new_card(self.hass))
         return self.async_show_form(
             # The integration page's main button leads here: with a hub, it adds a card to it.
             step_id="user" if hub is None else "add_card",
             data_schema=self.add_suggested_values_to_schema(
-                await async_card_schema(self.hass, card_schema(texts.label, shown)), shown
+                card_schema_with_zones(names, card_schema(texts.label, shown)), shown
             ),
             errors=errors,
             description_placeholders=household_days(self.hass, hub),
@@ -215,19 +216,20 @@ class CardSubentryFlow(ConfigSubentryFlow):
         """Ask for a new card."""
         errors: dict[str, str] = {}
         texts = await async_period_texts(self.hass)
+        names = await async_zone_names(self.hass)
         if user_input is not None:
             data, errors, abort = await async_validate_card(
-                flatten_input(user_input), self._other_cards(), texts.label
+                flatten_input(names.read(user_input)), self._other_cards(), texts.label
             )
             if abort is not None:
                 return self.async_abort(reason=abort)
             if not errors:
                 return self.async_create_entry(title=data[CONF_NAME], data=data)
-        shown = user_input or suggestions_for_new_card(self.hass)
+        shown = user_input or names.shown(suggestions_for_new_card(self.hass))
         return self.async_show_form(
             step_id="user",
             data_schema=self.add_suggested_values_to_schema(
-                await async_card_schema(self.hass, card_schema(texts.label, shown)), shown
+                card_schema_with_zones(names, card_schema(texts.label, shown)), shown
             ),
             errors=errors,
             description_placeholders=household_days(self.hass, self._get_entry()),
@@ -242,12 +244,15 @@ class CardSubentryFlow(ConfigSubentryFlow):
             self._shown_expiry = subentry.data.get(CONF_EXPIRY_DATE)
         errors: dict[str, str] = {}
         texts = await async_period_texts(self.hass)
+        names = await async_zone_names(self.hass)
         if user_input is not None:
             if SECTION_PLANS not in user_input:
                 # Answers sent without the plans (by a script, say) leave the plans as they are.
-                user_input = {**user_input, SECTION_PLANS: shown_plans(subentry.data)}
+                user_input = {**user_input, SECTION_PLANS: shown_plans(subentry.data, texts.label)}
             data, errors, abort = await async_validate_card(
-                flatten_input(user_input), self._other_cards(subentry.subentry_id), texts.label
+                flatten_input(names.read(user_input)),
+                self._other_cards(subentry.subentry_id),
+                texts.label,
             )
             if abort is not None:
                 return self.async_abort(reason=abort)
@@ -256,13 +261,11 @@ class CardSubentryFlow(ConfigSubentryFlow):
                 return await self.async_step_default_plan()
             if not errors:
                 return self._save(data)
-        shown = user_input or nest_data(subentry.data)
+        shown = user_input or names.shown(nest_data(subentry.data, texts.label))
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(
-                await async_card_schema(
-                    self.hass, card_schema(texts.label, shown, with_plans=True)
-                ),
+                card_schema_with_zones(names, card_schema(texts.label, shown, with_plans=True)),
                 shown,
             ),
             errors=errors,

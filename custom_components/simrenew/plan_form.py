@@ -84,17 +84,16 @@ async def async_period_texts(hass: HomeAssistant) -> PeriodTexts:
 def period_selector(label: PeriodNamer = plain_name, *extra: Period | None) -> SelectSelector:
     """Return one field for a period: the common ones to pick, any other to type.
 
-    A stored period that is not a common one is offered too, so that the form shows it in words.
+    Each choice's value is the period in words: a field that takes typed values shows its
+    value, not its label, once chosen. A stored period that is not a common one is offered too.
     """
     periods = list(COMMON_PERIODS)
     periods += [period for period in extra if period is not None and period not in periods]
     return SelectSelector(
         SelectSelectorConfig(
             options=[
-                SelectOptionDict(value=period_choice(period), label=label(period))
-                for period in periods
+                SelectOptionDict(value=label(period), label=label(period)) for period in periods
             ],
-            translation_key=PERIOD_TEXTS,
             custom_value=True,
             mode=SelectSelectorMode.DROPDOWN,
         )
@@ -153,8 +152,8 @@ def _listed(value: object) -> list[dict[str, Any]]:
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 
-def shown_plans(data: Mapping[str, Any]) -> dict[str, Any]:
-    """Return the stored plans as the form's section shows them."""
+def shown_plans(data: Mapping[str, Any], label: PeriodNamer = plain_name) -> dict[str, Any]:
+    """Return the stored plans as the form's section shows them, periods in words."""
     plans = stored_plans(data, stored_period(data))
     shown: dict[str, Any] = {}
     if plans and stored_period(data) is not None:
@@ -163,7 +162,7 @@ def shown_plans(data: Mapping[str, Any]) -> dict[str, Any]:
     shown[CONF_PLANS] = [
         {
             PLAN_NAME: plan.name,
-            PLAN_PERIOD: period_choice(plan.period),
+            PLAN_PERIOD: label(plan.period),
             **({} if plan.cost is None else {PLAN_COST: plan.cost}),
         }
         for plan in plans
