@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+import re
 import time
 from typing import Any
 import urllib.error
@@ -75,11 +76,14 @@ def field(page: Page | Locator, name: str) -> Locator:
 
 
 def choose(page: Page | Locator, name: str, option: str) -> None:
-    """Pick `option` in the drop-down field labelled `name`, within `page`."""
-    page.get_by_text(name, exact=True).first.click()
+    """Pick `option` in the drop-down field labelled `name` (a star if required), within `page`."""
+    page.get_by_text(name, exact=True).or_(page.get_by_text(f"{name} *", exact=True)).first.click()
     page.get_by_role("option", name=option, exact=True).or_(
         page.get_by_text(option, exact=True)
     ).last.click()
+    # The list closes before the field shows the choice: wait for both.
+    expect(page.get_by_role("option", name=option, exact=True)).to_have_count(0)
+    expect(page.locator("ha-picker-field").get_by_text(option, exact=True).first).to_be_visible()
 
 
 def choose_in_picker(page: Page, text: Texts, shown: date, target: date) -> None:
@@ -200,10 +204,19 @@ def test_newcomer_path(server: Server, page: Page) -> None:
         # Left as the form offers it: today, on the card's clock.
         first_expiry = today
     expect(expiry_field).to_have_value(shown_date(page, first_expiry))
+    # Fields that also take typed values show the value chosen: words, never codes.
+    expect(
+        page.locator("ha-picker-field").get_by_text(text.ours(PERIOD.format("180_days")))
+    ).to_be_visible()
+    shot(page, "config-form", server)
     page.get_by_text(text.ours(f"{form}.sections.advanced.name")).click()
+    zone = text.ours(f"selector.time_zone.options.{profile.time_zone.lower().replace('/', '_')}")
+    expect(page.get_by_text(zone, exact=True).first).to_be_visible()
+    expect(page.get_by_text(re.compile(r"_days$|^Asia/"))).to_have_count(0)
+    household_days = ("、" if profile.language != "en" else ", ").join(["14", "7", "3", "1", "0"])
+    expect(page.get_by_text(household_days, exact=False).first).to_be_visible()
     field(page, text.ours(f"{form}.sections.advanced.data.renewal_url")).fill(OFFICIAL_PAGE)
     page.get_by_text(text.ours(f"{form}.sections.advanced.name")).click()
-    shot(page, "config-form", server)
     page.get_by_role("button", name=text.ui("ui.common.submit")).click()
     expect(
         page.get_by_text(text.ui("ui.panel.config.integrations.config_flow.finish_skip")).first
@@ -230,6 +243,18 @@ def test_newcomer_path(server: Server, page: Page) -> None:
         "start": first_expiry.isoformat(),
         "end": (first_expiry + timedelta(days=1)).isoformat(),
     } in [{"start": event["start"], "end": event["end"]} for event in events], events
+
+    # The household's reminder options ask for a time in hours and minutes, no seconds.
+    page.goto(f"{server.url}/config/integrations/integration/simrenew")
+    page.get_by_role(
+        "button", name=text.ui("ui.panel.config.integrations.config_entry.configure")
+    ).first.click()
+    options = page.locator("dialog-data-entry-flow")
+    expect(options.get_by_text(text.ours("options.step.init.title")).first).to_be_visible()
+    time_input = options.locator("ha-base-time-input")
+    expect(time_input).to_have_count(1)
+    expect(time_input.locator("input[type=number]")).to_have_count(2)
+    page.keyboard.press("Escape")
 
     # No automation: the day's reminder shows up in Notifications on its own.
     set_reminder_time(server, "00:00:00")
@@ -357,13 +382,16 @@ def add_plan(page: Page, text: Texts, card: str, name: str) -> None:
     page.get_by_role("button", name=text.ui("ui.common.add"), exact=True).first.click()
     dialog = page.locator("dialog-form")
     field(dialog, text.ours("selector.plan.fields.name.name")).fill(name)
-    choose(
-        dialog, text.ours("selector.plan.fields.period.name"), text.ours(PERIOD.format("12_months"))
-    )
-    field(dialog, text.ours("selector.plan.fields.cost.name")).fill(str(YEARLY_COST))
+    period = text.ours(PERIOD.format("12_months"))
+    choose(dialog, text.ours("selector.plan.fields.period.name"), period)
+    cost = field(dialog, text.ours("selector.plan.fields.cost.name"))
+    cost.fill(str(YEARLY_COST))
+    expect(cost).to_have_value(str(YEARLY_COST))
     dialog.get_by_role("button", name=text.ui("ui.common.add"), exact=True).click()
-    expect(dialog).to_have_count(0)
-    expect(page.get_by_text(name, exact=True).first).to_be_visible()
+    # The list names each plan with its period in words.
+    listed = page.locator("ha-selector-object")
+    expect(listed.get_by_text(name, exact=True)).to_be_visible()
+    expect(listed.get_by_text(period, exact=True)).to_be_visible()
     page.get_by_role("button", name=text.ui("ui.common.submit")).click()
     # Two plans now: the form asks which one the button renews with; the first stays.
     chooser = "config_subentries.card.step.default_plan"

@@ -511,6 +511,8 @@ async def test_reconfigure_card(hass: HomeAssistant, mock_entry: MockConfigEntry
     await hass.async_block_till_done()
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
+    # Said in the card's own words ("The card was updated."), not Home Assistant's.
+    assert result.get("translation_domain") is None
     subentry = mock_entry.subentries[subentry_id]
     assert subentry.title == "Mum's old CMHK"
     assert subentry.data["expiry_date"] == "2027-05-15"

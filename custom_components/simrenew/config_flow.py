@@ -304,6 +304,8 @@ class CardSubentryFlow(ConfigSubentryFlow):
             subentry,
             title=data[CONF_NAME],
             data=self._keep_changes_made_meanwhile(data, subentry.data),
+            # Named, so that the card's own words say it, not Home Assistant's common ones.
+            reason="reconfigure_successful",
         )
 
 
