@@ -297,16 +297,17 @@ class CardSubentryFlow(ConfigSubentryFlow):
         )
 
     def _save(self, data: dict[str, Any]) -> SubentryFlowResult:
-        """Store the reconfigured card."""
+        """Store the reconfigured card, and say so in the card's own words."""
         subentry = self._get_reconfigure_subentry()
-        return self.async_update_and_abort(
+        # Not `async_update_and_abort`: newer releases answer it with Home Assistant's common
+        # words, and older ones cannot be told otherwise.
+        self.hass.config_entries.async_update_subentry(
             self._get_entry(),
             subentry,
             title=data[CONF_NAME],
             data=self._keep_changes_made_meanwhile(data, subentry.data),
-            # Named, so that the card's own words say it, not Home Assistant's common ones.
-            reason="reconfigure_successful",
         )
+        return self.async_abort(reason="reconfigure_successful")
 
 
 class SimRenewOptionsFlow(OptionsFlow):
