@@ -1,0 +1,271 @@
+"""Words the forms show read back as what they name: periods, time zones and plan outcomes.
+
+The period and zone fields take typed values, so their values are words in Home Assistant's
+language; whatever a form showed must come back as the same period or zone, in any language.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from hypothesis import given, settings, strategies as st
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.simrenew.card_form import COMMON_TIME_ZONES, card_schema
+from custom_components.simrenew.const import DOMAIN, SUBENTRY_CARD
+from custom_components.simrenew.model import PERIOD_LIMITS, Period, PeriodUnit
+from custom_components.simrenew.plan_form import (
+    PeriodTexts,
+    async_period_texts,
+    period_selector,
+    plans_section,
+)
+from custom_components.simrenew.plans import parse_period
+from custom_components.simrenew.zone_labels import LANGUAGES, ZoneNames, async_zone_names
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType, section
+
+from .conftest import HUB_OPTIONS, card_subentry, setup_entry
+from .fuzzing import FUZZ_SETTINGS
+
+EVERY_PERIOD = [
+    Period(length=length, unit=unit)
+    for unit in PeriodUnit
+    for length in range(1, PERIOD_LIMITS[unit] + 1)
+]
+YEARLY = {"name": "Yearly", "renewal_period": 12, "renewal_period_unit": "months"}
+PROMO = {"name": "Promo", "renewal_period": 45, "renewal_period_unit": "days"}
+PROMO_TOO = {"name": "Promo too", "renewal_period": 45, "renewal_period_unit": "days"}
+
+
+@pytest.fixture(autouse=True)
+def frozen_now(freezer: FrozenDateTimeFactory) -> None:
+    """Fix today at 22 November 2026, noon in Hong Kong."""
+    freezer.move_to("2026-11-22T04:00:00+00:00")
+
+
+async def _texts_in(hass: HomeAssistant, language: str) -> PeriodTexts:
+    """Return the period texts of one language."""
+    await hass.config.async_update(language=language)
+    return await async_period_texts(hass)
+
+
+async def _names_in(hass: HomeAssistant, language: str) -> ZoneNames:
+    """Return the zone names as a form opened in one language has them."""
+    await hass.config.async_update(language=language)
+    return await async_zone_names(hass)
+
+
+def answers(schema: Any) -> dict[str, Any]:
+    """Return what the frontend sends for a form left as shown: each field's shown value."""
+    sent: dict[str, Any] = {}
+    for key, field in schema.schema.items():
+        if isinstance(field, section):
+            sent[str(key)] = answers(field.schema)
+        elif key.description and "suggested_value" in key.description:
+            sent[str(key)] = key.description["suggested_value"]
+        elif callable(getattr(key, "default", None)) and key.default() is not None:
+            sent[str(key)] = key.default()
+    return sent
+
+
+async def send(hass: HomeAssistant, flow_id: str, sent: dict[str, Any]) -> Any:
+    """Send a card form's answers; the question of the default plan, if asked, is left as is."""
+    result = await hass.config_entries.subentries.async_configure(flow_id, sent)
+    if result.get("step_id") == "default_plan":
+        result = await hass.config_entries.subentries.async_configure(
+            flow_id, answers(result["data_schema"])
+        )
+    await hass.async_block_till_done()
+    return result
+
+
+def _options(selector: Any) -> list[str]:
+    """Return the values a select field offers."""
+    return [option["value"] for option in selector.config["options"]]
+
+
+# --- Periods ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", [*LANGUAGES, "fr"])
+async def test_every_period_in_words_reads_back(hass: HomeAssistant, language: str) -> None:
+    """Every period a card may have, as the form shows it in any language, is that period."""
+    texts = await _texts_in(hass, language)
+    wrong = [p for p in EVERY_PERIOD if parse_period(texts.label(p)) != p]
+    assert wrong == []
+    # And no two periods share a value, or choosing one would store the other.
+    assert len({texts.label(period) for period in EVERY_PERIOD}) == len(EVERY_PERIOD)
+
+
+_SPACES = st.sampled_from(["", " ", "  ", "\u3000", "\t", "\u00a0"])
+
+
+@settings(FUZZ_SETTINGS, max_examples=200)
+@given(
+    period=st.sampled_from(EVERY_PERIOD),
+    language=st.sampled_from(LANGUAGES),
+    before=_SPACES,
+    after=_SPACES,
+    wide=st.booleans(),
+)
+async def test_a_period_in_words_reads_back_however_it_is_written(
+    hass: HomeAssistant, period: Period, language: str, before: str, after: str, wide: bool
+) -> None:
+    """Padding and full-width digits, as a Chinese keyboard types them, change nothing."""
+    label = (await _texts_in(hass, language)).label(period)
+    if wide:
+        label = "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in label)
+    assert parse_period(f"{before}{label}{after}") == period
+
+
+async def test_two_plans_with_one_uncommon_period_offer_it_once(hass: HomeAssistant) -> None:
+    """Two plans of 45 days: the plan's period field offers "45 days" once, not twice."""
+    texts = await async_period_texts(hass)
+    shown = {"plans": [{"name": "A", "period": "45 days"}, {"name": "B", "period": "45日"}]}
+    plans = plans_section(texts.label, shown).schema.schema
+    (field,) = (value for key, value in plans.items() if str(key) == "plans")
+    values = [
+        option["value"]
+        for option in field.config["fields"]["period"]["selector"]["select"]["options"]
+    ]
+    assert len(values) == len(set(values))
+    assert "45 days" in values
+    single = _options(period_selector(texts.label, *[parse_period("45 days")] * 2))
+    assert len(single) == len(set(single))
+
+
+@pytest.mark.parametrize(
+    ("opened", "submitted"),
+    [("zh-Hant", "en"), ("zh-Hans", "zh-Hant"), ("en", "zh-Hans")],
+)
+async def test_reconfigure_left_as_shown_changes_nothing_across_a_language_change(
+    hass: HomeAssistant, opened: str, submitted: str
+) -> None:
+    """Opened in one language, sent after Home Assistant's changed: every plan stays as it was."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        data={},
+        options=dict(HUB_OPTIONS),
+        subentries_data=[
+            card_subentry(
+                renewal_period=100,
+                esim=False,
+                default_plan="Hundred",
+                time_zone="Asia/Shanghai",
+                plans=[YEARLY, PROMO, PROMO_TOO],
+            )
+        ],
+    )
+    await setup_entry(hass, entry)
+    (subentry_id,) = entry.subentries
+    before = dict(entry.subentries[subentry_id].data)
+    await hass.config.async_update(language=opened)
+    result = await entry.start_subentry_reconfigure_flow(hass, subentry_id)
+    sent = answers(result["data_schema"])
+    await hass.config.async_update(language=submitted)
+    result = await send(hass, result["flow_id"], sent)
+    assert result["type"] is FlowResultType.ABORT, result.get("errors")
+    assert result["reason"] == "reconfigure_successful"
+    assert dict(entry.subentries[subentry_id].data) == before
+
+
+async def test_a_default_plan_named_by_its_period_follows_a_new_period(
+    hass: HomeAssistant,
+) -> None:
+    """A default plan named "180日" (as an unnamed one is), the period changed: renamed."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        data={},
+        options=dict(HUB_OPTIONS),
+        subentries_data=[card_subentry(default_plan="180日", plans=[YEARLY])],
+    )
+    await setup_entry(hass, entry)
+    (subentry_id,) = entry.subentries
+    await hass.config.async_update(language="zh-Hant")
+    result = await entry.start_subentry_reconfigure_flow(hass, subentry_id)
+    sent = answers(result["data_schema"])
+    assert sent["renewal_period"] == "180日"
+    sent["renewal_period"] = "90日"
+    result = await send(hass, result["flow_id"], sent)
+    assert result["type"] is FlowResultType.ABORT
+    data = entry.subentries[subentry_id].data
+    assert (data["renewal_period"], data["default_plan"]) == (90, "90日")
+
+
+async def test_a_stored_uncommon_period_is_offered_in_words(hass: HomeAssistant) -> None:
+    """A stored 100 days shows as "100天", one of the field's choices."""
+    await hass.config.async_update(language="zh-Hans")
+    texts = await async_period_texts(hass)
+    schema = card_schema(texts.label, {"renewal_period": "100天"})
+    (field,) = (value for key, value in schema.schema.items() if str(key) == "renewal_period")
+    assert "100天" in _options(field)
+    assert len(_options(field)) == len(set(_options(field)))
+
+
+# --- Time zones ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("shown_in", [*LANGUAGES, "fr"])
+async def test_every_zone_name_reads_back_in_every_language(
+    hass: HomeAssistant, shown_in: str
+) -> None:
+    """A form opened in any language reads back every zone's name in every language."""
+    names = {language: await _names_in(hass, language) for language in LANGUAGES}
+    reader = await _names_in(hass, shown_in)
+    for zone in COMMON_TIME_ZONES:
+        for language in LANGUAGES:
+            assert reader.zone(names[language].name(zone)) == zone
+        assert reader.zone(zone) == zone
+    # Each option's value is a different name.
+    options = [option["value"] for option in reader.options()]
+    assert len(options) == len(set(options)) == len(COMMON_TIME_ZONES)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["Hong", "香", "Mainland China", "中國內地", "UTC+8", "Hong Kong Hong Kong", "澳", "Asia"],
+)
+async def test_part_of_a_name_is_no_zone(
+    hass: HomeAssistant, mock_entry: MockConfigEntry, typed: str
+) -> None:
+    """A prefix of a name, or a name twice, is refused in words; the card keeps its zone."""
+    await setup_entry(hass, mock_entry)
+    (subentry_id,) = mock_entry.subentries
+    before = dict(mock_entry.subentries[subentry_id].data)
+    await hass.config.async_update(language="zh-Hant")
+    result = await mock_entry.start_subentry_reconfigure_flow(hass, subentry_id)
+    sent = answers(result["data_schema"])
+    sent["advanced"]["time_zone"] = typed
+    sent["name"] = "Mum's new name"
+    result = await hass.config_entries.subentries.async_configure(result["flow_id"], sent)
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"time_zone": "invalid_time_zone"}
+    assert dict(mock_entry.subentries[subentry_id].data) == before
+    # Shown again as typed, with the other answers the user gave.
+    again = answers(result["data_schema"])
+    assert again["advanced"]["time_zone"] == typed
+    assert again["name"] == "Mum's new name"
+    # Corrected with a name, it is stored by its IANA name.
+    again["advanced"]["time_zone"] = "澳門"
+    result = await send(hass, result["flow_id"], again)
+    assert result["type"] is FlowResultType.ABORT
+    assert mock_entry.subentries[subentry_id].data["time_zone"] == "Asia/Macau"
+
+
+async def test_a_zone_field_sent_empty_is_refused_or_the_default(
+    hass: HomeAssistant, mock_entry: MockConfigEntry
+) -> None:
+    """A zone cleared to spaces is the default zone, not an error nor a stored blank."""
+    await setup_entry(hass, mock_entry)
+    result = await hass.config_entries.subentries.async_init(
+        (mock_entry.entry_id, SUBENTRY_CARD), context={"source": "user"}
+    )
+    sent = answers(result["data_schema"])
+    sent.update(name="Spare", advanced={**sent["advanced"], "time_zone": "  "})
+    result = await send(hass, result["flow_id"], sent)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    added = next(s for s in mock_entry.subentries.values() if s.title == "Spare")
+    assert added.data.get("time_zone", "Asia/Hong_Kong") == "Asia/Hong_Kong"
