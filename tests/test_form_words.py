@@ -7,6 +7,7 @@ language; whatever a form showed must come back as the same period or zone, in a
 from __future__ import annotations
 
 from typing import Any
+import unicodedata
 
 from freezegun.api import FrozenDateTimeFactory
 from hypothesis import given, settings, strategies as st
@@ -222,6 +223,35 @@ async def test_every_zone_name_reads_back_in_every_language(
     # Each option's value is a different name.
     options = [option["value"] for option in reader.options()]
     assert len(options) == len(set(options)) == len(COMMON_TIME_ZONES)
+
+
+def _oddly_written(name: str, draw: st.DrawFn) -> str:
+    """Return a zone name as people might type it: spaces moved, width and case changed."""
+    out = []
+    for char in name:
+        if char == " ":
+            out.append(draw(st.sampled_from(["", " ", "  ", "\u3000"])))
+            continue
+        if char in "(（":
+            out.append(draw(st.sampled_from(["", " ", "\u3000"])))
+        typed = char
+        if char.isascii() and char.isprintable() and draw(st.booleans()):
+            typed = chr(ord(char) + 0xFEE0)  # full width
+        elif unicodedata.normalize("NFKC", char) != char and draw(st.booleans()):
+            typed = unicodedata.normalize("NFKC", char)  # a full-width bracket typed narrow
+        out.append(typed.upper() if draw(st.booleans()) else typed)
+    return "".join(out)
+
+
+@settings(FUZZ_SETTINGS, max_examples=200)
+@given(zone=st.sampled_from(COMMON_TIME_ZONES), language=st.sampled_from(LANGUAGES), data=st.data())
+async def test_a_zone_name_typed_with_odd_spacing_or_width_reads_back(
+    hass: HomeAssistant, zone: str, language: str, data: st.DataObject
+) -> None:
+    """Typed as "中国大陆 (北京时间)", "Mainland China(Beijing time)" or in full width: read."""
+    name = (await _names_in(hass, language)).name(zone)
+    typed = _oddly_written(name, data.draw)
+    assert (await _names_in(hass, "en")).zone(typed) == zone
 
 
 @pytest.mark.parametrize(

@@ -31,8 +31,12 @@ def zone_key(name: str) -> str:
 
 
 def _name_key(name: str) -> str:
-    """Return the form under which a typed zone name is looked up."""
-    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+    """Return the form under which a typed zone name is looked up, without its spaces.
+
+    People type "中国大陆 (北京时间)" or "Mainland China(Beijing time)"; no two names differ
+    only in their spaces.
+    """
+    return "".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
 class ZoneNames:
