@@ -28,7 +28,7 @@ from custom_components.simrenew.zone_labels import LANGUAGES, ZoneNames, async_z
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, section
 
-from .conftest import HUB_OPTIONS, card_subentry, setup_entry
+from .conftest import CARD_DATA, HUB_OPTIONS, card_subentry, setup_entry
 from .fuzzing import FUZZ_SETTINGS
 
 EVERY_PERIOD = [
@@ -283,6 +283,21 @@ async def test_part_of_a_name_is_no_zone(
     result = await send(hass, result["flow_id"], again)
     assert result["type"] is FlowResultType.ABORT
     assert mock_entry.subentries[subentry_id].data["time_zone"] == "Asia/Macau"
+
+
+async def test_a_card_stored_without_a_zone_shows_the_default_by_name(
+    hass: HomeAssistant,
+) -> None:
+    """A card stored before zones were asked shows Hong Kong by name, as any other card."""
+    card = {key: value for key, value in CARD_DATA.items() if key != "time_zone"}
+    entry = MockConfigEntry(
+        domain=DOMAIN, data={}, options=dict(HUB_OPTIONS), subentries_data=[card_subentry(card)]
+    )
+    await setup_entry(hass, entry)
+    (subentry_id,) = entry.subentries
+    await hass.config.async_update(language="zh-Hant")
+    result = await entry.start_subentry_reconfigure_flow(hass, subentry_id)
+    assert answers(result["data_schema"])["advanced"]["time_zone"] == "香港"
 
 
 async def test_a_zone_field_sent_empty_is_refused_or_the_default(
