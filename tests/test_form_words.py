@@ -25,8 +25,10 @@ from custom_components.simrenew.plan_form import (
 )
 from custom_components.simrenew.plans import parse_period
 from custom_components.simrenew.zone_labels import LANGUAGES, ZoneNames, async_zone_names
+from homeassistant.components.repairs import repairs_flow_manager
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, section
+from homeassistant.setup import async_setup_component
 
 from .conftest import CARD_DATA, HUB_OPTIONS, card_subentry, setup_entry
 from .fuzzing import FUZZ_SETTINGS
@@ -314,3 +316,111 @@ async def test_a_zone_field_sent_empty_is_refused_or_the_default(
     assert result["type"] is FlowResultType.CREATE_ENTRY
     added = next(s for s in mock_entry.subentries.values() if s.title == "Spare")
     assert added.data.get("time_zone", "Asia/Hong_Kong") == "Asia/Hong_Kong"
+
+
+# --- The repair's plans -------------------------------------------------------------------
+
+
+async def _lapsed(hass: HomeAssistant, **card: Any) -> tuple[MockConfigEntry, str]:
+    """Return a loaded hub with one lapsed card, and the card's id."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        data={},
+        options=dict(HUB_OPTIONS),
+        subentries_data=[card_subentry(**{"expiry_date": "2026-11-10", **card})],
+    )
+    await setup_entry(hass, entry)
+    (card_id,) = entry.subentries
+    return entry, card_id
+
+
+async def _renewed_step(hass: HomeAssistant, card_id: str) -> Any:
+    """Open the card's repair at its "record renewal" step."""
+    assert await async_setup_component(hass, "repairs", {})
+    flows = repairs_flow_manager(hass)
+    assert flows is not None
+    flow = await flows.async_init(DOMAIN, data={"issue_id": f"lapsed_{card_id}"})
+    return await flows.async_configure(flow["flow_id"], {"next_step_id": "renewed"})
+
+
+async def _choose(hass: HomeAssistant, form: Any, plan: str) -> Any:
+    """Send the repair's plan choice."""
+    flows = repairs_flow_manager(hass)
+    assert flows is not None
+    result = await flows.async_configure(form["flow_id"], {"plan": plan})
+    await hass.async_block_till_done()
+    return result
+
+
+def _labels(form: Any) -> dict[str, str]:
+    """Return the repair's plan choices, value to label."""
+    (field,) = form["data_schema"].schema.values()
+    return {option["value"]: option["label"] for option in field.config["options"]}
+
+
+async def test_when_no_plan_can_renew_the_step_says_why_at_once(hass: HomeAssistant) -> None:
+    """Moved to a zone where today is the day before it was added, the card renews with none.
+
+    The step says why before anything is chosen, names the expiry the card has now, and
+    offers each plan by its name alone; choosing one records nothing.
+    """
+    entry, card_id = await _lapsed(hass, plans=[YEARLY, PROMO])
+    subentry = entry.subentries[card_id]
+    hass.config_entries.async_update_subentry(
+        entry, subentry, data={**subentry.data, "time_zone": "Pacific/Pago_Pago"}
+    )
+    await hass.async_block_till_done()
+    form = await _renewed_step(hass, card_id)
+    assert form["step_id"] == "renewed_plan"
+    assert form["errors"] == {"base": "date_before_card"}
+    assert form["description_placeholders"]["old_expiry"] == "10 Nov 2026"
+    assert _labels(form) == {"180 days": "180 days", "Yearly": "Yearly", "Promo": "Promo"}
+    result = await _choose(hass, form, "Yearly")
+    assert result["errors"] == {"base": "date_before_card"}
+    assert entry.subentries[card_id].data["expiry_date"] == "2026-11-10"
+
+
+async def test_a_plan_removed_while_the_repair_is_open_is_refused_in_words(
+    hass: HomeAssistant,
+) -> None:
+    """Removed from the card meanwhile, the chosen plan is refused; the choices are renewed."""
+    entry, card_id = await _lapsed(hass, plans=[YEARLY, PROMO])
+    form = await _renewed_step(hass, card_id)
+    assert set(_labels(form)) == {"180 days", "Yearly", "Promo"}
+    subentry = entry.subentries[card_id]
+    hass.config_entries.async_update_subentry(
+        entry, subentry, data={**subentry.data, "plans": [YEARLY]}
+    )
+    await hass.async_block_till_done()
+    result = await _choose(hass, form, "Promo")
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "unknown_plan"}
+    assert set(_labels(result)) == {"180 days", "Yearly"}
+    assert entry.subentries[card_id].data["expiry_date"] == "2026-11-10"
+    # Renamed in another case meanwhile, a plan is still the one chosen.
+    hass.config_entries.async_update_subentry(
+        entry, subentry, data={**subentry.data, "plans": [{**YEARLY, "name": "YEARLY"}]}
+    )
+    await hass.async_block_till_done()
+    result = await _choose(hass, result, "Yearly")
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.subentries[card_id].data["expiry_date"] == "2027-11-22"
+
+
+@pytest.mark.parametrize(
+    ("language", "label"),
+    [
+        ("en", "Promo: until 6 Jan 2027"),
+        ("zh-Hant", "Promo：有效至2027年1月6日"),
+        ("zh-Hans", "Promo：有效期至2027年1月6日"),
+    ],
+)
+async def test_a_plan_without_a_cost_names_no_amount(
+    hass: HomeAssistant, language: str, label: str
+) -> None:
+    """A card that records no cost: each plan says only the expiry it gives."""
+    _entry, card_id = await _lapsed(hass, renewal_cost=None, currency="JPY", plans=[PROMO])
+    await hass.config.async_update(language=language)
+    form = await _renewed_step(hass, card_id)
+    assert _labels(form)["Promo"] == label
+    assert "—" not in "".join(_labels(form).values())
