@@ -424,3 +424,13 @@ async def test_a_plan_without_a_cost_names_no_amount(
     form = await _renewed_step(hass, card_id)
     assert _labels(form)["Promo"] == label
     assert "—" not in "".join(_labels(form).values())
+
+
+async def test_a_plan_named_with_braces_is_shown_as_named(hass: HomeAssistant) -> None:
+    """A plan called "{amount} off" is not filled in as if its name were part of the text."""
+    plan = {**YEARLY, "name": "{amount} off {new_expiry}", "renewal_cost": 388.0}
+    _entry, card_id = await _lapsed(hass, name="Spare {name}", plans=[plan])
+    form = await _renewed_step(hass, card_id)
+    assert _labels(form)["{amount} off {new_expiry}"] == (
+        "{amount} off {new_expiry}: until 22 Nov 2027, HKD 388.00"
+    )
