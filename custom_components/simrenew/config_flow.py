@@ -299,14 +299,15 @@ class CardSubentryFlow(ConfigSubentryFlow):
     def _save(self, data: dict[str, Any]) -> SubentryFlowResult:
         """Store the reconfigured card."""
         subentry = self._get_reconfigure_subentry()
-        return self.async_update_and_abort(
+        self.hass.config_entries.async_update_subentry(
             self._get_entry(),
             subentry,
             title=data[CONF_NAME],
             data=self._keep_changes_made_meanwhile(data, subentry.data),
-            # Named, so that the card's own words say it, not Home Assistant's common ones.
-            reason="reconfigure_successful",
         )
+        # Said in the card's own words, not Home Assistant's common ones. Only recent releases
+        # let `async_update_and_abort` take a reason, so the abort is made here.
+        return self.async_abort(reason="reconfigure_successful")
 
 
 class SimRenewOptionsFlow(OptionsFlow):
