@@ -260,3 +260,19 @@ async def test_events_of_cards_the_hub_does_not_hold_show_nothing(
         hass.bus.async_fire(event_type, {"card_id": "elsewhere", "name": "Someone's card"})
     await hass.async_block_till_done()
     assert shown(hass) == {}
+
+
+async def test_a_card_named_like_a_placeholder_is_named_as_it_is(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A card called "Spare {days} {deadline}" is not filled in as part of the reminder's text."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        data={},
+        options={"reminder_days": [7], "reminder_time": "09:00:00"},
+        subentries_data=[card_subentry(name="Spare {days} {deadline}")],
+    )
+    await setup_entry(hass, entry)
+    await move_to(hass, freezer, "2026-11-24T01:00:00+00:00")
+    (note,) = shown(hass).values()
+    assert "Spare {days} {deadline} expires on 1 Dec 2026, in 7 days" in note["message"]

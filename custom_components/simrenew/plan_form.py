@@ -88,7 +88,8 @@ def period_selector(label: PeriodNamer = plain_name, *extra: Period | None) -> S
     value, not its label, once chosen. A stored period that is not a common one is offered too.
     """
     periods = list(COMMON_PERIODS)
-    periods += [period for period in extra if period is not None and period not in periods]
+    # Two plans may share a period that is not a common one: it is offered once.
+    periods += [p for p in dict.fromkeys(extra) if p is not None and p not in periods]
     return SelectSelector(
         SelectSelectorConfig(
             options=[

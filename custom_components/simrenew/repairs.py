@@ -88,13 +88,20 @@ class LapsedCardFlow(RepairsFlow):
 
     def _preview(self, plan: str | None = None) -> tuple[dict[str, str], dict[str, str]]:
         """Return the placeholders of the renewal the step would record, and why it cannot."""
-        placeholders = {**self._placeholders(), "old_expiry": "—", "new_expiry": "—", "amount": "—"}
+        language = self.hass.config.language
+        today = dt_util.now().date()
+        # The expiry the card has now is known even when the renewal cannot be recorded.
+        expiry = spoken_date(self.hub.cards[self.card_id].config.expiry_date, language, today)
+        placeholders = {
+            **self._placeholders(),
+            "old_expiry": expiry,
+            "new_expiry": "—",
+            "amount": "—",
+        }
         try:
             entry = self.hub.preview_renewal(self.card_id, Renewal(source="repair", plan=plan))
         except ServiceValidationError as err:
             return placeholders, {"base": err.translation_key or "unknown"}
-        language = self.hass.config.language
-        today = dt_util.now().date()
         for field in ("old_expiry", "new_expiry"):
             placeholders[field] = spoken_date(date.fromisoformat(entry[field]), language, today)
         if (amount := entry.get("amount")) is not None:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.translation import async_get_translations
 
 from .const import DOMAIN
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 class SelectorTexts:
@@ -26,6 +30,5 @@ class SelectorTexts:
     def fill(self, key: str, default: str, **values: str) -> str:
         """Return a text with its placeholders filled in; `default` when it has none."""
         template = self._texts.get(self._prefix + key, default)
-        for name, value in values.items():
-            template = template.replace(f"{{{name}}}", value)
-        return template
+        # One pass: a value that reads like a placeholder (a card called "{days}") stays as is.
+        return _PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), template)

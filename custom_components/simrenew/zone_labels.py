@@ -18,6 +18,7 @@ from homeassistant.helpers.translation import async_get_translations
 
 from .card_form import CARD_SCHEMA, COMMON_TIME_ZONES, SECTION_ADVANCED
 from .const import CONF_TIME_ZONE, DOMAIN
+from .model import DEFAULT_TIME_ZONE
 from .validation import vol
 
 # A name shown in one language may come back after Home Assistant's language changed.
@@ -31,8 +32,12 @@ def zone_key(name: str) -> str:
 
 
 def _name_key(name: str) -> str:
-    """Return the form under which a typed zone name is looked up."""
-    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+    """Return the form under which a typed zone name is looked up, without its spaces.
+
+    People type "中国大陆 (北京时间)" or "Mainland China(Beijing time)"; no two names differ
+    only in their spaces.
+    """
+    return "".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
 class ZoneNames:
@@ -65,7 +70,11 @@ class ZoneNames:
         return self._known.get(_name_key(answer), answer)
 
     def shown(self, values: Mapping[str, Any]) -> dict[str, Any]:
-        """Return a card form's values with its zone shown by name."""
+        """Return a card form's values with its zone shown by name; none stored is the default."""
+        advanced = values.get(SECTION_ADVANCED)
+        if isinstance(advanced, Mapping) and CONF_TIME_ZONE not in advanced:
+            # Left out, the field would show its default as it is stored: "Asia/Hong_Kong".
+            values = {**values, SECTION_ADVANCED: {**advanced, CONF_TIME_ZONE: DEFAULT_TIME_ZONE}}
         return self._with_zone(values, self.name)
 
     def read(self, answers: Mapping[str, Any]) -> dict[str, Any]:
