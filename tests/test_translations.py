@@ -111,3 +111,16 @@ def test_every_reminder_day_choice_reads_as_days_before(language: str) -> None:
         label = texts[f"selector.reminder_day.options.{day}"]
         assert label
         assert label != day
+
+
+QUOTES = {"en": ("", ""), "zh-Hant": ("「", "」"), "zh-Hans": ("“", "”")}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_default_plan_step_quotes_the_renew_button_by_its_name(language: str) -> None:
+    """The step names the button as the device page shows it, so that it can be found."""
+    strings = load(language)
+    button = strings["entity.button.renew.name"]
+    opening, closing = QUOTES[language]
+    description = strings["config_subentries.card.step.default_plan.description"]
+    assert f"{opening}{button}{closing}" in description
