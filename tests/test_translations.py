@@ -124,3 +124,15 @@ def test_the_default_plan_step_quotes_the_renew_button_by_its_name(language: str
     opening, closing = QUOTES[language]
     description = strings["config_subentries.card.step.default_plan.description"]
     assert f"{opening}{button}{closing}" in description
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_listed_time_zones_are_named_not_coded(language: str) -> None:
+    """The form shows listed zones by name: no text points the user to a code instead."""
+    strings = load(language)
+    codes = [zone for zone in COMMON_TIME_ZONES if "/" in zone]
+    assert not [key for key, text in strings.items() if any(code in text for code in codes)]
+    hong_kong = strings["selector.time_zone.options.asia_hong_kong"]
+    opening, closing = QUOTES[language]
+    hint = strings["config.step.user.sections.advanced.data_description.time_zone"]
+    assert f"{opening}{hong_kong}{closing}" in hint or (language == "en" and hong_kong in hint)
