@@ -11,14 +11,20 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 from custom_components.simrenew.const import DOMAIN
 from custom_components.simrenew.household import calendar_days
+from custom_components.simrenew.model import DeadlineReason
 from homeassistant.components.repairs import repairs_flow_manager
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.helpers import (
+    device_registry as dr,
+    entity_registry as er,
+    issue_registry as ir,
+)
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 
 from .conftest import card_subentry, device_of, move_to, setup_entry
+from .test_translations import load
 
 CALENDAR = "calendar.sim_renew_calendar"
 TODO = "todo.sim_renew_renewals"
@@ -460,3 +466,48 @@ def test_no_reminder_is_dated_before_the_card_was_added(
     reminders = {"reminder", "use_reminder"}
     assert all(day.day >= added for day in shown if day.kind in reminders)
     assert shown == [day for day in everything if day.kind not in reminders or day.day >= added]
+
+
+# What Home Assistant itself names and shows; simrenew names the rest.
+HOME_ASSISTANT_ATTRIBUTES = {
+    "device_class",
+    "friendly_name",
+    "icon",
+    "options",
+    "state_class",
+    "unit_of_measurement",
+    "supported_features",
+    "all_day",
+    "start_time",
+    "end_time",
+    "location",
+    "message",
+    "description",
+}
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+@pytest.mark.parametrize("language", ["en", "zh-Hant", "zh-Hans"])
+async def test_every_attribute_the_details_show_has_a_name_and_its_values_words(
+    hass: HomeAssistant, household: MockConfigEntry, language: str
+) -> None:
+    """An entity's details list each attribute by name, and choices and yes/no in words."""
+    texts = load(language)
+    entities = er.async_entries_for_config_entry(er.async_get(hass), household.entry_id)
+    checked = 0
+    for entity in entities:
+        state = hass.states.get(entity.entity_id)
+        assert state is not None
+        prefix = f"entity.{entity.domain}.{entity.translation_key}.state_attributes"
+        for name, value in state.attributes.items():
+            if name in HOME_ASSISTANT_ATTRIBUTES:
+                continue
+            checked += 1
+            assert f"{prefix}.{name}.name" in texts, (entity.entity_id, name)
+            if isinstance(value, bool) or name in {"status", "kind", "deadline_reason"}:
+                shown = str(value).lower() if isinstance(value, bool) else value
+                assert f"{prefix}.{name}.state.{shown}" in texts, (entity.entity_id, name)
+    assert checked > 10
+    for reason in DeadlineReason:
+        key = "entity.sensor.status.state_attributes.deadline_reason.state"
+        assert f"{key}.{reason.value}" in texts

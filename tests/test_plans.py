@@ -491,6 +491,7 @@ PLAN_ERRORS = [
     ([{"name": "", "period": "30_days"}], "plans", "invalid_plan_name"),
     ([{"name": "x" * 65, "period": "30_days"}], "plans", "invalid_plan_name"),
     ([{"name": "Year\u200bly", "period": "30_days"}], "plans", "invalid_plan_name"),
+    ([{"name": "Yearly"}], "plans", "invalid_plan_period"),
     ([{"name": "Yearly", "period": "0_days"}], "plans", "invalid_plan_period"),
     ([{"name": "Yearly", "period": "121 months"}], "plans", "invalid_plan_period"),
     ([{"name": "Yearly", "period": "3661 days"}], "plans", "invalid_plan_period"),
@@ -660,6 +661,8 @@ async def test_the_reconfigure_form_serializes_for_the_frontend(hass: HomeAssist
         "name",
         "plan",
     )
+    # A required drop-down would show its first choice in a new plan and save it unpicked.
+    assert config["fields"]["period"]["required"] is False
     period = config["fields"]["period"]["selector"]["select"]
     assert period["custom_value"] is True
     assert {"value": "12 months", "label": "12 months"} in period["options"]

@@ -111,3 +111,28 @@ def test_every_reminder_day_choice_reads_as_days_before(language: str) -> None:
         label = texts[f"selector.reminder_day.options.{day}"]
         assert label
         assert label != day
+
+
+QUOTES = {"en": ("", ""), "zh-Hant": ("「", "」"), "zh-Hans": ("“", "”")}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_default_plan_step_quotes_the_renew_button_by_its_name(language: str) -> None:
+    """The step names the button as the device page shows it, so that it can be found."""
+    strings = load(language)
+    button = strings["entity.button.renew.name"]
+    opening, closing = QUOTES[language]
+    description = strings["config_subentries.card.step.default_plan.description"]
+    assert f"{opening}{button}{closing}" in description
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_listed_time_zones_are_named_not_coded(language: str) -> None:
+    """The form shows listed zones by name: no text points the user to a code instead."""
+    strings = load(language)
+    codes = [zone for zone in COMMON_TIME_ZONES if "/" in zone]
+    assert not [key for key, text in strings.items() if any(code in text for code in codes)]
+    hong_kong = strings["selector.time_zone.options.asia_hong_kong"]
+    opening, closing = QUOTES[language]
+    hint = strings["config.step.user.sections.advanced.data_description.time_zone"]
+    assert f"{opening}{hong_kong}{closing}" in hint or (language == "en" and hong_kong in hint)

@@ -118,9 +118,11 @@ def plans_section(label: PeriodNamer, shown: Mapping[str, Any] | None = None) ->
     # Given as data, not selector objects: older releases validate only that form.
     plan_fields: dict[str, ObjectSelectorField] = {
         PLAN_NAME: {"selector": TextSelector().serialize()["selector"], "required": True},
+        # Not marked required: the frontend would show a required drop-down's first choice
+        # ("1 day") in a new plan and save it unpicked. `_plan_error` refuses a missing period.
         PLAN_PERIOD: {
             "selector": period_selector(label, *extra).serialize()["selector"],
-            "required": True,
+            "required": False,
         },
         PLAN_COST: {
             "selector": NumberSelector(
