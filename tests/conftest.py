@@ -51,6 +51,36 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 DEPRECATION_MARKERS = ("deprecated", "will stop working", "will be removed", "stops working")
 
 
+# Fields inside the card form's sections: the frontend shows their errors only on the section.
+SECTION_OF = {
+    **dict.fromkeys(
+        (
+            "reminder_days",
+            "time_zone",
+            "grace_days",
+            "activity_interval_days",
+            "renewal_url",
+            "auto_renew",
+            "esim",
+            "second_phone_number",
+            "notes",
+        ),
+        "advanced",
+    ),
+    "default_plan": "renewal_plans",
+    "plans": "renewal_plans",
+}
+
+
+def form_errors(**errors: str) -> dict[str, str]:
+    """Return a card form's errors as sent: a field in a section also names its section."""
+    sent = dict(errors)
+    for field, error in errors.items():
+        if field in SECTION_OF:
+            sent.setdefault(SECTION_OF[field], error)
+    return sent
+
+
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant load integrations from custom_components."""

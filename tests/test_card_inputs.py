@@ -38,7 +38,7 @@ from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.setup import async_setup_component
 
-from .conftest import CARD_DATA, card_subentry, setup_entry
+from .conftest import CARD_DATA, card_subentry, form_errors, setup_entry
 from .test_config_flow import with_changes
 
 ROOT = "custom_components/simrenew"
@@ -223,7 +223,7 @@ async def test_time_zones_that_are_not_zones(hass: HomeAssistant, name: str) -> 
         result["flow_id"], with_changes(time_zone=name)
     )
     assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {"time_zone": "invalid_time_zone"}
+    assert result["errors"] == form_errors(time_zone="invalid_time_zone")
 
 
 async def test_every_error_of_the_zone_lookup_is_caught() -> None:

@@ -15,7 +15,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
 
-from .conftest import setup_entry
+from .conftest import form_errors, setup_entry
 
 NOW = "2026-11-22T04:00:00+00:00"
 
@@ -222,6 +222,44 @@ async def test_reconfigure_shows_the_stored_zone_by_name(
     assert zone.description == {"suggested_value": "Hong Kong"}
 
 
+async def test_an_error_inside_a_section_is_shown_on_it_and_opens_it(hass: HomeAssistant) -> None:
+    """The frontend shows errors only on a section: the section names it and opens."""
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    (advanced,) = (key for key in result["data_schema"].schema if key == "advanced")
+    assert result["data_schema"].schema[advanced].options == {"collapsed": True}
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], with_changes(renewal_url="http://a.example")
+    )
+    assert result["errors"] == {"renewal_url": "invalid_url", "advanced": "invalid_url"}
+    (advanced,) = (key for key in result["data_schema"].schema if key == "advanced")
+    assert result["data_schema"].schema[advanced].options == {"collapsed": False}
+
+
+async def test_a_plan_error_opens_the_plans_section(
+    hass: HomeAssistant, mock_entry: MockConfigEntry
+) -> None:
+    """A refused plan names why on the plans section, which opens."""
+    await setup_entry(hass, mock_entry)
+    (subentry_id,) = mock_entry.subentries
+    result = await _start_reconfigure(hass, mock_entry, subentry_id)
+    plans = next(key for key in result["data_schema"].schema if key == "renewal_plans")
+    assert result["data_schema"].schema[plans].options == {"collapsed": True}
+    answers = {
+        **with_changes(),
+        "renewal_plans": {"plans": [{"name": "Monthly"}]},
+    }
+    result = await hass.config_entries.subentries.async_configure(result["flow_id"], answers)
+    assert result["errors"] == {
+        "plans": "invalid_plan_period",
+        "renewal_plans": "invalid_plan_period",
+    }
+    plans = next(key for key in result["data_schema"].schema if key == "renewal_plans")
+    assert result["data_schema"].schema[plans].options == {"collapsed": False}
+    (advanced,) = (key for key in result["data_schema"].schema if key == "advanced")
+    assert result["data_schema"].schema[advanced].options == {"collapsed": True}
+
+
 async def test_a_card_form_names_the_household_reminder_days(
     hass: HomeAssistant, mock_entry: MockConfigEntry
 ) -> None:
@@ -268,7 +306,7 @@ async def test_user_flow_errors(
         result["flow_id"], with_changes(**changes)
     )
     assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {field: error}
+    assert result["errors"] == form_errors(**{field: error})
     assert hass.config_entries.async_entries(DOMAIN) == []
 
     result = await hass.config_entries.flow.async_configure(result["flow_id"], FORM_INPUT)
@@ -377,7 +415,7 @@ async def test_add_card_errors(
         result["flow_id"], with_changes(**changes)
     )
     assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {field: error}
+    assert result["errors"] == form_errors(**{field: error})
     assert len(mock_entry.subentries) == 1
 
 
@@ -454,7 +492,7 @@ async def test_second_number_is_unique_in_the_household(
         flow["flow_id"], with_changes(second_phone_number="9123-4567")
     )
     assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {"second_phone_number": "phone_number_in_use"}
+    assert result["errors"] == form_errors(second_phone_number="phone_number_in_use")
     result = await hass.config_entries.subentries.async_configure(
         flow["flow_id"], with_changes(second_phone_number="+8613812345678")
     )
@@ -476,7 +514,7 @@ async def test_second_number_is_unique_in_the_household(
         flow["flow_id"],
         with_changes(name="Travel", phone_number="+447946000000", second_phone_number="61234567"),
     )
-    assert result["errors"] == {"second_phone_number": "phone_number_in_use"}
+    assert result["errors"] == form_errors(second_phone_number="phone_number_in_use")
     assert len(mock_entry.subentries) == 2
 
 
@@ -542,7 +580,7 @@ async def test_reconfigure_errors_and_duplicates(
         with_changes(name="Mum's CMHK", phone_number="+85291234567", time_zone="Nowhere/Land"),
     )
     assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {"time_zone": "invalid_time_zone"}
+    assert result["errors"] == form_errors(time_zone="invalid_time_zone")
 
     result = await hass.config_entries.subentries.async_configure(
         result["flow_id"], with_changes(name="Mum's CMHK", phone_number="+852-6123-4567")
@@ -569,7 +607,7 @@ async def test_reconfigure_errors(
         result["flow_id"], with_changes(**changes)
     )
     assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {field: error}
+    assert result["errors"] == form_errors(**{field: error})
     assert dict(mock_entry.subentries[subentry_id].data) == before
     assert mock_entry.runtime_data.records[subentry_id]["history"] == []
 

@@ -30,7 +30,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, section
 from homeassistant.setup import async_setup_component
 
-from .conftest import CARD_DATA, HUB_OPTIONS, card_subentry, setup_entry
+from .conftest import CARD_DATA, HUB_OPTIONS, card_subentry, form_errors, setup_entry
 from .fuzzing import FUZZ_SETTINGS
 
 EVERY_PERIOD = [
@@ -274,7 +274,7 @@ async def test_part_of_a_name_is_no_zone(
     sent["name"] = "Mum's new name"
     result = await hass.config_entries.subentries.async_configure(result["flow_id"], sent)
     assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {"time_zone": "invalid_time_zone"}
+    assert result["errors"] == form_errors(time_zone="invalid_time_zone")
     assert dict(mock_entry.subentries[subentry_id].data) == before
     # Shown again as typed, with the other answers the user gave.
     again = answers(result["data_schema"])

@@ -23,7 +23,7 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.setup import async_setup_component
 
-from .conftest import CARD_DATA, DAD_CARD, HUB_OPTIONS, card_subentry, setup_entry
+from .conftest import CARD_DATA, DAD_CARD, HUB_OPTIONS, card_subentry, form_errors, setup_entry
 
 try:  # how Home Assistant hands forms to the frontend: probatio from 2026.9
     from probatio import to_field_list
@@ -524,7 +524,7 @@ async def test_plan_errors_are_translated_and_store_nothing(
     answers = nest_data(before)
     answers["renewal_plans"]["plans"] = plans
     result = await hass.config_entries.subentries.async_configure(form["flow_id"], answers)
-    assert result["errors"] == {field: error}
+    assert result["errors"] == form_errors(**{field: error})
     assert dict(entry.subentries[mum].data) == before
 
 
@@ -535,7 +535,7 @@ async def test_the_default_plans_name_is_checked(hass: HomeAssistant) -> None:
     answers = nest_data(entry.subentries[card_of(entry, "Mum's CMHK")].data)
     answers["renewal_plans"]["default_plan"] = "\x00"
     result = await hass.config_entries.subentries.async_configure(form["flow_id"], answers)
-    assert result["errors"] == {"default_plan": "invalid_plan_name"}
+    assert result["errors"] == form_errors(default_plan="invalid_plan_name")
 
 
 async def test_other_plans_need_a_default_period(hass: HomeAssistant) -> None:

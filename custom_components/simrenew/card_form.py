@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date
 import math
 from typing import Any, cast
@@ -213,20 +213,41 @@ def card_schema(
     shown: Mapping[str, Any] | None = None,
     *,
     with_plans: bool = False,
+    opened: Collection[str] = (),
 ) -> vol.Schema:
     """Return the card form with periods in words; `shown` is what it shows.
 
     A stored period that is not a common one is offered in words too. Reconfiguring
-    (`with_plans`) also lists the card's plans.
+    (`with_plans`) also lists the card's plans. The sections named in `opened` show expanded.
     """
     values = shown or {}
     fields: dict[Any, Any] = {}
     shown_period = parse_period(values.get(CONF_RENEWAL_PERIOD))
     for key, field in CARD_SCHEMA.schema.items():
-        fields[key] = period_selector(label, shown_period) if key == CONF_RENEWAL_PERIOD else field
+        if key == CONF_RENEWAL_PERIOD:
+            fields[key] = period_selector(label, shown_period)
+        elif isinstance(field, section) and key in opened:
+            fields[key] = section(field.schema, {"collapsed": False})
+        else:
+            fields[key] = field
     if with_plans:
-        fields[vol.Optional(SECTION_PLANS)] = plans_section(label, values.get(SECTION_PLANS))
+        fields[vol.Optional(SECTION_PLANS)] = plans_section(
+            label, values.get(SECTION_PLANS), collapsed=SECTION_PLANS not in opened
+        )
     return vol.Schema(fields)
+
+
+def errors_shown(errors: Mapping[str, str]) -> dict[str, str]:
+    """Return the form's errors, each also on the section its field is in.
+
+    Home Assistant's frontend shows no error beside a field inside a section, only one given
+    to the section itself, above it: without this, a refused answer there names no reason.
+    """
+    shown = dict(errors)
+    for name, keys in ((SECTION_ADVANCED, ADVANCED_FIELDS), (SECTION_PLANS, PLAN_FIELDS)):
+        if (error := next((errors[key] for key in keys if key in errors), None)) is not None:
+            shown.setdefault(name, error)
+    return shown
 
 
 def parse_reminder_days(values: Iterable[str | int | float]) -> list[int] | None:

@@ -32,6 +32,7 @@ from .card_form import (
     ReminderTimeSelector,
     async_validate_card,
     card_schema,
+    errors_shown,
     flatten_input,
     nest_data,
     new_card_suggestions,
@@ -141,9 +142,12 @@ class SimRenewConfigFlow(ConfigFlow, domain=DOMAIN):
             # The integration page's main button leads here: with a hub, it adds a card to it.
             step_id="user" if hub is None else "add_card",
             data_schema=self.add_suggested_values_to_schema(
-                card_schema_with_zones(names, card_schema(texts.label, shown)), shown
+                card_schema_with_zones(
+                    names, card_schema(texts.label, shown, opened=errors_shown(errors))
+                ),
+                shown,
             ),
-            errors=errors,
+            errors=errors_shown(errors),
             description_placeholders=household_days(self.hass, hub),
         )
 
@@ -229,9 +233,12 @@ class CardSubentryFlow(ConfigSubentryFlow):
         return self.async_show_form(
             step_id="user",
             data_schema=self.add_suggested_values_to_schema(
-                card_schema_with_zones(names, card_schema(texts.label, shown)), shown
+                card_schema_with_zones(
+                    names, card_schema(texts.label, shown, opened=errors_shown(errors))
+                ),
+                shown,
             ),
-            errors=errors,
+            errors=errors_shown(errors),
             description_placeholders=household_days(self.hass, self._get_entry()),
         )
 
@@ -265,10 +272,13 @@ class CardSubentryFlow(ConfigSubentryFlow):
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(
-                card_schema_with_zones(names, card_schema(texts.label, shown, with_plans=True)),
+                card_schema_with_zones(
+                    names,
+                    card_schema(texts.label, shown, with_plans=True, opened=errors_shown(errors)),
+                ),
                 shown,
             ),
-            errors=errors,
+            errors=errors_shown(errors),
             description_placeholders={
                 "name": subentry.title,
                 **household_days(self.hass, self._get_entry()),

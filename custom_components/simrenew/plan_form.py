@@ -112,7 +112,9 @@ class PlanListSelector(ObjectSelector):
         return super().__call__(data)
 
 
-def plans_section(label: PeriodNamer, shown: Mapping[str, Any] | None = None) -> section:
+def plans_section(
+    label: PeriodNamer, shown: Mapping[str, Any] | None = None, *, collapsed: bool = True
+) -> section:
     """Return the form's collapsed section: the default plan's name and the other plans."""
     extra = [parse_period(item.get(PLAN_PERIOD)) for item in _listed((shown or {}).get(CONF_PLANS))]
     # Given as data, not selector objects: older releases validate only that form.
@@ -146,7 +148,7 @@ def plans_section(label: PeriodNamer, shown: Mapping[str, Any] | None = None) ->
                 ),
             }
         ),
-        {"collapsed": True},
+        {"collapsed": collapsed},
     )
 
 
