@@ -215,8 +215,13 @@ def test_newcomer_path(server: Server, page: Page) -> None:
     expect(page.get_by_text(re.compile(r"_days$|^Asia/"))).to_have_count(0)
     household_days = ("、" if profile.language != "en" else ", ").join(["14", "7", "3", "1", "0"])
     expect(page.get_by_text(household_days, exact=False).first).to_be_visible()
-    field(page, text.ours(f"{form}.sections.advanced.data.renewal_url")).fill(OFFICIAL_PAGE)
+    # An address without https, sent with its section closed: the reason shows, the section opens.
+    official_page = field(page, text.ours(f"{form}.sections.advanced.data.renewal_url"))
+    official_page.fill(OFFICIAL_PAGE.replace("https://", "http://"))
     page.get_by_text(text.ours(f"{form}.sections.advanced.name")).click()
+    page.get_by_role("button", name=text.ui("ui.common.submit")).click()
+    expect(page.get_by_text(text.ours("config.error.invalid_url")).first).to_be_visible()
+    official_page.fill(OFFICIAL_PAGE)
     page.get_by_role("button", name=text.ui("ui.common.submit")).click()
     expect(
         page.get_by_text(text.ui("ui.panel.config.integrations.config_flow.finish_skip")).first
