@@ -11,6 +11,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import yaml
 
+from custom_components.simrenew.card_form import CURRENCY_CHOICES
 from custom_components.simrenew.const import DOMAIN
 from custom_components.simrenew.device_models import ENGLISH_MODELS
 from custom_components.simrenew.receipts import HISTORY_KINDS
@@ -150,8 +151,10 @@ async def test_described_actions_match_their_schemas(
         assert offered == {"sensor", "binary_sensor", "button", "date"}
     for service in ("renew", "set_balance"):
         currency = services[service]["fields"]["currency"]["selector"]["select"]
-        # The same list as the card form's.
-        assert currency["options"] == sorted(ACTIVE_CURRENCIES)
+        # The same list as the card form's: the cards' own currencies first, then A to Z.
+        assert currency["options"] == CURRENCY_CHOICES
+        assert currency["options"][:3] == ["HKD", "CNY", "MOP"]
+        assert sorted(currency["options"]) == sorted(ACTIVE_CURRENCIES)
     kinds = services["history"]["fields"]["kind"]["selector"]["select"]["options"]
     assert tuple(kinds) == HISTORY_KINDS
     assert services["history"]["fields"]["limit"]["selector"]["number"]["max"] == (

@@ -97,6 +97,12 @@ MAX_TEXT_LENGTH = 64
 MAX_URL_LENGTH = 2000
 # Room for how to renew, a balance-check code, the hotline and the accounts bound to the number.
 MAX_NOTES_LENGTH = 2000
+# The currencies of the cards this serves come first; every other active one follows, A to Z.
+NEAR_CURRENCIES = ("HKD", "CNY", "MOP", "TWD", "SGD", "USD")
+CURRENCY_CHOICES = [
+    *NEAR_CURRENCIES,
+    *sorted(set(ACTIVE_CURRENCIES) - set(NEAR_CURRENCIES)),
+]
 REMINDER_DAY_CHOICES = ["30", "21", "14", "10", "7", "5", "3", "2", "1", "0"]
 INT_FIELDS = (CONF_RENEWAL_PERIOD, CONF_GRACE_DAYS, CONF_ACTIVITY_INTERVAL_DAYS)
 PLAN_FIELDS = (CONF_DEFAULT_PLAN, CONF_PLANS)
@@ -174,9 +180,7 @@ CARD_SCHEMA = vol.Schema(
             NumberSelectorConfig(step=0.01, mode=NumberSelectorMode.BOX)
         ),
         vol.Required(CONF_CURRENCY, default=DEFAULT_CURRENCY): SelectSelector(
-            SelectSelectorConfig(
-                options=sorted(ACTIVE_CURRENCIES), mode=SelectSelectorMode.DROPDOWN
-            )
+            SelectSelectorConfig(options=CURRENCY_CHOICES, mode=SelectSelectorMode.DROPDOWN)
         ),
         vol.Required(SECTION_ADVANCED): section(
             vol.Schema(
