@@ -37,6 +37,7 @@ FORBIDDEN: dict[str, dict[str, str]] = {
         "屆滿": "到期",
         "App": "應用程式",
         "网": "網",
+        "今天": "今日 (Hong Kong writing)",
     },
     "zh-Hans": {
         "续期": "续费",

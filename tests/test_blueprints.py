@@ -417,7 +417,7 @@ async def phone_in(hass: HomeAssistant, language: str) -> list[ServiceCall]:
 
 
 # What each reminder must say and must not say on a phone, in each language.
-LAST_DAY_WORDS = ("last day", "最後一日", "最后一天", "today", "今天")
+LAST_DAY_WORDS = ("last day", "最後一日", "最后一天", "today", "今天", "今日")
 PHONE_TEXTS: list[tuple[str, str, str, tuple[str, ...], tuple[str, ...]]] = [
     # case, language, title, the message must contain, must not contain (case-insensitive)
     (
@@ -448,7 +448,7 @@ PHONE_TEXTS: list[tuple[str, str, str, tuple[str, ...], tuple[str, ...]]] = [
         ("Today is the last day of Mum's CMHK", "Top it up"),
         (),
     ),
-    ("last_day", "zh-Hant", "SIM卡增值提醒", ("今天是Mum's CMHK有效期的最後一日", "增值"), ()),
+    ("last_day", "zh-Hant", "SIM卡增值提醒", ("今日是Mum's CMHK有效期的最後一日", "增值"), ()),
     ("last_day", "zh-Hans", "SIM卡续费提醒", ("今天是Mum's CMHK有效期的最后一天", "充值"), ()),
     (
         "activity",
@@ -482,7 +482,7 @@ PHONE_TEXTS: list[tuple[str, str, str, tuple[str, ...], tuple[str, ...]]] = [
         "activity_last_day",
         "zh-Hant",
         "SIM卡使用提醒",
-        ("今天是Mum's CMHK使用限期的最後一日", "使用此卡"),
+        ("今日是Mum's CMHK使用限期的最後一日", "使用此卡"),
         ("增值",),
     ),
     (
@@ -542,7 +542,7 @@ PHONE_TEXTS: list[tuple[str, str, str, tuple[str, ...], tuple[str, ...]]] = [
         "grace_last_day",
         "zh-Hant",
         "SIM卡已過限期",
-        ("今天是Mum's CMHK寬限期的最後一日", "增值", "永久"),
+        ("今日是Mum's CMHK寬限期的最後一日", "增值", "永久"),
         (),
     ),
     (
@@ -756,13 +756,13 @@ SPOKEN_TEXTS: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = [
     ("deadline", "zh-Hant", ("提提你，Mum's CMHK還有7日到期", "增值"), ("使用此卡",)),
     ("deadline", "zh-Hans", ("提醒一下，Mum's CMHK还有7天到期", "充值"), ("使用此卡",)),
     ("last_day", "en", ("today is the last day of Mum's CMHK",), ()),
-    ("last_day", "zh-Hant", ("今天是Mum's CMHK的最後有效日", "增值"), ()),
+    ("last_day", "zh-Hant", ("今日是Mum's CMHK的最後有效日", "增值"), ()),
     ("last_day", "zh-Hans", ("今天是Mum's CMHK的最后有效日", "充值"), ()),
     ("activity", "en", ("must be used within 7 days", "use the card"), ("top it up", "top up")),
     ("activity", "zh-Hant", ("須在7日內使用一次", "使用此卡"), ("增值",)),
     ("activity", "zh-Hans", ("须在7天内使用一次", "使用此卡"), ("充值",)),
     ("activity_last_day", "en", ("today is the last day to use Mum's CMHK",), ("top it up",)),
-    ("activity_last_day", "zh-Hant", ("今天是使用Mum's CMHK的最後一日", "使用此卡"), ("增值",)),
+    ("activity_last_day", "zh-Hant", ("今日是使用Mum's CMHK的最後一日", "使用此卡"), ("增值",)),
     ("activity_last_day", "zh-Hans", ("今天是使用Mum's CMHK的最后一天", "使用此卡"), ("充值",)),
     (
         "grace",
@@ -779,7 +779,7 @@ SPOKEN_TEXTS: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = [
     ("grace_tomorrow_last", "zh-Hant", ("最遲明天增值", "永久"), ("最後一日",)),
     ("grace_tomorrow_last", "zh-Hans", ("最迟明天充值", "永久"), ("最后一天",)),
     ("grace_last_day", "en", ("today is the last chance to save the number",), ()),
-    ("grace_last_day", "zh-Hant", ("今天是Mum's CMHK寬限期的最後一日",), ()),
+    ("grace_last_day", "zh-Hant", ("今日是Mum's CMHK寬限期的最後一日",), ()),
     ("grace_last_day", "zh-Hans", ("今天是Mum's CMHK宽限期的最后一天",), ()),
     ("old_snoozed_in_grace", "en", ("has passed its deadline",), LAST_DAY_WORDS),
     ("old_snoozed_in_grace", "zh-Hant", ("已過限期",), LAST_DAY_WORDS),
