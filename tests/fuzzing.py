@@ -38,6 +38,8 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.generated.currencies import ACTIVE_CURRENCIES
 from homeassistant.helpers import entity_registry as er
 
+from .conftest import SECTION_OF
+
 # Every entry point runs thousands of examples under "ci"; a quick local run fewer.
 FUZZ_EXAMPLES = (
     max(2000, settings().max_examples)
@@ -287,17 +289,8 @@ def card_fields() -> dict[str, st.SearchStrategy[object]]:
 CARD_FIELDS = card_fields()
 # Marks a field left out of the answers.
 DROP = object()
-ADVANCED = {
-    "reminder_days",
-    "time_zone",
-    "grace_days",
-    "activity_interval_days",
-    "renewal_url",
-    "auto_renew",
-    "esim",
-    "second_phone_number",
-    "notes",
-}
+# The fields in the form's "advanced" section, as the tests know them.
+ADVANCED = {field for field, name in SECTION_OF.items() if name == "advanced"}
 
 
 def card_input(base: Mapping[str, Any]) -> st.SearchStrategy[dict[str, Any]]:

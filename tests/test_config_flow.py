@@ -215,25 +215,25 @@ async def test_reconfigure_shows_the_stored_zone_by_name(
     await setup_entry(hass, mock_entry)
     (subentry_id,) = mock_entry.subentries
     result = await _start_reconfigure(hass, mock_entry, subentry_id)
-    (advanced,) = (
-        value for key, value in result["data_schema"].schema.items() if key == "advanced"
-    )
-    zone = next(key for key in advanced.schema.schema if key == "time_zone")
+    zone = next(key for key in _section(result, "advanced").schema.schema if key == "time_zone")
     assert zone.description == {"suggested_value": "Hong Kong"}
+
+
+def _section(result: Any, name: str) -> Any:
+    """Return a form's section called `name`."""
+    (found,) = (value for key, value in result["data_schema"].schema.items() if key == name)
+    return found
 
 
 async def test_an_error_inside_a_section_is_shown_on_it_and_opens_it(hass: HomeAssistant) -> None:
     """The frontend shows errors only on a section: the section names it and opens."""
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    (advanced,) = (key for key in result["data_schema"].schema if key == "advanced")
-    assert result["data_schema"].schema[advanced].options == {"collapsed": True}
-
+    assert _section(result, "advanced").options == {"collapsed": True}
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], with_changes(renewal_url="http://a.example")
     )
     assert result["errors"] == {"renewal_url": "invalid_url", "advanced": "invalid_url"}
-    (advanced,) = (key for key in result["data_schema"].schema if key == "advanced")
-    assert result["data_schema"].schema[advanced].options == {"collapsed": False}
+    assert _section(result, "advanced").options == {"collapsed": False}
 
 
 async def test_a_plan_error_opens_the_plans_section(
@@ -243,21 +243,15 @@ async def test_a_plan_error_opens_the_plans_section(
     await setup_entry(hass, mock_entry)
     (subentry_id,) = mock_entry.subentries
     result = await _start_reconfigure(hass, mock_entry, subentry_id)
-    plans = next(key for key in result["data_schema"].schema if key == "renewal_plans")
-    assert result["data_schema"].schema[plans].options == {"collapsed": True}
-    answers = {
-        **with_changes(),
-        "renewal_plans": {"plans": [{"name": "Monthly"}]},
-    }
+    assert _section(result, "renewal_plans").options == {"collapsed": True}
+    answers = {**with_changes(), "renewal_plans": {"plans": [{"name": "Monthly"}]}}
     result = await hass.config_entries.subentries.async_configure(result["flow_id"], answers)
     assert result["errors"] == {
         "plans": "invalid_plan_period",
         "renewal_plans": "invalid_plan_period",
     }
-    plans = next(key for key in result["data_schema"].schema if key == "renewal_plans")
-    assert result["data_schema"].schema[plans].options == {"collapsed": False}
-    (advanced,) = (key for key in result["data_schema"].schema if key == "advanced")
-    assert result["data_schema"].schema[advanced].options == {"collapsed": True}
+    assert _section(result, "renewal_plans").options == {"collapsed": False}
+    assert _section(result, "advanced").options == {"collapsed": True}
 
 
 async def test_a_card_form_names_the_household_reminder_days(
