@@ -77,13 +77,23 @@ def field(page: Page | Locator, name: str) -> Locator:
 
 def choose(page: Page | Locator, name: str, option: str) -> None:
     """Pick `option` in the drop-down field labelled `name` (a star if required), within `page`."""
-    page.get_by_text(name, exact=True).or_(page.get_by_text(f"{name} *", exact=True)).first.click()
-    page.get_by_role("option", name=option, exact=True).or_(
-        page.get_by_text(option, exact=True)
-    ).last.click()
-    # The list closes before the field shows the choice: wait for both.
-    expect(page.get_by_role("option", name=option, exact=True)).to_have_count(0)
-    expect(page.locator("ha-picker-field").get_by_text(option, exact=True).first).to_be_visible()
+    label = page.get_by_text(name, exact=True).or_(page.get_by_text(f"{name} *", exact=True))
+    listed = page.get_by_role("option", name=option, exact=True)
+    chosen = page.locator("ha-picker-field").get_by_text(option, exact=True).first
+    for _ in range(3):
+        label.first.click()
+        entry = listed.or_(page.get_by_text(option, exact=True)).last
+        expect(entry).to_be_visible()
+        entry.click()
+        # The list closes before the field shows the choice: wait for both. A click that lands
+        # while the list still slides in closes it unchosen: open it again.
+        expect(listed).to_have_count(0)
+        try:
+            expect(chosen).to_be_visible(timeout=3_000)
+        except AssertionError:
+            continue
+        return
+    expect(chosen).to_be_visible()
 
 
 def choose_in_picker(page: Page, text: Texts, shown: date, target: date) -> None:
