@@ -104,6 +104,19 @@ async def household(hass: HomeAssistant) -> MockConfigEntry:
     return entry
 
 
+async def answer(manager: Any, flow_id: str, *steps: Any) -> Any | None:
+    """Send each step's answers to a flow; None (flow closed) if its schema refuses one."""
+    result = None
+    try:
+        for answers in steps:
+            result = await manager.async_configure(flow_id, answers)
+    except InvalidData:
+        event("schema error")
+        manager.async_abort(flow_id)
+        return None
+    return result
+
+
 def _errors_of(where: str) -> dict[str, str]:
     """Return the translated form errors of a config or subentry form."""
     if where == "config":
@@ -117,11 +130,8 @@ async def test_fuzz_first_setup(hass: HomeAssistant, answers: dict[str, Any]) ->
     """The first card's form refuses cleanly or creates a hub with a canonical card."""
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     flow_id = result["flow_id"]
-    try:
-        result = await hass.config_entries.flow.async_configure(flow_id, answers)
-    except InvalidData:
-        event("schema error")
-        hass.config_entries.flow.async_abort(flow_id)
+    result = await answer(hass.config_entries.flow, flow_id, answers)
+    if result is None:
         assert hass.config_entries.async_entries(DOMAIN) == []
         return
     if result["type"] is FlowResultType.FORM:
@@ -153,11 +163,8 @@ async def test_fuzz_add_card(
         (household.entry_id, SUBENTRY_CARD), context={"source": SOURCE_USER}
     )
     flow_id = result["flow_id"]
-    try:
-        result = await hass.config_entries.subentries.async_configure(flow_id, answers)
-    except InvalidData:
-        event("schema error")
-        hass.config_entries.subentries.async_abort(flow_id)
+    result = await answer(hass.config_entries.subentries, flow_id, answers)
+    if result is None:
         assert snapshot(household) == before
         return
     if result["type"] is not FlowResultType.CREATE_ENTRY:
@@ -185,11 +192,8 @@ async def test_fuzz_add_integration_with_a_hub(
     before = snapshot(household)
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     flow_id = result["flow_id"]
-    try:
-        result = await hass.config_entries.flow.async_configure(flow_id, answers)
-    except InvalidData:
-        event("schema error")
-        hass.config_entries.flow.async_abort(flow_id)
+    result = await answer(hass.config_entries.flow, flow_id, answers)
+    if result is None:
         assert snapshot(household) == before
         return
     assert hass.config_entries.async_entries(DOMAIN) == [household]
@@ -243,11 +247,8 @@ async def test_fuzz_reconfigure(
         context={"source": SOURCE_RECONFIGURE, "subentry_id": card_id},
     )
     flow_id = result["flow_id"]
-    try:
-        result = await hass.config_entries.subentries.async_configure(flow_id, answers)
-    except InvalidData:
-        event("schema error")
-        hass.config_entries.subentries.async_abort(flow_id)
+    result = await answer(hass.config_entries.subentries, flow_id, answers)
+    if result is None:
         assert snapshot(household) == before
         return
     if result["type"] is FlowResultType.ABORT and result["reason"] == "reconfigure_successful":
@@ -323,13 +324,10 @@ async def test_fuzz_options(
     before = snapshot(household)
     result = await hass.config_entries.options.async_init(household.entry_id)
     flow_id = result["flow_id"]
-    try:
-        result = await hass.config_entries.options.async_configure(
-            flow_id, {"reminder_days": days, "reminder_time": at, **notify}
-        )
-    except InvalidData:
-        event("schema error")
-        hass.config_entries.options.async_abort(flow_id)
+    result = await answer(
+        hass.config_entries.options, flow_id, {"reminder_days": days, "reminder_time": at, **notify}
+    )
+    if result is None:
         assert snapshot(household) == before
         return
     if result["type"] is FlowResultType.FORM:
@@ -434,12 +432,8 @@ async def test_fuzz_repair_fixes(
     result = await manager.async_init(DOMAIN, data={"issue_id": issue.issue_id})
     assert result["type"] is FlowResultType.MENU
     flow_id = result["flow_id"]
-    try:
-        result = await manager.async_configure(flow_id, {"next_step_id": step})
-        result = await manager.async_configure(flow_id, answers)
-    except InvalidData:
-        event("schema error")
-        manager.async_abort(flow_id)
+    result = await answer(manager, flow_id, {"next_step_id": step}, answers)
+    if result is None:
         assert snapshot(household) == before
         return
     if result["type"] is FlowResultType.FORM:
@@ -527,11 +521,8 @@ async def test_fuzz_plans(
         context={"source": SOURCE_RECONFIGURE, "subentry_id": card_id},
     )
     flow_id = result["flow_id"]
-    try:
-        result = await hass.config_entries.subentries.async_configure(flow_id, answers)
-    except InvalidData:
-        event("schema error")
-        hass.config_entries.subentries.async_abort(flow_id)
+    result = await answer(hass.config_entries.subentries, flow_id, answers)
+    if result is None:
         assert snapshot(household) == before
         return
     entered = [item for item in plans if isinstance(item, dict)] if isinstance(plans, list) else []
