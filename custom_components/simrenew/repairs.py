@@ -102,8 +102,9 @@ class LapsedCardFlow(RepairsFlow):
             entry = self.hub.preview_renewal(self.card_id, Renewal(source="repair", plan=plan))
         except ServiceValidationError as err:
             return placeholders, {"base": err.translation_key or "unknown"}
-        for field in ("old_expiry", "new_expiry"):
-            placeholders[field] = spoken_date(date.fromisoformat(entry[field]), language, today)
+        placeholders["new_expiry"] = spoken_date(
+            date.fromisoformat(entry["new_expiry"]), language, today
+        )
         if (amount := entry.get("amount")) is not None:
             placeholders["amount"] = f"{entry['currency']} {amount:,.2f}"
         return placeholders, {}
@@ -130,17 +131,10 @@ class LapsedCardFlow(RepairsFlow):
                 errors["base"] = err.translation_key or "unknown"
             else:
                 return self._done()
-        plans = self.hub.cards[self.card_id].config.plans
-        if len(plans) < 2:
-            return self.async_show_form(
-                step_id="renewed",
-                data_schema=vol.Schema({}),
-                errors=errors,
-                description_placeholders=placeholders,
-            )
+        several = len(self.hub.cards[self.card_id].config.plans) > 1
         return self.async_show_form(
-            step_id="renewed_plan",
-            data_schema=await self._plan_schema(),
+            step_id="renewed_plan" if several else "renewed",
+            data_schema=await self._plan_schema() if several else vol.Schema({}),
             errors=errors,
             description_placeholders=placeholders,
         )
