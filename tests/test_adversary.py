@@ -392,17 +392,39 @@ async def test_the_household_texts_follow_a_change_of_language(hass: HomeAssista
 # --- The auto-renew contract --------------------------------------------------------------------
 
 
-async def test_an_auto_renew_card_never_expires(
+async def test_an_auto_renew_card_confirmed_never_expires(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
-    """At the end of its expiry day an auto-renew card rolls forward; it never fires expired."""
+    """An auto-renew card rolls forward at the end of its day; once confirmed, never expired.
+
+    Unconfirmed, a card without grace counts as lost from the old deadline: the automatic
+    payment may have failed, and only the carrier can say it did not.
+    """
     entry = hub_entry({"expiry_date": "2026-11-22", "grace_days": 0, "auto_renew": True})
     await setup_entry(hass, entry)
     card = only_card(entry)
     expired = async_capture_events(hass, "simrenew_expired")
-    freezer.move_to("2026-11-23T16:00:00+00:00")
+    freezer.move_to("2026-11-22T15:00:00+00:00")
     async_fire_time_changed(hass, dt_util.utcnow())
     await hass.async_block_till_done()
-    assert expired == []
-    assert hass.states.get("sensor.mum_s_cmhk_status").state not in {"grace_period", "expired"}
-    assert entry.subentries[card].data["expiry_date"] > "2026-11-22"
+    await hass.services.async_call(
+        DOMAIN,
+        "renew",
+        {"entity_id": "sensor.mum_s_cmhk_status", "new_expiry": "2027-05-21"},
+        blocking=True,
+    )
+    freezer.move_to("2027-05-21T16:00:00+00:00")
+    async_fire_time_changed(hass, dt_util.utcnow())
+    await hass.async_block_till_done()
+    assert entry.subentries[card].data["expiry_date"] > "2027-05-21"
+    (lost,) = expired
+    assert lost.data["unconfirmed"] is True
+    await hass.services.async_call(
+        DOMAIN, "confirm_renewal", {"entity_id": "sensor.mum_s_cmhk_status"}, blocking=True
+    )
+    await hass.async_block_till_done()
+    assert hass.states.get("sensor.mum_s_cmhk_status").state == "active"
+    freezer.move_to("2027-06-21T16:00:00+00:00")
+    async_fire_time_changed(hass, dt_util.utcnow())
+    await hass.async_block_till_done()
+    assert len(expired) == 1

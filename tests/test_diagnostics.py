@@ -42,8 +42,9 @@ async def test_diagnostics_hide_phone_numbers(
     assert card["data"]["phone_number"] == "**REDACTED**"
     assert card["data"]["carrier"] == "CMHK"
     assert card["days_until_expiry"] == 180
-    assert card["status"] == "active"
-    assert card["deadline"] == "2027-05-21"
+    # Unconfirmed, the renewal leaves the old deadline standing.
+    assert card["status"] == "expiring_soon"
+    assert card["deadline"] == "2026-12-01"
     assert len(card["history"]) == 20
     assert card["history"][-1]["reference"] == "**REDACTED**"
     assert card["history"][-1]["new_expiry"] == "2027-05-21"

@@ -265,13 +265,33 @@ async def test_todo_lists_due_cards_and_ticking_renews(
     (renewal,) = household.runtime_data.records[soon]["history"]
     assert renewal["source"] == "todo"
     assert household.subentries[soon].data["expiry_date"] == "2027-05-21"
+    # Until the carrier shows it, the item asks to check it; ticking it again confirms.
+    items = await hass.services.async_call(
+        "todo", "get_items", {"entity_id": TODO}, blocking=True, return_response=True
+    )
+    assert [(i["summary"], i["due"]) for i in items[TODO]["items"]] == [
+        ("Check that the carrier shows Soon valid until 21 May 2027", "2026-11-25")
+    ]
+    await hass.services.async_call(
+        "todo",
+        "update_item",
+        {
+            "entity_id": TODO,
+            "item": "Check that the carrier shows Soon valid until 21 May 2027",
+            "status": "completed",
+        },
+        blocking=True,
+    )
+    await hass.async_block_till_done()
+    (renewal,) = household.runtime_data.records[soon]["history"]
+    assert renewal["confirmed"] is True
     assert hass.states.get(TODO).state == "0"
 
 
 async def test_todo_renewal_elsewhere_removes_item(
     hass: HomeAssistant, household: MockConfigEntry
 ) -> None:
-    """Renewing with the button takes the card off the list; unticked edits change nothing."""
+    """Renewing with the button and confirming takes the card off; unticked edits do nothing."""
     await hass.services.async_call(
         "todo",
         "update_item",
@@ -281,6 +301,11 @@ async def test_todo_renewal_elsewhere_removes_item(
     assert household.runtime_data.records[card(household, "Soon")]["history"] == []
     await hass.services.async_call(
         "button", "press", {"entity_id": "button.soon_renew"}, blocking=True
+    )
+    await hass.async_block_till_done()
+    assert hass.states.get(TODO).state == "1"
+    await hass.services.async_call(
+        "button", "press", {"entity_id": "button.soon_confirm_renewal"}, blocking=True
     )
     await hass.async_block_till_done()
     assert hass.states.get(TODO).state == "0"
@@ -405,6 +430,18 @@ async def test_expired_card_repair_marks_renewed(
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
     assert household.subentries[later].data["expiry_date"] == "2027-08-20"
+    # Recorded but not confirmed: the repair now asks whether the carrier shows it.
+    issue = issue_registry.async_get_issue(DOMAIN, f"lapsed_{later}")
+    assert issue is not None
+    assert issue.translation_key == "card_expired_unconfirmed"
+    assert issue.translation_placeholders["recorded_expiry"] == "20 Aug 2027"
+    result = await manager.async_init(DOMAIN, data={"issue_id": f"lapsed_{later}"})
+    assert result["menu_options"] == ["confirmed", "new_expiry", "undo"]
+    result = await manager.async_configure(result["flow_id"], {"next_step_id": "confirmed"})
+    assert result["description_placeholders"]["recorded_expiry"] == "20 Aug 2027"
+    result = await manager.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
     assert issue_registry.async_get_issue(DOMAIN, f"lapsed_{later}") is None
 
 

@@ -66,7 +66,7 @@ async def test_a_reminder_shows_up_in_notifications_and_goes_when_renewed(
     assert note["message"].startswith(
         "Mum's CMHK is now valid until 23 May 2027 (it was 1 Dec 2026).\n\n"
         "Amount recorded: HKD 50.00.\n\n"
-        "Check in the carrier's app"
+        "Until you confirm that the carrier's app shows the new expiry, reminders for 1 Dec 2026"
     )
     assert URL in note["message"]
     # The next morning asks to confirm; confirming dismisses it.

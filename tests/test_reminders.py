@@ -225,9 +225,20 @@ async def test_renewal_rearms_and_snooze(
     await move_to(hass, freezer, "2026-12-05T14:00:00+00:00")
     assert [e.data["kind"] for e in events["reminder"]] == ["deadline", "deadline", "confirm"]
     assert events["reminder"][2].data["expiry_date"] == "2027-01-03"
+    # Not confirmed, the old deadline still stands: its 3-day reminder comes, saying what waits.
+    await move_to(hass, freezer, "2026-12-07T14:00:00+00:00")
+    standing = [e.data for e in events["reminder"] if e.data["kind"] == "deadline"][-1]
+    assert standing["stage"] == 3
+    assert standing["deadline"] == "2026-12-10"
+    assert standing["unconfirmed"] is True
+    assert standing["recorded_expiry"] == "2027-01-03"
+    # The confirm reminder repeats each day while the renewal waits.
+    assert [e.data["kind"] for e in events["reminder"]].count("confirm") == 2
+    await hass.services.async_call(DOMAIN, "confirm_renewal", {"entity_id": STATUS}, blocking=True)
     await move_to(hass, freezer, "2026-12-27T14:00:00+00:00")
     assert reminders(events)[-1] == (7, False)
-    assert len(events["reminder"]) == 4
+    assert events["reminder"][-1].data["recorded_expiry"] is None
+    assert len(events["reminder"]) == 6
 
 
 async def test_auto_renew_gets_only_final_stage(

@@ -75,8 +75,9 @@ async def test_a_one_tap_renewal_asks_for_confirmation_the_next_morning(
     assert confirm.data["kind"] == "confirm"
     assert confirm.data["expiry_date"] == "2027-05-21"
     assert confirm.data["unconfirmed"] is True
+    # Still waiting the next day: asked again, and the old deadline's 7-day reminder comes too.
     await move_to(hass, freezer, "2026-11-24T01:00:00+00:00")
-    assert len(reminders) == 1
+    assert sorted(e.data["kind"] for e in reminders) == ["confirm", "confirm", "deadline"]
 
     await hass.services.async_call(DOMAIN, "confirm_renewal", {"entity_id": STATUS}, blocking=True)
     await hass.async_block_till_done()
@@ -193,7 +194,11 @@ async def test_an_auto_renew_card_rolls_forward_and_asks_for_confirmation(
     freezer: FrozenDateTimeFactory,
     issue_registry: ir.IssueRegistry,
 ) -> None:
-    """At the end of its expiry day the card renews itself: never grace, never expired."""
+    """At the end of its expiry day the card renews itself, and the old deadline stands.
+
+    Until someone confirms that the automatic payment went through, the card is in the old
+    deadline's grace period; nobody confirming for months means it is lost.
+    """
     entry = await hub(
         hass,
         expiry_date="2026-11-30",
@@ -206,13 +211,22 @@ async def test_an_auto_renew_card_rolls_forward_and_asks_for_confirmation(
     expired = async_capture_events(hass, "simrenew_expired")
     renewed = async_capture_events(hass, "simrenew_renewed")
     await move_to(hass, freezer, "2026-11-30T16:00:00+00:00")
-    assert hass.states.get(STATUS).state != "grace_period"
+    assert hass.states.get(STATUS).state == "grace_period"
+    assert hass.states.get(STATUS).attributes["recorded_expiry"] == "2026-12-30"
     assert entry.subentries[card(entry)].data["expiry_date"] == "2026-12-30"
     (event,) = renewed
     assert event.data["channel"] == "auto_renew"
     assert event.data["confirmed"] is False
     assert hass.states.get(STATUS).attributes["unconfirmed"] is True
-    # Home Assistant down for two months: one renewal per period, no expiry, no repair.
+    (issue,) = [i for i in issue_registry.issues.values() if i.domain == DOMAIN]
+    assert issue.translation_key == "card_in_grace_unconfirmed"
+    # Confirmed, the roll-forward is the truth: active until the next one.
+    await hass.services.async_call(DOMAIN, "confirm_renewal", {"entity_id": STATUS}, blocking=True)
+    await hass.async_block_till_done()
+    assert hass.states.get(STATUS).state == "active"
+    assert not [i for i in issue_registry.issues.values() if i.domain == DOMAIN]
+    # Home Assistant down for two months: one renewal per period, all waiting for the carrier's
+    # word, so the deadline before them (30 Dec) stands and its grace is over.
     assert await hass.config_entries.async_unload(entry.entry_id)
     freezer.move_to("2027-02-10T04:00:00+00:00")
     assert await hass.config_entries.async_setup(entry.entry_id)
@@ -223,8 +237,11 @@ async def test_an_auto_renew_card_rolls_forward_and_asks_for_confirmation(
         "2027-01-30",
         "2027-02-28",
     ]
-    assert expired == []
-    assert not [i for i in issue_registry.issues.values() if i.domain == DOMAIN]
+    (lost,) = expired
+    assert lost.data["deadline"] == "2026-12-30"
+    assert lost.data["unconfirmed"] is True
+    (issue,) = [i for i in issue_registry.issues.values() if i.domain == DOMAIN]
+    assert issue.translation_key == "card_expired_unconfirmed"
 
 
 async def test_a_monthly_plan_keeps_its_day_across_short_months(hass: HomeAssistant) -> None:

@@ -92,7 +92,9 @@ async def test_renew_by_entity_moves_expiry_and_records_receipt(
     }
     assert hub_entry.subentries[card_id(hub_entry)].data["expiry_date"] == "2027-05-21"
     assert hass.states.get(DAYS).state == "180"
-    assert hass.states.get("binary_sensor.mum_s_cmhk_renewal_due").state == "off"
+    # Until the carrier's expiry is confirmed, the old deadline (9 days away) still stands.
+    assert hass.states.get("binary_sensor.mum_s_cmhk_renewal_due").state == "on"
+    assert hass.states.get("sensor.mum_s_cmhk_status").attributes["deadline"] == "2026-12-01"
     assert hass.states.get("sensor.mum_s_cmhk_last_renewed").state == "2026-11-22T04:00:00+00:00"
     assert hass.states.get("sensor.mum_s_cmhk_spent_in_the_last_365_days").state == "48.0"
     (entry,) = history(hub_entry)
@@ -120,9 +122,10 @@ async def test_renew_by_entity_moves_expiry_and_records_receipt(
         "name": "Mum's CMHK",
         "expiry_date": "2027-05-21",
         "days_until_expiry": 180,
-        "deadline": "2027-05-21",
-        "days_until_deadline": 180,
-        "status": "active",
+        "recorded_expiry": "2027-05-21",
+        "deadline": "2026-12-01",
+        "days_until_deadline": 9,
+        "status": "expiring_soon",
         "deadline_reason": "expiry",
         "unconfirmed": True,
         "renewal_url": None,
@@ -134,6 +137,10 @@ async def test_renew_by_entity_moves_expiry_and_records_receipt(
         "confirmed": False,
         "plan": "180 days",
     }
+    # Confirmed, only the new expiry counts.
+    await call(hass, "confirm_renewal", {"entity_id": DAYS})
+    assert hass.states.get("binary_sensor.mum_s_cmhk_renewal_due").state == "off"
+    assert hass.states.get("sensor.mum_s_cmhk_status").attributes["deadline"] == "2027-05-21"
 
 
 async def test_renew_by_device_with_stated_expiry(

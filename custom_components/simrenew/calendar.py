@@ -51,11 +51,14 @@ class SimRenewCalendar(SimRenewHouseholdEntity, CalendarEntity):
                 for day in calendar_days(
                     card_id=view.card_id,
                     name=view.config.name,
-                    expiry=view.config.expiry_date,
+                    # Until confirmed, the expiry a renewal replaced is the one on the calendar.
+                    expiry=view.config.expiry_date
+                    if view.standing_expiry is None
+                    else min(view.standing_expiry, view.config.expiry_date),
                     deadline=view.state.deadline,
                     grace_days=view.config.grace_days,
                     reminder_days=self.hub.reminder_days(view.config),
-                    auto_renew=view.config.auto_renew,
+                    auto_renew=view.self_renewing,
                     added=view.added,
                 )
             ]

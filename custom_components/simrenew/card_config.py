@@ -255,9 +255,10 @@ class CardConfig:
         """Return the card's plan called `name`, however it is capitalised or spaced."""
         return find_plan(self.plans, name)
 
-    def rules(self, last_activity: date | None = None) -> Card:
+    def rules(self, last_activity: date | None = None, standing_expiry: date | None = None) -> Card:
         """Return the date rules of this card."""
         return Card(
+            standing_expiry=standing_expiry,
             expiry_date=self.expiry_date,
             time_zone=self.time_zone,
             period=self.period,

@@ -25,6 +25,24 @@ class CardView:
     unconfirmed: bool = False
     # The day the card was added, in its zone: nothing about it happened before.
     added: date | None = None
+    # While a renewal waits for the carrier's word, the expiry it replaced still stands (when
+    # earlier than the recorded one): the state, reminders and household views count from it.
+    standing_expiry: date | None = None
+    # An automatic renewal of this cycle was undone: the card counts as not renewed.
+    roll_undone: bool = False
+
+    @property
+    def recorded_expiry(self) -> date | None:
+        """Return the expiry a waiting renewal recorded, while an earlier one still stands."""
+        return None if self.standing_expiry is None else self.config.expiry_date
+
+    @property
+    def self_renewing(self) -> bool:
+        """Return whether the card is left to renew itself this cycle: reminded least, no grace.
+
+        A roll-forward nobody confirmed, or one undone, leaves the card as exposed as any other.
+        """
+        return self.config.auto_renew and self.standing_expiry is None and not self.roll_undone
 
     @property
     def grace_end(self) -> date:

@@ -37,7 +37,7 @@ from .plans import Plan
 from .receipts import recorded_event
 from .reminder_keeper import snooze_until
 from .renewal import Renewal
-from .store import BalanceRecord, CardRecord, ConfirmRecord, HistoryEntry
+from .store import BalanceRecord, CardRecord, ConfirmRecord, HistoryEntry, ReminderRecord
 from .zones import loaded_zone
 
 MAX_SNOOZE_DAYS = 30
@@ -61,6 +61,11 @@ def correction(at: str, source: str, old_expiry: str, new_expiry: str) -> Histor
         "old_expiry": old_expiry,
         "new_expiry": new_expiry,
     }
+
+
+def _iso(day: date | None) -> str | None:
+    """Return a day in ISO form, or None."""
+    return None if day is None else day.isoformat()
 
 
 def later_day(recorded: str | None, day: str) -> str:
@@ -300,10 +305,26 @@ class CardChanges:
             changed["last_activity"] = later_day(
                 changed.get("last_activity", record["last_activity"]), entry["date"]
             )
+            reminders = changed.get("reminders", record["reminders"])
+            waiting = reminders.get("confirm")
             confirm: ConfirmRecord | None = None
             if not entry.get("confirmed"):
-                confirm = {"renewal": entry["at"], "due": tomorrow, "fired": False}
-            changed["reminders"] = {**record["reminders"], "confirm": confirm}
+                # The expiry in force before the first renewal nobody confirmed stands until
+                # one is: a tap that never reached the carrier must not silence the deadline.
+                standing = entry["old_expiry"]
+                if waiting is not None:
+                    standing = (
+                        waiting.get("standing")
+                        or _iso(self.ledger.standing_expiry(card_id))
+                        or standing
+                    )
+                confirm = {
+                    "renewal": entry["at"],
+                    "due": tomorrow,
+                    "fired": False,
+                    "standing": standing,
+                }
+            changed["reminders"] = {**reminders, "confirm": confirm}
         # The receipts are on disk before any expiry moves.
         await self.ledger.async_append([*(corrections or []), *planned], fields)
         self._announce(corrections or [])
@@ -373,11 +394,35 @@ class CardChanges:
         self.notifier.dismiss(card_id)
         if (confirm := record["reminders"].get("confirm")) is None:
             return False
+        # The carrier shows the expiry every renewal since the standing one led to.
         for entry in record["history"]:
-            if entry["kind"] == "renewal" and entry["at"] == confirm["renewal"]:
+            if entry["kind"] == "renewal" and entry.get("confirmed") is False:
                 entry["confirmed"] = True
         record["reminders"] = {**record["reminders"], "confirm": None}
         return True
+
+    def _still_waiting(
+        self, card_id: str, confirm: ConfirmRecord, undone: HistoryEntry
+    ) -> ConfirmRecord | None:
+        """Return what still waits for confirmation once the renewal `undone` is taken back.
+
+        An earlier renewal nobody confirmed still waits, from the same standing expiry; with
+        none, the expiry restored is the one in force and nothing is asked.
+        """
+        earlier = next(
+            (
+                entry
+                for entry in reversed(self.records[card_id]["history"])
+                if entry["kind"] == "renewal"
+                and entry is not undone
+                and entry.get("confirmed") is False
+                and entry["new_expiry"] == undone["old_expiry"]
+            ),
+            None,
+        )
+        if earlier is None:
+            return None
+        return {**confirm, "renewal": earlier["at"]}
 
     async def async_undo_renewal(self, card_ids: list[str]) -> list[tuple[str, date, date]]:
         """Take back each card's last renewal and restore the expiry it replaced."""
@@ -410,12 +455,16 @@ class CardChanges:
             positions.append(history.index(last))
             history.remove(last)
             self.ledger.forget_figures(card_id)
-            reminders = self.records[card_id]["reminders"]
+            reminders: ReminderRecord = {**self.records[card_id]["reminders"]}
+            if last.get("channel") == "auto_renew":
+                # Taken back means it did not happen: the card must not renew itself again
+                # from the expiry restored, or the undo would be undone at once.
+                reminders["roll_undone"] = last["old_expiry"]
             if (confirm := reminders.get("confirm")) is not None and (
                 confirm["renewal"] == last["at"]
             ):
-                # A confirmation asked for the renewal taken back is no longer wanted.
-                unasked[card_id] = {"reminders": {**reminders, "confirm": None}}
+                reminders["confirm"] = self._still_waiting(card_id, confirm, last)
+            unasked[card_id] = {"reminders": reminders}
         try:
             await self.ledger.async_append(
                 [(card_id, undo) for card_id, _, undo in planned], unasked
@@ -452,7 +501,12 @@ class CardChanges:
         """Record one renewal per period the card has renewed itself, unconfirmed."""
         try:
             config, today = self._current(card_id)
-            if config.period is None or not config.auto_renew:
+            reminders = self.records[card_id]["reminders"]
+            if (
+                config.period is None
+                or not config.auto_renew
+                or reminders.get("roll_undone") == config.expiry_date.isoformat()
+            ):
                 return
             at = dt_util.utcnow().isoformat()
             planned: list[tuple[str, HistoryEntry]] = []

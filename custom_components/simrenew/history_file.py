@@ -133,8 +133,12 @@ OPTIONAL_REMINDER_FIELDS: Final[dict[str, Check]] = {
             and is_instant(value.get("renewal"))
             and is_day(value.get("due"))
             and isinstance(value.get("fired"), bool)
+            # The expiry that stood before the renewal waiting; older files did not keep it.
+            and is_optional_day(value.get("standing"))
         )
     ),
+    # The expiry an undone automatic renewal was restored to: no rolling forward from it again.
+    "roll_undone": is_optional_day,
 }
 
 # Fields of a card record with a safe value to fall back on; `added` and `reminders` have theirs

@@ -249,12 +249,26 @@ class SimRenewHub(CardChanges):
         # Until a first use is recorded, the activity interval counts from the day it was added.
         last_activity = date.fromisoformat(record["last_activity"] or record["added"])
         today = local_today(now, config.time_zone)
-        if config.auto_renew and config.period is not None and config.expiry_date < today:
-            # It has renewed itself at the end of its expiry day; the record follows shortly.
+        reminders = record["reminders"]
+        standing = self.ledger.standing_expiry(card_id)
+        roll_undone = reminders.get("roll_undone") == config.expiry_date.isoformat()
+        unconfirmed = reminders.get("confirm") is not None
+        if (
+            config.auto_renew
+            and config.period is not None
+            and config.expiry_date < today
+            and not roll_undone
+        ):
+            # It has renewed itself at the end of its expiry day; the record follows shortly,
+            # unconfirmed, so the expiry it replaced stands until the carrier shows the new one.
             steps = rolled_steps(config.expiry_date, config.period, today, config.anchor_day)
+            standing = standing or config.expiry_date
+            unconfirmed = True
             config = replace(config, expiry_date=steps[-1][1])
             self._schedule_roll_forward(card_id)
-        state = card_state(config.rules(last_activity), now, self.reminder_days(config))
+        if standing is not None and standing >= config.expiry_date:
+            standing = None  # the recorded expiry is the earlier: it is the one that counts
+        state = card_state(config.rules(last_activity, standing), now, self.reminder_days(config))
         spent = figures.spent(state.today)
         return CardView(
             card_id=card_id,
@@ -264,8 +278,10 @@ class SimRenewHub(CardChanges):
             balance=record["balance"],
             spent_last_365_days=spent.get(config.currency, 0.0),
             spent_by_currency=spent,
-            unconfirmed=record["reminders"].get("confirm") is not None,
+            unconfirmed=unconfirmed,
             added=date.fromisoformat(record["added"]),
+            standing_expiry=standing,
+            roll_undone=roll_undone,
         )
 
     def _guarded[T](self, what: str, card_id: str | None, work: Callable[[], T]) -> T | None:
@@ -384,7 +400,8 @@ class SimRenewHub(CardChanges):
             view.state.deadline,
             view.state.status,
             view.config.grace_days,
-            view.config.auto_renew,
+            view.self_renewing,
+            view.standing_expiry,
             view.config.time_zone,
             self.reminder_days(view.config),
             self.options.reminder_time,
@@ -427,6 +444,11 @@ class SimRenewHub(CardChanges):
             "device_id": self._device_ids.get(view.card_id),
             "name": view.config.name,
             "expiry_date": view.config.expiry_date.isoformat(),
+            # While a renewal waits for the carrier's word, the deadline counts from the expiry
+            # it replaced; this is the one it recorded.
+            "recorded_expiry": None
+            if view.recorded_expiry is None
+            else view.recorded_expiry.isoformat(),
             "days_until_expiry": view.state.days_until_expiry,
             "deadline": view.state.deadline.isoformat(),
             "days_until_deadline": view.state.days_until_deadline,

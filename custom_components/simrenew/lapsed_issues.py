@@ -34,6 +34,16 @@ def async_sync_lapsed_issue(hass: HomeAssistant, entry_id: str, view: CardView) 
         return
     translation_key, severity = key
     language, today = hass.config.language, dt_util.now().date()
+    placeholders = {
+        "name": view.config.name,
+        "deadline": spoken_date(view.state.deadline, language, today),
+        "grace_end": spoken_date(view.grace_end, language, today),
+    }
+    if view.recorded_expiry is not None:
+        # Past the deadline that still stands, with a renewal nobody confirmed: the fix is to
+        # confirm it, enter the carrier's date, or take it back.
+        translation_key = f"{translation_key}_unconfirmed"
+        placeholders["recorded_expiry"] = spoken_date(view.recorded_expiry, language, today)
     ir.async_create_issue(
         hass,
         DOMAIN,
@@ -42,10 +52,6 @@ def async_sync_lapsed_issue(hass: HomeAssistant, entry_id: str, view: CardView) 
         is_persistent=False,
         severity=severity,
         translation_key=translation_key,
-        translation_placeholders={
-            "name": view.config.name,
-            "deadline": spoken_date(view.state.deadline, language, today),
-            "grace_end": spoken_date(view.grace_end, language, today),
-        },
+        translation_placeholders=placeholders,
         data={"entry_id": entry_id, "card_id": view.card_id},
     )

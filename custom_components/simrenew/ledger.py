@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, cast
 
 from homeassistant.core import HomeAssistant
@@ -91,6 +91,22 @@ class Ledger:
         """Return the card's latest renewal or correction, if any."""
         history: list[HistoryEntry] = self.records[card_id]["history"]
         return next((entry for entry in reversed(history) if "new_expiry" in entry), None)
+
+    def standing_expiry(self, card_id: str) -> date | None:
+        """Return the expiry that stands while a renewal waits for confirmation, if one waits.
+
+        Files from before the standing expiry was kept name only the waiting renewal: the
+        expiry that renewal replaced is the one that stands.
+        """
+        record = self.records[card_id]
+        if (confirm := record["reminders"].get("confirm")) is None:
+            return None
+        if (standing := confirm.get("standing")) is not None:
+            return date.fromisoformat(standing)
+        for entry in reversed(record["history"]):
+            if entry["kind"] == "renewal" and entry["at"] == confirm["renewal"]:
+                return date.fromisoformat(entry["old_expiry"])
+        return None
 
     def recorded_expiry(self, card_id: str) -> str | None:
         """Return the expiry the card's latest renewal or correction set, if any."""

@@ -107,6 +107,16 @@ class Card:
     grace_days: int = 0
     activity_interval_days: int = 0
     last_activity: date | None = None
+    # The expiry that stands while a recorded renewal waits for the carrier's confirmation: the
+    # deadline counts from it, though the expiry shown is the one recorded.
+    standing_expiry: date | None = None
+
+    @property
+    def counted_expiry(self) -> date:
+        """Return the expiry the deadline counts from: the earlier of standing and recorded."""
+        if self.standing_expiry is None:
+            return self.expiry_date
+        return min(self.standing_expiry, self.expiry_date)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -175,11 +185,12 @@ def deadline(card: Card) -> date:
 
 def deadline_and_reason(card: Card) -> tuple[date, DeadlineReason]:
     """Return the deadline and whether the expiry or a required use sets it."""
+    expiry = card.counted_expiry
     if card.activity_interval_days > 0 and card.last_activity is not None:
         activity_due = card.last_activity + timedelta(days=card.activity_interval_days)
-        if activity_due < card.expiry_date:
+        if activity_due < expiry:
             return activity_due, DeadlineReason.ACTIVITY
-    return card.expiry_date, DeadlineReason.EXPIRY
+    return expiry, DeadlineReason.EXPIRY
 
 
 def status_on(*, today: date, deadline_day: date, grace_days: int, warn_days: int) -> CardStatus:

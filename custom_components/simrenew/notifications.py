@@ -79,7 +79,14 @@ class ReminderNotifier:
             "name": str(data.get("name", "")),
             "days": str(data.get("days_until_deadline", "")),
         }
-        for field in ("deadline", "expiry_date", "grace_end", "old_expiry", "new_expiry"):
+        for field in (
+            "deadline",
+            "expiry_date",
+            "grace_end",
+            "old_expiry",
+            "new_expiry",
+            "recorded_expiry",
+        ):
             if isinstance(data.get(field), str):
                 values[field] = spoken_date(date.fromisoformat(data[field]), language, today)
         return self._texts.fill(key, key, **values)
@@ -88,6 +95,9 @@ class ReminderNotifier:
         """Return a notification's title and body, with the official page when there is one."""
         title_key, body_key = message_keys(data)
         body = self.text(body_key, data)
+        if data.get("recorded_expiry") and data.get("kind") != "confirm":
+            # A renewal nobody confirmed must not read as a card safe until its new date.
+            body = f"{body}\n\n{self.text('unconfirmed_note', data)}"
         if url := data.get("renewal_url"):
             body = f"{body}\n\n{self.text('official_page', data)} {url}"
         return self.text(title_key, data), body

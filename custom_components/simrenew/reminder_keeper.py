@@ -74,10 +74,16 @@ def _process_confirmation(
     at: time,
     now: datetime,
 ) -> datetime | None:
-    """Ask once, on the day after an unconfirmed renewal, whether the carrier shows it."""
-    if (confirm := record.get("confirm")) is None or confirm["fired"]:
+    """Ask each day at the reminder time, from the day after, until the renewal is settled."""
+    if (confirm := record.get("confirm")) is None:
         return None
-    instant = at_time(date.fromisoformat(confirm["due"]), at, dt_util.get_default_time_zone())
+    zone = dt_util.get_default_time_zone()
+    due = date.fromisoformat(confirm["due"])
+    if confirm["fired"]:
+        # Older files asked once, on `due`: the next question is the next day's.
+        due += timedelta(days=1)
+        confirm = record["confirm"] = {**confirm, "due": due.isoformat(), "fired": False}
+    instant = at_time(due, at, zone)
     if instant > now:
         return instant
     hass.bus.async_fire(
@@ -90,8 +96,10 @@ def _process_confirmation(
             "snoozed": False,
         },
     )
-    record["confirm"] = {**confirm, "fired": True}
-    return None
+    # Days missed while Home Assistant was down are asked once, now; then daily again.
+    following = max(due, now.astimezone(zone).date()) + timedelta(days=1)
+    record["confirm"] = {**confirm, "due": following.isoformat()}
+    return at_time(following, at, zone)
 
 
 def snoozed_instant(stored: str, plan: ReminderPlan, last_stage: int, now: datetime) -> datetime:
@@ -116,14 +124,14 @@ def snooze_until(
 def last_stage(view: CardView) -> int:
     """Return the stage of the card's last savable day: its last grace day, or its deadline."""
     # A self-renewing card rolls forward instead of entering grace.
-    return 0 if view.config.auto_renew else -view.config.grace_days
+    return 0 if view.self_renewing else -view.config.grace_days
 
 
 def reminder_plan(view: CardView, reminder_days: tuple[int, ...], at: time) -> ReminderPlan:
     """Return the card's reminders for its current deadline, at Home Assistant's reminder time."""
     return ReminderPlan(
         deadline=view.state.deadline,
-        stages=stages_for(reminder_days, view.config.auto_renew, -last_stage(view)),
+        stages=stages_for(reminder_days, view.self_renewing, -last_stage(view)),
         at=at,
         zone=dt_util.get_default_time_zone(),
         card_zone=view.config.time_zone,

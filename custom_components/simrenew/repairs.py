@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -50,6 +51,10 @@ class LapsedCardFlow(RepairsFlow):
         view = self.hub.cards[self.card_id]
         return view.config.expiry_date != self._expiry or view.state.status not in LAPSED
 
+    def _waiting(self) -> bool:
+        """Return whether a recorded renewal waits for the carrier's word."""
+        return self.hub.cards[self.card_id].recorded_expiry is not None
+
     def _live(self) -> SimRenewHub | None:
         """Return the running hub if it still holds the card (a reload replaces the hub)."""
         hub = self.hub.live_hub()
@@ -73,16 +78,65 @@ class LapsedCardFlow(RepairsFlow):
     def _placeholders(self) -> dict[str, str]:
         """Return the card's name and dates for the texts."""
         view = self.hub.cards[self.card_id]
-        deadline = spoken_date(view.state.deadline, self.hass.config.language, dt_util.now().date())
-        return {"name": view.config.name, "deadline": deadline}
+        language, today = self.hass.config.language, dt_util.now().date()
+        placeholders = {
+            "name": view.config.name,
+            "deadline": spoken_date(view.state.deadline, language, today),
+        }
+        if view.recorded_expiry is not None:
+            placeholders["recorded_expiry"] = spoken_date(view.recorded_expiry, language, today)
+        return placeholders
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> RepairsFlowResult:
         """Offer the two ways out."""
         if self._live() is None:
             return self.async_abort(reason="card_removed")
+        options = (
+            ["confirmed", "new_expiry", "undo"] if self._waiting() else ["renewed", "new_expiry"]
+        )
         return self.async_show_menu(
-            step_id="init",
-            menu_options=["renewed", "new_expiry"],
+            step_id="init", menu_options=options, description_placeholders=self._placeholders()
+        )
+
+    async def async_step_confirmed(
+        self, user_input: dict[str, Any] | None = None
+    ) -> RepairsFlowResult:
+        """Confirm that the carrier shows the expiry the waiting renewal recorded."""
+        return await self._async_settle(
+            "confirmed",
+            user_input,
+            lambda: self.hub.async_confirm_renewal([self.card_id], None, pending_only=True),
+        )
+
+    async def async_step_undo(self, user_input: dict[str, Any] | None = None) -> RepairsFlowResult:
+        """Take back the renewal that never reached the carrier."""
+        return await self._async_settle(
+            "undo", user_input, lambda: self.hub.async_undo_renewal([self.card_id])
+        )
+
+    async def _async_settle(
+        self,
+        step_id: str,
+        user_input: dict[str, Any] | None,
+        change: Callable[[], Awaitable[object]],
+    ) -> RepairsFlowResult:
+        """Show what a step settles, and settle it once submitted while it still waits."""
+        if self._live() is None:
+            return self.async_abort(reason="card_removed")
+        if not self._waiting():
+            return self.async_abort(reason="renewed_meanwhile")
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            try:
+                await change()
+            except ServiceValidationError as err:
+                errors["base"] = err.translation_key or "unknown"
+            else:
+                return self._done()
+        return self.async_show_form(
+            step_id=step_id,
+            data_schema=vol.Schema({}),
+            errors=errors,
             description_placeholders=self._placeholders(),
         )
 

@@ -61,6 +61,10 @@ SENSORS: tuple[SimRenewSensorEntityDescription, ...] = (
             "deadline": card.state.deadline.isoformat(),
             "deadline_reason": card.state.deadline_reason.value,
             "unconfirmed": card.unconfirmed,
+            # The deadline still counts from the expiry before a renewal nobody confirmed.
+            "recorded_expiry": None
+            if card.recorded_expiry is None
+            else card.recorded_expiry.isoformat(),
             "esim": card.config.esim,
         },
     ),

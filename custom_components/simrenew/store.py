@@ -50,8 +50,12 @@ class ConfirmRecord(TypedDict):
     """A renewal recorded without the carrier's word, and when to ask about it."""
 
     renewal: str
+    # The next day to ask, at the reminder time, in Home Assistant's zone.
     due: str
+    # Older files asked only once; True there means that one question went out on `due`.
     fired: bool
+    # The expiry in force before the first renewal that waits: it stands until confirmed.
+    standing: NotRequired[str | None]
 
 
 class ReminderRecord(TypedDict):
@@ -62,6 +66,8 @@ class ReminderRecord(TypedDict):
     expired_for: str | None
     snoozed_until: str | None
     confirm: NotRequired[ConfirmRecord | None]
+    # The expiry an undone automatic renewal restored: the card does not roll from it again.
+    roll_undone: NotRequired[str | None]
 
 
 class CardRecord(TypedDict):

@@ -10,12 +10,15 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN
 from .household_entity import SimRenewHouseholdEntity
+from .card_view import CardView
 from .hub import SimRenewConfigEntry
 from .model import CardStatus
 from .renewal import Renewal
+from .spoken_dates import spoken_date
 
 PARALLEL_UPDATES = 1
 
@@ -56,12 +59,25 @@ class SimRenewTodoList(SimRenewHouseholdEntity, TodoListEntity):
         return [
             TodoItem(
                 uid=view.card_id,
-                summary=self.text("todo", "Renew {name}", name=view.config.name),
+                summary=self._summary(view),
                 status=TodoItemStatus.NEEDS_ACTION,
                 due=view.state.deadline,
             )
             for view in due
         ]
+
+    def _summary(self, view: CardView) -> str:
+        """Return what an item asks: a renewal, or that the carrier shows one already recorded."""
+        if view.recorded_expiry is None:
+            return self.text("todo", "Renew {name}", name=view.config.name)
+        return self.text(
+            "todo_confirm",
+            "Check that the carrier shows {name} valid until {recorded_expiry}",
+            name=view.config.name,
+            recorded_expiry=spoken_date(
+                view.recorded_expiry, self.hass.config.language, dt_util.now().date()
+            ),
+        )
 
     @override
     async def async_update_todo_item(self, item: TodoItem) -> None:
@@ -73,5 +89,10 @@ class SimRenewTodoList(SimRenewHouseholdEntity, TodoListEntity):
                 translation_key="unknown_target",
                 translation_placeholders={"target": card_id},
             )
-        if item.status == TodoItemStatus.COMPLETED:
-            await self.hub.async_renew([card_id], Renewal(source="todo"))
+        if item.status != TodoItemStatus.COMPLETED:
+            return
+        if self.hub.cards[card_id].recorded_expiry is not None:
+            # The item asked whether the carrier shows the renewal: ticking it says it does.
+            await self.hub.async_confirm_renewal([card_id], None, pending_only=True)
+            return
+        await self.hub.async_renew([card_id], Renewal(source="todo"))
