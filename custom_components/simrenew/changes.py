@@ -392,7 +392,7 @@ class CardChanges:
         """
         record = self.records[card_id]
         self.notifier.dismiss(card_id)
-        if (confirm := record["reminders"].get("confirm")) is None:
+        if record["reminders"].get("confirm") is None:
             return False
         # The carrier shows the expiry every renewal since the standing one led to.
         for entry in record["history"]:

@@ -12,9 +12,9 @@ from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
+from .card_view import CardView
 from .const import DOMAIN
 from .household_entity import SimRenewHouseholdEntity
-from .card_view import CardView
 from .hub import SimRenewConfigEntry
 from .model import CardStatus
 from .renewal import Renewal
