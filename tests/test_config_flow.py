@@ -625,6 +625,7 @@ async def test_options_flow(hass: HomeAssistant, mock_entry: MockConfigEntry) ->
         "reminder_time": "20:30:00",
         "persistent_notification": True,
         "notify_targets": [],
+        "message_sources": [],
     }
 
 
@@ -694,3 +695,30 @@ async def test_options_store_notify_targets_by_entity_id(
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert mock_entry.options["notify_targets"] == [phone.entity_id, "notify.kitchen_speaker"]
+
+
+async def test_options_store_message_sources_by_entity_id(
+    hass: HomeAssistant, mock_entry: MockConfigEntry, entity_registry: er.EntityRegistry
+) -> None:
+    """A message source picked by its registry id is stored by entity id; a light is refused."""
+    await setup_entry(hass, mock_entry)
+    phone = entity_registry.async_get_or_create("sensor", "mobile_app", "last_notification")
+    lamp = entity_registry.async_get_or_create("light", "hue", "lamp")
+    before = dict(mock_entry.options)
+    result = await hass.config_entries.options.async_init(mock_entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {"reminder_days": ["7"], "reminder_time": "08:00:00", "message_sources": [lamp.id]},
+    )
+    assert result["errors"] == {"message_sources": "invalid_message_sources"}
+    assert dict(mock_entry.options) == before
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            "reminder_days": ["7"],
+            "reminder_time": "08:00:00",
+            "message_sources": [phone.id, phone.entity_id, "input_text.sms_gateway"],
+        },
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert mock_entry.options["message_sources"] == [phone.entity_id, "input_text.sms_gateway"]

@@ -351,6 +351,7 @@ def _check_options(stored: dict[str, Any]) -> None:
         "reminder_time",
         "persistent_notification",
         "notify_targets",
+        "message_sources",
     }
     reminder_days = stored["reminder_days"]
     assert all(type(day) is int and 0 <= day <= MAX_REMINDER_DAYS for day in reminder_days)
@@ -365,6 +366,7 @@ def _check_options(stored: dict[str, Any]) -> None:
     assert read.reminder_time == when
     assert read.persistent_notification is stored["persistent_notification"]
     assert list(read.notify_targets) == targets
+    assert list(read.message_sources) == stored["message_sources"]
 
 
 async def _lapse(hass: HomeAssistant, household: MockConfigEntry, on: date) -> ir.IssueEntry:

@@ -13,6 +13,8 @@ from .const import DOMAIN
 from .hub import SimRenewConfigEntry, SimRenewHub
 from .lapsed_issues import lapsed_issue_id
 from .ledger import async_get_ledger, async_remove_ledger
+from .message_reader import async_handle_message
+from .message_sources import MessageSources
 from .migration import async_migrate_cards
 from .services import async_setup_services
 from .store import HistoryUnavailableError
@@ -58,6 +60,13 @@ async def async_setup_entry(hass: HomeAssistant, entry: SimRenewConfigEntry) -> 
     await hub.device_models.async_load()
     for stop in await hub.notifier.async_start(set(hub.configs)):
         entry.async_on_unload(stop)
+    hub.message_sources = MessageSources(
+        hass,
+        lambda message: async_handle_message(
+            hass, [live] if (live := hub.live_hub()) else [], message
+        ),
+    )
+    hub.message_sources.follow(hub.options.message_sources)
     await hub.async_start()
     entry.async_on_unload(hub.async_stop)
     entry.async_on_unload(

@@ -278,12 +278,15 @@ class HubOptions:
     # Reminders reach people without an automation: a notification per card by default.
     persistent_notification: bool = True
     notify_targets: tuple[str, ...] = ()
+    # Entities whose state is a carrier's message (a phone's last notification, say).
+    message_sources: tuple[str, ...] = ()
 
     @classmethod
     def from_options(cls, options: Mapping[str, Any]) -> HubOptions:
         """Read the hub's options, falling back to the defaults."""
         when = parse_time_of_day(options.get("reminder_time"))
         targets = options.get("notify_targets")
+        sources = options.get("message_sources")
         return cls(
             # Stored options that cannot be read fall back to the defaults rather than stop
             # every card's reminders.
@@ -295,6 +298,11 @@ class HubOptions:
                 target
                 for target in (targets if isinstance(targets, list) else [])
                 if isinstance(target, str) and target.startswith("notify.")
+            ),
+            message_sources=tuple(
+                source
+                for source in (sources if isinstance(sources, list) else [])
+                if isinstance(source, str) and "." in source
             ),
         )
 

@@ -230,7 +230,9 @@ class CardChanges:
             "currency": currency,
             "channel": renewal.channel,
             # Only an expiry the carrier stated is known to be right.
-            "confirmed": renewal.new_expiry is not None,
+            "confirmed": renewal.new_expiry is not None
+            if renewal.confirmed is None
+            else renewal.confirmed,
         }
         if amount is not None:
             entry["amount"] = amount
@@ -401,6 +403,20 @@ class CardChanges:
         record["reminders"] = {**record["reminders"], "confirm": None}
         return True
 
+    def _undoable(self, card_id: str, expiry: date) -> HistoryEntry | None:
+        """Return the renewal an undo would take back: the one that set the current expiry.
+
+        Undone renewals are gone from the history, so undoing again takes back the one before,
+        as long as nothing but undos came after it.
+        """
+        for entry in reversed(self.records[card_id]["history"]):
+            if entry["kind"] == "undo" or "new_expiry" not in entry:
+                continue
+            if entry["kind"] == "renewal" and entry["new_expiry"] == expiry.isoformat():
+                return entry
+            return None
+        return None
+
     def _still_waiting(
         self, card_id: str, confirm: ConfirmRecord, undone: HistoryEntry
     ) -> ConfirmRecord | None:
@@ -434,8 +450,8 @@ class CardChanges:
         planned: list[tuple[str, HistoryEntry, HistoryEntry]] = []
         for card_id in card_ids:
             config, today = self._current(card_id)
-            last = self.ledger.last_expiry_change(card_id)
-            if last is None or last["kind"] != "renewal":
+            last = self._undoable(card_id, config.expiry_date)
+            if last is None:
                 raise invalid_input("nothing_to_undo", name=config.name)
             restored = date.fromisoformat(last["old_expiry"])
             self._check_expiry(restored, today)

@@ -42,6 +42,7 @@ from .card_form import (
 from .const import (
     CONF_ANCHOR_DAY,
     CONF_EXPIRY_DATE,
+    CONF_MESSAGE_SOURCES,
     CONF_NAME,
     CONF_NOTIFY_TARGETS,
     CONF_PERSISTENT_NOTIFICATION,
@@ -71,6 +72,9 @@ DEFAULT_OPTIONS: dict[str, Any] = {
     CONF_REMINDER_TIME: DEFAULT_REMINDER_TIME,
 }
 
+# Where a message's text can be: a phone's last notification, or text an SMS gateway writes.
+MESSAGE_SOURCE_DOMAINS = ("sensor", "input_text", "text")
+
 OPTIONS_SCHEMA = vol.Schema(
     {
         vol.Required(CONF_REMINDER_DAYS): reminder_days_selector(),
@@ -78,6 +82,9 @@ OPTIONS_SCHEMA = vol.Schema(
         vol.Required(CONF_PERSISTENT_NOTIFICATION, default=True): BooleanSelector(),
         vol.Optional(CONF_NOTIFY_TARGETS): EntitySelector(
             EntitySelectorConfig(domain="notify", multiple=True)
+        ),
+        vol.Optional(CONF_MESSAGE_SOURCES): EntitySelector(
+            EntitySelectorConfig(domain=list(MESSAGE_SOURCE_DOMAINS), multiple=True)
         ),
     }
 )
@@ -329,14 +336,19 @@ class SimRenewOptionsFlow(OptionsFlow):
         if user_input is not None:
             days = parse_reminder_days(user_input[CONF_REMINDER_DAYS])
             when = parse_time_of_day(user_input[CONF_REMINDER_TIME])
-            targets = _notify_targets(self.hass, user_input.get(CONF_NOTIFY_TARGETS, []))
+            targets = _entity_ids(self.hass, user_input.get(CONF_NOTIFY_TARGETS, []), ("notify",))
+            sources = _entity_ids(
+                self.hass, user_input.get(CONF_MESSAGE_SOURCES, []), MESSAGE_SOURCE_DOMAINS
+            )
             if not days:
                 errors[CONF_REMINDER_DAYS] = "invalid_reminder_days"
             if when is None:
                 errors[CONF_REMINDER_TIME] = "invalid_reminder_time"
             if targets is None:
                 errors[CONF_NOTIFY_TARGETS] = "invalid_notify_targets"
-            if days and when is not None and targets is not None:
+            if sources is None:
+                errors[CONF_MESSAGE_SOURCES] = "invalid_message_sources"
+            if days and when is not None and targets is not None and sources is not None:
                 return self.async_create_entry(
                     data={
                         CONF_REMINDER_DAYS: days,
@@ -345,6 +357,7 @@ class SimRenewOptionsFlow(OptionsFlow):
                             user_input.get(CONF_PERSISTENT_NOTIFICATION, True)
                         ),
                         CONF_NOTIFY_TARGETS: targets,
+                        CONF_MESSAGE_SOURCES: sources,
                     }
                 )
         suggested = user_input or {
@@ -359,6 +372,7 @@ class SimRenewOptionsFlow(OptionsFlow):
                 CONF_PERSISTENT_NOTIFICATION, True
             ),
             CONF_NOTIFY_TARGETS: self.config_entry.options.get(CONF_NOTIFY_TARGETS, []),
+            CONF_MESSAGE_SOURCES: self.config_entry.options.get(CONF_MESSAGE_SOURCES, []),
         }
         return self.async_show_form(
             step_id="init",
@@ -376,14 +390,16 @@ def _cards_of(hub: ConfigEntry, exclude: str | None = None) -> list[Mapping[str,
     ]
 
 
-def _notify_targets(hass: HomeAssistant, values: list[str]) -> list[str] | None:
-    """Return the chosen notify entities by entity id, once each; None if one is not one."""
-    # The entity picker may hand back registry ids, which the reminders would not find.
+def _entity_ids(
+    hass: HomeAssistant, values: list[str], domains: tuple[str, ...]
+) -> list[str] | None:
+    """Return the chosen entities by entity id, once each; None if one is of another domain."""
+    # The entity picker may hand back registry ids, which the hub would not find.
     registry = er.async_get(hass)
-    targets: list[str] = []
+    chosen: list[str] = []
     for value in values:
         entity_id = er.async_resolve_entity_id(registry, value)
-        if entity_id is None or not entity_id.startswith("notify."):
+        if entity_id is None or entity_id.split(".", 1)[0] not in domains:
             return None
-        targets.append(entity_id)
-    return list(dict.fromkeys(targets))
+        chosen.append(entity_id)
+    return list(dict.fromkeys(chosen))

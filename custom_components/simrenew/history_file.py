@@ -98,6 +98,7 @@ REQUIRED: Final[dict[str, tuple[str, ...]]] = {
     "correction": ("old_expiry", "new_expiry"),
     "undo": ("old_expiry", "new_expiry"),
     "balance": ("amount", "currency"),
+    "message": ("outcome",),
     "activity": ("date",),
 }
 
@@ -115,6 +116,10 @@ FIELDS: Final[dict[str, Check]] = {
     "reference": is_text,
     # Renewals name the plan they used since plans were added; older ones have none.
     "plan": is_text,
+    "outcome": is_text,
+    "sender": is_text,
+    "matched": is_text,
+    "stated_expiry": is_day,
 }
 
 REMINDER_FIELDS: Final[dict[str, Check]] = {

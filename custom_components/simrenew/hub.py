@@ -25,6 +25,7 @@ from .device_models import DeviceModels
 from .devices import registered_device_ids
 from .lapsed_issues import LAPSED_PREFIX, async_sync_lapsed_issue
 from .ledger import Ledger
+from .message_sources import MessageSources
 from .model import (
     card_state,
     local_today,
@@ -72,6 +73,8 @@ class SimRenewHub(CardChanges):
         self._household_stale = True
         self.notifier = ReminderNotifier(hass, persistent=True, targets=[])
         self.device_models = DeviceModels(hass)
+        # Set up by the integration, which knows how to read a message; followed from start.
+        self.message_sources: MessageSources | None = None
         self._read_entry()
 
     @property
@@ -84,6 +87,8 @@ class SimRenewHub(CardChanges):
         self.options = HubOptions.from_options(self.entry.options)
         self.notifier.persistent = self.options.persistent_notification
         self.notifier.targets = list(self.options.notify_targets)
+        if self.message_sources is not None:
+            self.message_sources.follow(self.options.message_sources)
         self.configs = {
             subentry_id: CardConfig.from_data(subentry.data, loaded_zone)
             for subentry_id, subentry in self.entry.subentries.items()
@@ -154,6 +159,8 @@ class SimRenewHub(CardChanges):
         """Cancel the scheduler; calls still under way finish through the shared ledger."""
         self.stopped = True
         self.scheduler.cancel()
+        if self.message_sources is not None:
+            self.message_sources.stop()
 
     @callback
     def async_core_config_updated(self, event: Event) -> None:

@@ -20,6 +20,7 @@ from .const import (
     EVENT_BALANCE,
     EVENT_CONFIRMED,
     EVENT_CORRECTED,
+    EVENT_MESSAGE_READ,
     EVENT_RENEWED,
     EVENT_UNDONE,
 )
@@ -47,6 +48,8 @@ def shown_amount(value: object) -> str:
 
 def message_key(event_type: str, data: Mapping[str, Any]) -> str:
     """Return the text that describes an event, by what it recorded."""
+    if event_type == EVENT_MESSAGE_READ:
+        return f"message_{data.get('outcome')}"
     if event_type == EVENT_RENEWED:
         if data.get("channel") == "auto_renew":
             return "auto_renewed"
@@ -70,6 +73,7 @@ def describe(
         "old_expiry": shown_day(data.get("old_expiry"), language),
         "new_expiry": shown_day(data.get("new_expiry"), language),
         "expiry_date": shown_day(data.get("expiry_date"), language),
+        "stated_expiry": shown_day(data.get("stated_expiry"), language),
         "date": shown_day(data.get("date"), language),
         "amount": shown_amount(data.get("amount")),
         "currency": str(data.get("currency")),

@@ -10,7 +10,14 @@ from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
 from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.util import dt as dt_util
 
-from .const import DOMAIN, EVENT_EXPIRED, EVENT_REMINDER, EVENT_RENEWED, LOGGER
+from .const import (
+    DOMAIN,
+    EVENT_EXPIRED,
+    EVENT_MESSAGE_READ,
+    EVENT_REMINDER,
+    EVENT_RENEWED,
+    LOGGER,
+)
 from .spoken_dates import spoken_date
 from .texts import SelectorTexts
 
@@ -28,6 +35,15 @@ MESSAGES: dict[tuple[str, str], tuple[str, str]] = {
     ("grace", "last_day"): ("grace_title", "last_chance_message"),
     ("confirm", ""): ("confirm_title", "confirm_message"),
     ("expired", ""): ("expired_title", "expired_message"),
+}
+
+
+# What a carrier's message did, for the outcomes worth a notification.
+MESSAGE_TEXTS: dict[str, str] = {
+    "confirmed": "message_confirmed",
+    "corrected": "message_corrected",
+    "renewed": "message_renewed",
+    "ambiguous": "message_ambiguous",
 }
 
 
@@ -64,6 +80,7 @@ class ReminderNotifier:
             bus.async_listen(EVENT_REMINDER, self._handle),
             bus.async_listen(EVENT_EXPIRED, self._handle),
             bus.async_listen(EVENT_RENEWED, self._handle_renewed),
+            bus.async_listen(EVENT_MESSAGE_READ, self._handle_message_read),
             bus.async_listen(EVENT_CORE_CONFIG_UPDATE, self._async_language_changed),
         ]
 
@@ -86,6 +103,7 @@ class ReminderNotifier:
             "old_expiry",
             "new_expiry",
             "recorded_expiry",
+            "stated_expiry",
         ):
             if isinstance(data.get(field), str):
                 values[field] = spoken_date(date.fromisoformat(data[field]), language, today)
@@ -154,6 +172,24 @@ class ReminderNotifier:
         persistent_notification.async_create(
             self.hass, body, title=title, notification_id=notification_id(card_id)
         )
+
+    @callback
+    def _handle_message_read(self, event: Event) -> None:
+        """Say what a carrier's message did to a card, or ask when it read two ways."""
+        data = dict(event.data)
+        outcome = data.get("outcome")
+        if (card_id := data.get("card_id")) not in self.card_ids or outcome not in MESSAGE_TEXTS:
+            return
+        lines = [self.text(MESSAGE_TEXTS[outcome], data)]
+        if outcome == "renewed" and data.get("unconfirmed"):
+            lines.append(self.text("message_unconfirmed", data))
+        if self.persistent:
+            persistent_notification.async_create(
+                self.hass,
+                "\n\n".join(lines),
+                title=self.text("message_title", data),
+                notification_id=notification_id(card_id),
+            )
 
     @callback
     def dismiss(self, card_id: str) -> None:

@@ -14,11 +14,12 @@ from .const import (
     EVENT_BALANCE,
     EVENT_CONFIRMED,
     EVENT_CORRECTED,
+    EVENT_MESSAGE_READ,
     EVENT_RENEWED,
     EVENT_UNDONE,
 )
 
-HISTORY_KINDS: Final = ("renewal", "correction", "undo", "balance", "activity")
+HISTORY_KINDS: Final = ("renewal", "correction", "undo", "balance", "activity", "message")
 RECORDED_EVENTS: Final = {
     "renewal": EVENT_RENEWED,
     "correction": EVENT_CORRECTED,
@@ -27,7 +28,7 @@ RECORDED_EVENTS: Final = {
     "activity": EVENT_ACTIVITY,
 }
 # Every event a card's logbook describes.
-CARD_EVENTS: Final = (*RECORDED_EVENTS.values(), EVENT_CONFIRMED)
+CARD_EVENTS: Final = (*RECORDED_EVENTS.values(), EVENT_CONFIRMED, EVENT_MESSAGE_READ)
 
 
 def recorded_event(entry: Mapping[str, Any]) -> tuple[str, dict[str, Any]] | None:

@@ -20,3 +20,6 @@ class Renewal:
     new_expiry: date | None = None
     # The name of the card's plan renewed; None renews with the default plan.
     plan: str | None = None
+    # Whether the expiry is known to be the carrier's; by default, when one was stated. A
+    # message from an automatic source states one, yet anything could have sent it.
+    confirmed: bool | None = None

@@ -25,12 +25,15 @@ from homeassistant.helpers.target import (
     TargetSelection,
     async_extract_referenced_entity_ids,
 )
+from homeassistant.util import dt as dt_util
 from homeassistant.util.json import JsonValueType
 
 from .card_config import CardConfig, has_hidden_characters
 from .changes import MAX_SNOOZE_DAYS, invalid_input
 from .const import DOMAIN
 from .hub import SimRenewConfigEntry, SimRenewHub
+from .message_outcomes import CarrierMessage
+from .message_reader import async_handle_message
 from .plans import described_plans
 from .receipts import HISTORY_KINDS
 from .renewal import Renewal
@@ -84,6 +87,7 @@ def entity_ids(value: object) -> object:
     return cv.comp_entity_ids(value)
 
 
+TARGET_KEYS = ("entity_id", "device_id", "area_id", "floor_id", "label_id")
 # The standard target fields: entities, devices, areas, floors and labels.
 TARGET_FIELDS: dict[str | vol.Marker, Any] = {
     **cv.ENTITY_SERVICE_FIELDS,
@@ -117,6 +121,15 @@ SET_BALANCE_SCHEMA = vol.Schema(
 # Checked in the action, so that a wrong kind or limit gets a translated error.
 HISTORY_SCHEMA = vol.Schema(
     {**TARGET_FIELDS, vol.Optional("kind"): object, vol.Optional("limit"): object}
+)
+# The text's length is checked in the action, so that a long one gets a translated error.
+READ_MESSAGE_SCHEMA = vol.Schema(
+    {
+        **TARGET_FIELDS,
+        vol.Required("message"): cv.string,
+        vol.Optional("sender"): cv.string,
+        vol.Optional("received"): cv.datetime,
+    }
 )
 CONFIRM_RENEWAL_SCHEMA = vol.Schema({**TARGET_FIELDS, vol.Optional("expiry_date"): cv.date})
 RECORD_ACTIVITY_SCHEMA = vol.Schema({**TARGET_FIELDS, vol.Optional("date"): cv.date})
@@ -356,6 +369,24 @@ async def _async_confirm_renewal(call: ServiceCall) -> None:
     await hub.async_confirm_renewal(card_ids, call.data.get("expiry_date"))
 
 
+async def _async_read_message(call: ServiceCall) -> ServiceResponse:
+    """Read one carrier message: find its card, and record what it says."""
+    targeted: dict[str, SimRenewHub] | None = None
+    if any(key in call.data for key in TARGET_KEYS):
+        hub, card_ids = _targets(call.hass, call)
+        targeted = dict.fromkeys(card_ids, hub)
+    received = call.data.get("received")
+    message = CarrierMessage(
+        text=call.data["message"],
+        sender=call.data.get("sender") or None,
+        received=dt_util.utcnow() if received is None else dt_util.as_utc(received),
+        # Named by the user's own call: what it states is the user's word.
+        automatic=False,
+    )
+    answer = await async_handle_message(call.hass, _loaded_hubs(call.hass), message, targeted)
+    return cast(dict[str, JsonValueType], answer)
+
+
 async def _async_undo_renewal(call: ServiceCall) -> ServiceResponse:
     """Take back each targeted card's last renewal."""
     hub, card_ids = _targets(call.hass, call)
@@ -462,6 +493,9 @@ def async_setup_services(hass: HomeAssistant) -> None:
         _async_undo_renewal,
         vol.Schema(TARGET_FIELDS),
         SupportsResponse.OPTIONAL,
+    )
+    hass.services.async_register(
+        DOMAIN, "read_message", _async_read_message, READ_MESSAGE_SCHEMA, SupportsResponse.OPTIONAL
     )
     hass.services.async_register(
         DOMAIN, "list_cards", _async_list_cards, vol.Schema({}), SupportsResponse.ONLY

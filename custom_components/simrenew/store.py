@@ -36,6 +36,11 @@ class HistoryEntry(TypedDict):
     confirmed: NotRequired[bool]
     renewal: NotRequired[dict[str, Any]]
     plan: NotRequired[str]
+    # A carrier message read: what it did, who sent it and the date text read, never the text.
+    outcome: NotRequired[str]
+    sender: NotRequired[str]
+    matched: NotRequired[str]
+    stated_expiry: NotRequired[str]
 
 
 class BalanceRecord(TypedDict):
