@@ -33,6 +33,13 @@ NAMES = {
     "zh-Hant": ("媽媽的CMHK", "CMHK", "爸爸的csl"),
     "zh-Hans": ("妈妈的移动卡", "中国移动", "爸爸的联通卡"),
 }
+# A phone's last-notification sensor, as the companion app names it, and a carrier's SMS.
+LAST_NOTIFICATION = "sensor.pixel_9_last_notification"
+CONFIRMATION_SMS = {
+    "en": "Your prepaid SIM has been recharged. Valid until {day}/{month}/{year} 23:59.",
+    "zh-Hant": "閣下的儲值卡已成功增值，有效期至{year}年{month}月{day}日。",
+    "zh-Hans": "您的号码已充值成功，有效期至{year}年{month}月{day}日。",
+}
 YEARLY_PLAN = {"en": "Yearly", "zh-Hant": "年費", "zh-Hans": "包年"}
 YEARLY_COST = 180
 
@@ -154,6 +161,11 @@ def state(server: Server, entity: str) -> dict[str, Any] | None:
 
 def set_reminder_time(server: Server, value: str) -> None:
     """Set the hub's reminder time through its options flow, keeping the other options."""
+    set_option(server, "reminder_time", value)
+
+
+def set_option(server: Server, key: str, value: object) -> None:
+    """Set one of the hub's options through its options flow, keeping the other options."""
     token = server.tokens["access_token"]
     entries = _request(f"{server.url}/api/config/config_entries/entry", token=token)
     (hub,) = [entry["entry_id"] for entry in entries if entry["domain"] == "simrenew"]
@@ -163,7 +175,7 @@ def set_reminder_time(server: Server, value: str) -> None:
         item["name"]: (item.get("description") or {}).get("suggested_value", item.get("default"))
         for item in form["data_schema"]
     }
-    done = _request(f"{base}/{form['flow_id']}", {**shown, "reminder_time": value}, token=token)
+    done = _request(f"{base}/{form['flow_id']}", {**shown, key: value}, token=token)
     assert done["type"] == "create_entry", done
 
 
@@ -307,8 +319,27 @@ def test_newcomer_path(server: Server, page: Page) -> None:
     expiry_input = page.locator("ha-card").locator("ha-date-input input, input").last
     expect(expiry_input).to_have_value(shown_date(page, renewed))
     shot(page, "device-page", server)
-    press(page, text, text.ours("entity.button.confirm_renewal.name"))
+    # The carrier's confirmation SMS shows on a phone, whose last-notification sensor is a
+    # message source: the renewal is confirmed with no tap, and the device page says so.
+    set_option(server, "message_sources", [LAST_NOTIFICATION])
+    _request(
+        f"{server.url}/api/states/{LAST_NOTIFICATION}",
+        {
+            "state": "",
+            "attributes": {
+                "android.title": carrier,
+                "android.text": CONFIRMATION_SMS[profile.language].format(
+                    day=renewed.day, month=renewed.month, year=renewed.year
+                ),
+            },
+        },
+        token=server.tokens["access_token"],
+    )
     _wait_for_attribute(server, status, "unconfirmed", False)
+    _wait_for_attribute(server, status, "deadline", renewed.isoformat())
+    expect(
+        page.get_by_text(text.ours("entity.sensor.status.state.active"), exact=True).first
+    ).to_be_visible()
 
     # A second card, already lapsed, through "Add card" (or, once, through the integration
     # page's main button, which adds a card to the household); its repair records the renewal.

@@ -12,8 +12,16 @@ from .const import CONF_NOTES, CONF_PHONE_NUMBER, CONF_SECOND_PHONE_NUMBER
 from .hub import SimRenewConfigEntry
 from .plans import described_plans
 
-# Notes may hold codes and the accounts bound to the number: as private as the numbers.
-TO_REDACT = {CONF_PHONE_NUMBER, CONF_SECOND_PHONE_NUMBER, CONF_NOTES, "reference"}
+# Notes may hold codes and the accounts bound to the number: as private as the numbers. A
+# message's sender may be a phone number, and how a renewal was paid is the payer's business.
+TO_REDACT = {
+    CONF_PHONE_NUMBER,
+    CONF_SECOND_PHONE_NUMBER,
+    CONF_NOTES,
+    "reference",
+    "payment_method",
+    "sender",
+}
 HISTORY_SHOWN = 20
 
 
