@@ -137,7 +137,7 @@ async def test_a_confirming_message_on_the_second_day_stops_the_old_reminders(
             "Valid until 28/10/2027 23:59.",
         },
     )
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)
     status = hass.states.get(MUM_STATUS)
     assert status.state == "active"
     assert status.attributes["unconfirmed"] is False
