@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from unittest.mock import patch
 
 import pytest
@@ -54,6 +54,16 @@ async def test_logbook_lists_receipts_under_the_card(
     ):
         await hass.services.async_call(DOMAIN, service, data, blocking=True)
     await hass.async_block_till_done()
+    # The carrier's SMS confirms the renewal: the logbook says so, without the message's text.
+    mum_id = next(iter(entry.subentries))
+    renewed_to = date.fromisoformat(entry.subentries[mum_id].data["expiry_date"])
+    await hass.services.async_call(
+        DOMAIN,
+        "read_message",
+        {"entity_id": MUM, "message": f"valid until {renewed_to:%d/%m/%Y}"},
+        blocking=True,
+    )
+    await hass.async_block_till_done()
     await async_wait_recording_done(hass)
     client = await hass_ws_client(hass)
     messages: dict[str, list[str]] = {}
@@ -73,6 +83,8 @@ async def test_logbook_lists_receipts_under_the_card(
         messages[subentry.title] = [
             entry["message"] for entry in response["result"] if entry.get("domain") == DOMAIN
         ]
-    (renewed,) = messages["Mum's CMHK"]
+    renewed, confirmed, read = messages["Mum's CMHK"]
     assert renewed.startswith("renewed for 48.00 HKD: valid until ")
+    assert confirmed.startswith("renewal confirmed: valid until ")
+    assert read == f"carrier's message confirmed it: valid until {renewed_to:%-d %b %Y}"
     assert messages["Dad's csl"] == ["balance recorded: 3.00 HKD"]
