@@ -409,7 +409,8 @@ class CardChanges:
         Undone renewals are gone from the history, so undoing again takes back the one before,
         as long as nothing but undos came after it.
         """
-        for entry in reversed(self.records[card_id]["history"]):
+        history: list[HistoryEntry] = self.records[card_id]["history"]
+        for entry in reversed(history):
             if entry["kind"] == "undo" or "new_expiry" not in entry:
                 continue
             if entry["kind"] == "renewal" and entry["new_expiry"] == expiry.isoformat():
