@@ -411,7 +411,7 @@ class CardChanges:
         """
         history: list[HistoryEntry] = self.records[card_id]["history"]
         for entry in reversed(history):
-            if entry["kind"] == "undo" or "new_expiry" not in entry:
+            if entry["kind"] == "undo" or entry.get("new_expiry") is None:
                 continue
             if entry["kind"] == "renewal" and entry["new_expiry"] == expiry.isoformat():
                 return entry
