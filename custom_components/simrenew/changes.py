@@ -410,11 +410,12 @@ class CardChanges:
         as long as nothing but undos came after it.
         """
         history: list[HistoryEntry] = self.records[card_id]["history"]
-        for entry in reversed(history):
-            if entry["kind"] == "undo" or entry.get("new_expiry") is None:
+        for change in reversed(history):
+            if change["kind"] == "undo" or change.get("new_expiry") is None:
                 continue
-            if entry["kind"] == "renewal" and entry["new_expiry"] == expiry.isoformat():
-                return entry
+            if change["kind"] == "renewal" and change.get("new_expiry") == expiry.isoformat():
+                found: HistoryEntry = change
+                return found
             return None
         return None
 
