@@ -374,11 +374,7 @@ class CardChanges:
                         ),
                     )
                 )
-        confirmed: list[str] = []
-        for card_id in card_ids:
-            if self._settle_confirmation(card_id):
-                confirmed.append(card_id)
-        await self.ledger.async_append(corrections)
+        confirmed = await self._async_append_settling(corrections, card_ids)
         for card_id, entry in corrections:
             self._store_expiry(card_id, date.fromisoformat(entry["new_expiry"]))
         self._announce(corrections)
@@ -387,21 +383,36 @@ class CardChanges:
             self._fire(card_id, EVENT_CONFIRMED, {"corrected": card_id in corrected})
         self._async_refresh(dt_util.utcnow())
 
-    def _settle_confirmation(self, card_id: str) -> bool:
-        """Mark the renewal that waits for confirmation as confirmed, and stop asking.
+    async def _async_append_settling(
+        self, entries: list[tuple[str, HistoryEntry]], settle: list[str]
+    ) -> list[str]:
+        """Write entries, and mark the renewals waiting on these cards confirmed, together.
 
-        Return whether one waited.
+        Return the cards on which one waited. A write that fails leaves nothing confirmed in
+        memory either: the file and memory never disagree.
         """
-        record = self.records[card_id]
-        self.notifier.dismiss(card_id)
-        if record["reminders"].get("confirm") is None:
-            return False
-        # The carrier shows the expiry every renewal since the standing one led to.
-        for entry in record["history"]:
-            if entry["kind"] == "renewal" and entry.get("confirmed") is False:
-                entry["confirmed"] = True
-        record["reminders"] = {**record["reminders"], "confirm": None}
-        return True
+        flipped: list[HistoryEntry] = []
+        fields: dict[str, dict[str, Any]] = {}
+        for card_id in dict.fromkeys(settle):
+            record = self.records[card_id]
+            if record["reminders"].get("confirm") is None:
+                continue
+            # The carrier shows the expiry every renewal since the standing one led to.
+            for entry in record["history"]:
+                if entry["kind"] == "renewal" and entry.get("confirmed") is False:
+                    entry["confirmed"] = True
+                    flipped.append(entry)
+            fields[card_id] = {"reminders": {**record["reminders"], "confirm": None}}
+        try:
+            await self.ledger.async_append(entries, fields)
+        except BaseException:
+            for entry in flipped:
+                entry["confirmed"] = False
+            raise
+        for card_id in settle:
+            # What the card's notification asked is answered.
+            self.notifier.dismiss(card_id)
+        return list(fields)
 
     def _undoable(self, card_id: str, expiry: date) -> HistoryEntry | None:
         """Return the renewal an undo would take back: the one that set the current expiry.
@@ -497,6 +508,8 @@ class CardChanges:
             # What the renewal's notification said no longer holds.
             self.notifier.dismiss(card_id)
         self._announce([(card_id, undo) for card_id, _, undo in planned])
+        # A renewal that had left the expiry where it was changes no settings when undone.
+        self._async_refresh(dt_util.utcnow())
         return [
             (
                 card_id,
@@ -588,14 +601,15 @@ class CardChanges:
                 entry["reference"] = reference
             planned.append((card_id, entry))
         # The date a user enters is the one the carrier shows: that settles a pending check.
-        confirmed = [card_id for card_id, _ in planned if self._settle_confirmation(card_id)]
         recorded = [*self._unrecorded_corrections(card_ids, at), *planned]
-        await self.ledger.async_append(recorded)
+        confirmed = await self._async_append_settling(recorded, card_ids)
         for card_id, _ in planned:
             self._store_expiry(card_id, expiry)
         self._announce(recorded)
         for card_id in confirmed:
             self._fire(card_id, EVENT_CONFIRMED, {"corrected": True})
+        # An expiry set to what it was changes no settings, and so refreshes nothing by itself.
+        self._async_refresh(dt_util.utcnow())
 
     async def async_set_balance(
         self, card_ids: list[str], amount: float, currency: str | None, as_of: datetime | None

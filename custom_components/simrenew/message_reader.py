@@ -219,8 +219,7 @@ async def _async_settle(
                 ),
             )
         )
-    confirmed = hub._settle_confirmation(card_id)
-    await hub.ledger.async_append(entries)
+    confirmed = await hub._async_append_settling(entries, [card_id])
     if corrected:
         hub._store_expiry(card_id, decision.expiry)
     hub._announce(entries[1:])

@@ -36,7 +36,12 @@ def async_process_reminders(
     if record["deadline"] != deadline:
         # A new deadline (a renewal or correction) re-arms every stage; a renewal waiting for
         # the carrier's confirmation still waits.
-        record = {**empty_reminders(), "deadline": deadline, "confirm": record.get("confirm")}
+        record = {
+            **empty_reminders(),
+            "deadline": deadline,
+            "confirm": record.get("confirm"),
+            "roll_undone": record.get("roll_undone"),
+        }
     else:
         record = {**record, "fired": list(record["fired"])}
     confirm_wake = _process_confirmation(hass, base, record, at, now)
