@@ -11,10 +11,13 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.simrenew.const import DOMAIN
 from custom_components.simrenew.diagnostics import async_get_config_entry_diagnostics
+from homeassistant.components import persistent_notification
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import issue_registry as ir
 
-from .conftest import HUB_OPTIONS, card_subentry, setup_entry
+from .conftest import DAD_CARD, HUB_OPTIONS, card_subentry, setup_entry
 
 STATUS = "sensor.mum_s_cmhk_status"
 TO_CONFIRM = "binary_sensor.mum_s_cmhk_renewal_to_confirm"
@@ -42,6 +45,11 @@ async def hub(hass: HomeAssistant, **changes: Any) -> MockConfigEntry:
 def only_card(entry: MockConfigEntry) -> str:
     """Return the hub's only card."""
     return next(iter(entry.subentries))
+
+
+def shown(hass: HomeAssistant) -> dict[str, Any]:
+    """Return the notifications now shown, by id."""
+    return dict(persistent_notification._async_get_or_create_notifications(hass))
 
 
 async def call(hass: HomeAssistant, service: str, **data: Any) -> None:
@@ -103,3 +111,161 @@ async def test_13_diagnostics_hide_how_a_renewal_was_paid(hass: HomeAssistant) -
     (renewal,) = result["cards"][only_card(entry)]["history"]
     assert renewal["payment_method"] == "**REDACTED**"
     assert "4242" not in str(result)
+
+
+async def test_1_an_undone_top_up_is_no_longer_a_use(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Undoing a top-up puts the activity deadline back to the use before it."""
+    entry = await hub(hass, activity_interval_days=30, expiry_date="2027-06-30")
+    await call(hass, "record_activity", date="2026-11-22")
+    freezer.move_to("2026-11-25T04:00:00+00:00")
+    await call(hass, "renew")
+    assert hass.states.get(STATUS).attributes["deadline"] in ("2026-12-22", "2026-12-25")
+    await call(hass, "undo_renewal")
+    assert entry.runtime_data.records[only_card(entry)]["last_activity"] == "2026-11-22"
+    assert hass.states.get(STATUS).attributes["deadline"] == "2026-12-22"
+
+
+async def test_2_a_self_renewing_card_without_a_period_gets_every_reminder(
+    hass: HomeAssistant,
+) -> None:
+    """It can never roll forward, so it is reminded like any card, grace days included."""
+    entry = await hub(hass, auto_renew=True, renewal_period=None, grace_days=5)
+    view = entry.runtime_data.cards[only_card(entry)]
+    assert view.self_renewing is False
+
+
+async def test_3_an_activity_rule_set_later_counts_from_that_day(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A card added months ago gets a 30-day rule: 30 days from today, not lost at once."""
+    lost = []
+    hass.bus.async_listen("simrenew_expired", lost.append)
+    entry = await hub(hass, expiry_date="2027-12-31")
+    freezer.move_to("2027-03-01T04:00:00+00:00")
+    card_id = only_card(entry)
+    subentry = entry.subentries[card_id]
+    hass.config_entries.async_update_subentry(
+        entry, subentry, data={**subentry.data, "activity_interval_days": 30}
+    )
+    await hass.async_block_till_done()
+    assert hass.states.get(STATUS).attributes["deadline"] == "2027-03-31"
+    assert hass.states.get(STATUS).state != "expired"
+    assert lost == []
+
+
+async def test_4_a_renewal_that_ends_before_it_is_made_is_refused(hass: HomeAssistant) -> None:
+    """A stated expiry before the renewal day would lose the card on the spot."""
+    entry = await hub(hass)
+    with pytest.raises(ServiceValidationError) as refused:
+        await call(hass, "renew", new_expiry="2026-11-20")
+    assert refused.value.translation_key == "new_expiry_before_renewal"
+    assert entry.runtime_data.records[only_card(entry)]["history"] == []
+
+
+async def test_7_notifications_go_with_their_card_household_and_setting(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A deleted card's, a removed household's and switched-off notifications are dismissed."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        data={},
+        options=dict(HUB_OPTIONS),
+        subentries_data=[card_subentry(), card_subentry(**DAD_CARD)],
+    )
+    await setup_entry(hass, entry)
+    await call(hass, "renew")
+    await hass.services.async_call(
+        DOMAIN,
+        "renew",
+        {"entity_id": "sensor.dad_s_csl_status", "new_expiry": "2027-03-01"},
+        blocking=True,
+    )
+    await hass.async_block_till_done()
+    mum, dad = list(entry.subentries)
+    assert set(shown(hass)) == {f"simrenew_{mum}", f"simrenew_{dad}"}
+    hass.config_entries.async_remove_subentry(entry, dad)
+    await hass.async_block_till_done()
+    assert set(shown(hass)) == {f"simrenew_{mum}"}
+    hass.config_entries.async_update_entry(
+        entry, options={**entry.options, "persistent_notification": False}
+    )
+    await hass.async_block_till_done()
+    assert shown(hass) == {}
+    hass.config_entries.async_update_entry(
+        entry, options={**entry.options, "persistent_notification": True}
+    )
+    await hass.async_block_till_done()
+    await call(hass, "renew")
+    assert set(shown(hass)) == {f"simrenew_{mum}"}
+    await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+    assert shown(hass) == {}
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [{"expiry_date": None}, {"expiry_date": "someday"}, {"name": None}, {"expiry_date": 20270506}],
+)
+async def test_11_one_unreadable_card_spares_the_others(
+    hass: HomeAssistant, issue_registry: ir.IssueRegistry, damage: dict[str, Any]
+) -> None:
+    """A card edited into something unreadable is set aside with a repair; the rest load."""
+    broken = {**card_subentry(**DAD_CARD)["data"], **damage}
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        data={},
+        options=dict(HUB_OPTIONS),
+        subentries_data=[
+            card_subentry(),
+            {"subentry_type": "card", "data": broken, "title": "Dad's csl", "unique_id": None},
+        ],
+    )
+    await setup_entry(hass, entry)
+    assert entry.state is ConfigEntryState.LOADED
+    assert hass.states.get(STATUS) is not None
+    dad = list(entry.subentries)[1]
+    issue = issue_registry.async_get_issue(DOMAIN, f"unreadable_card_{dad}")
+    assert issue is not None
+    assert issue.translation_placeholders == {"name": "Dad's csl"}
+
+
+async def test_11_an_unreadable_card_keeps_its_history(
+    hass: HomeAssistant, issue_registry: ir.IssueRegistry
+) -> None:
+    """Mended, the card comes back with every receipt it had."""
+    entry = await hub(hass)
+    await call(hass, "renew")
+    card_id = only_card(entry)
+    good = dict(entry.subentries[card_id].data)
+    hass.config_entries.async_update_subentry(
+        entry, entry.subentries[card_id], data={**good, "expiry_date": None}
+    )
+    await hass.async_block_till_done()
+    await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert issue_registry.async_get_issue(DOMAIN, f"unreadable_card_{card_id}") is not None
+    assert len(entry.runtime_data.records[card_id]["history"]) == 1
+    hass.config_entries.async_update_subentry(entry, entry.subentries[card_id], data=good)
+    await hass.async_block_till_done()
+    await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert issue_registry.async_get_issue(DOMAIN, f"unreadable_card_{card_id}") is None
+    assert len(entry.runtime_data.records[card_id]["history"]) == 1
+    assert hass.states.get(STATUS) is not None
+
+
+async def test_11_an_unpadded_date_is_still_that_day(hass: HomeAssistant) -> None:
+    """A date typed by hand without leading zeros, 2027-5-6, is 6 May 2027."""
+    await hub(hass, expiry_date="2027-5-6")
+    assert hass.states.get("date.mum_s_cmhk_expiry_date").state == "2027-05-06"
+
+
+async def test_12_a_stored_null_currency_or_carrier_breaks_nothing(hass: HomeAssistant) -> None:
+    """A null currency renews in Hong Kong dollars; a carrier that is not text is left out."""
+    entry = await hub(hass, currency=None, carrier=12345)
+    await call(hass, "renew")
+    (renewal,) = entry.runtime_data.records[only_card(entry)]["history"]
+    assert renewal["currency"] == "HKD"
+    assert entry.runtime_data.cards[only_card(entry)].config.carrier is None

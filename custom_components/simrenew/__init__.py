@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from homeassistant.components import persistent_notification
 from homeassistant.const import EVENT_CORE_CONFIG_UPDATE, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryNotReady
@@ -16,6 +17,7 @@ from .ledger import async_get_ledger, async_remove_ledger
 from .message_reader import async_handle_message
 from .message_sources import MessageSources
 from .migration import async_migrate_cards
+from .notifications import notification_id
 from .services import async_setup_services
 from .store import HistoryUnavailableError
 from .zones import async_load_card_zones
@@ -97,3 +99,5 @@ async def async_remove_entry(hass: HomeAssistant, entry: SimRenewConfigEntry) ->
     await async_remove_ledger(hass, entry.entry_id)
     for card_id in entry.subentries:
         ir.async_delete_issue(hass, DOMAIN, lapsed_issue_id(card_id))
+        # Nothing is left to act on a removed household's reminders.
+        persistent_notification.async_dismiss(hass, notification_id(card_id))

@@ -149,10 +149,32 @@ def _member[E: StrEnum](kind: type[E], value: object, default: E) -> E:
         return default
 
 
+_STORED_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
 def _stored_day(value: object) -> date:
-    """Return a stored date clamped to the window in which date arithmetic stays safe."""
-    day = date.fromisoformat(str(value))
+    """Return a stored date clamped to the window in which date arithmetic stays safe.
+
+    A date edited by hand may lack its leading zeros ("2027-5-6"); it is still that day.
+    Anything else raises ValueError.
+    """
+    if isinstance(value, date):
+        day = value
+    elif isinstance(value, str) and (match := _STORED_DAY.fullmatch(value.strip())):
+        day = date(*(int(part) for part in match.groups()))
+    else:
+        raise ValueError("no stored expiry date")
     return min(max(day, SAFE_FIRST_DAY), SAFE_LAST_DAY)
+
+
+def _currency(value: object) -> str:
+    """Return a stored currency, or Hong Kong dollars where none is stored as text.
+
+    Text that is no ISO 4217 code is kept, so that recording money in it is refused by name.
+    """
+    if isinstance(value, str) and value.strip():
+        return value.strip().upper()
+    return "HKD"
 
 
 def _stored_period(data: Mapping[str, Any]) -> Period | None:
@@ -223,20 +245,24 @@ class CardConfig:
             # A cost stored before costs were checked must not break the money sensors.
             cost = None
         period = _stored_period(data)
+        name = data.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise ValueError("no stored name")
         return cls(
-            name=str(data["name"]),
+            name=name,
             expiry_date=_stored_day(data["expiry_date"]),
             time_zone=_zone(data.get("time_zone", DEFAULT_TIME_ZONE), zone_of),
-            carrier=data.get("carrier"),
-            phone_number=data.get("phone_number"),
+            # Hand-edited values that are not text are left out rather than shown.
+            carrier=_text(data.get("carrier")),
+            phone_number=_text(data.get("phone_number")),
             card_type=_member(CardType, data.get("card_type"), CardType.OTHER),
             period=period,
             renewal_mode=_member(RenewalMode, data.get("renewal_mode"), RenewalMode.FROM_RENEWAL),
             renewal_cost=None if cost is None else float(cost),
-            currency=data.get("currency", "HKD"),
+            currency=_currency(data.get("currency")),
             grace_days=_within(data.get("grace_days"), 0, MAX_DAYS, 0),
             activity_interval_days=_within(data.get("activity_interval_days"), 0, MAX_DAYS, 0),
-            renewal_url=data.get("renewal_url"),
+            renewal_url=_text(data.get("renewal_url")),
             auto_renew=bool(data.get("auto_renew", False)),
             anchor_day=_day_of_month(data.get("anchor_day")),
             reminder_days=stored_reminder_days(data.get("reminder_days")) or None,

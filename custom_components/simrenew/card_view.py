@@ -42,7 +42,13 @@ class CardView:
 
         A roll-forward nobody confirmed, or one undone, leaves the card as exposed as any other.
         """
-        return self.config.auto_renew and self.standing_expiry is None and not self.roll_undone
+        return (
+            self.config.auto_renew
+            # Without a period it cannot roll forward, so it needs every reminder.
+            and self.config.period is not None
+            and self.standing_expiry is None
+            and not self.roll_undone
+        )
 
     @property
     def grace_end(self) -> date:

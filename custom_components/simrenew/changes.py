@@ -152,7 +152,10 @@ class CardChanges:
         subentry = self.entry.subentries.get(card_id)
         if subentry is None or card_id not in self.records or self.ledger.removed:
             raise invalid_input("card_removed")
-        config = CardConfig.from_data(subentry.data, loaded_zone)
+        try:
+            config = CardConfig.from_data(subentry.data, loaded_zone)
+        except (KeyError, TypeError, ValueError) as err:
+            raise invalid_input("card_unreadable", name=subentry.title) from err
         return config, local_today(dt_util.utcnow(), config.time_zone)
 
     def _check_day(self, card_id: str, day: date, today: date) -> None:
@@ -220,6 +223,11 @@ class CardChanges:
             except (OverflowError, ValueError) as err:
                 raise invalid_input("expiry_out_of_range", expiry_date="9999-12-31") from err
         self._check_expiry(new, today)
+        if new < day:
+            # A renewal that ends before it is made would expire the card on the spot.
+            raise invalid_input(
+                "new_expiry_before_renewal", new_expiry=new.isoformat(), date=day.isoformat()
+            )
         entry: HistoryEntry = {
             "kind": "renewal",
             "at": at,
@@ -484,6 +492,10 @@ class CardChanges:
             positions.append(history.index(last))
             history.remove(last)
             self.ledger.forget_figures(card_id)
+            # The top-up counted as a use; taken back, the last use is the one before it.
+            uses = [
+                e["date"] for e in history if e["kind"] in ("renewal", "activity") and "date" in e
+            ]
             reminders: ReminderRecord = {**self.records[card_id]["reminders"]}
             if last.get("channel") == "auto_renew":
                 # Taken back means it did not happen: the card must not renew itself again
@@ -493,7 +505,7 @@ class CardChanges:
                 confirm["renewal"] == last["at"]
             ):
                 reminders["confirm"] = self._still_waiting(card_id, confirm, last)
-            unasked[card_id] = {"reminders": reminders}
+            unasked[card_id] = {"reminders": reminders, "last_activity": max(uses, default=None)}
         try:
             await self.ledger.async_append(
                 [(card_id, undo) for card_id, _, undo in planned], unasked

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
 from functools import partial
-from typing import Any, override
+from typing import Any, cast, override
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
@@ -23,7 +23,8 @@ from .const import (
 )
 from .device_models import DeviceModels
 from .devices import registered_device_ids
-from .lapsed_issues import LAPSED_PREFIX, async_sync_lapsed_issue
+from .history_file import is_day
+from .lapsed_issues import LAPSED_PREFIX, async_sync_lapsed_issue, async_sync_unreadable_issues
 from .ledger import Ledger
 from .message_sources import MessageSources
 from .model import (
@@ -37,6 +38,7 @@ from .reminder_keeper import async_process_reminders
 from .renewal import Renewal
 from .scheduler import WakeScheduler
 from .store import (
+    CardRecord,
     HistoryEntry,
     ReminderRecord,
     SimRenewStore,
@@ -47,6 +49,12 @@ from .zones import loaded_zone
 type SimRenewConfigEntry = ConfigEntry[SimRenewHub]
 
 __all__ = ["CardView", "Renewal", "SimRenewConfigEntry", "SimRenewHub", "invalid_input"]
+
+
+def _day_or_none(record: CardRecord) -> str | None:
+    """Return the day a card's activity rule was turned on, if the record holds a readable one."""
+    since = cast(dict[str, Any], record).get("activity_since")
+    return since if is_day(since) else None
 
 
 class SimRenewHub(CardChanges):
@@ -72,6 +80,8 @@ class SimRenewHub(CardChanges):
         self.calendar_version = 0
         self._household_stale = True
         self.notifier = ReminderNotifier(hass, persistent=True, targets=[])
+        # Cards whose stored settings cannot be read, by id, with the title they were saved as.
+        self.unreadable: dict[str, str] = {}
         self.device_models = DeviceModels(hass)
         # Set up by the integration, which knows how to read a message; followed from start.
         self.message_sources: MessageSources | None = None
@@ -89,11 +99,19 @@ class SimRenewHub(CardChanges):
         self.notifier.targets = list(self.options.notify_targets)
         if self.message_sources is not None:
             self.message_sources.follow(self.options.message_sources)
-        self.configs = {
-            subentry_id: CardConfig.from_data(subentry.data, loaded_zone)
-            for subentry_id, subentry in self.entry.subentries.items()
-            if subentry.subentry_type == SUBENTRY_CARD
-        }
+        self.configs = {}
+        unreadable: dict[str, str] = {}
+        for subentry_id, subentry in self.entry.subentries.items():
+            if subentry.subentry_type != SUBENTRY_CARD:
+                continue
+            try:
+                self.configs[subentry_id] = CardConfig.from_data(subentry.data, loaded_zone)
+            except KeyError, TypeError, ValueError:
+                # A card edited by hand into something unreadable is set aside, with a repair
+                # that names it: the household's other cards go on.
+                unreadable[subentry_id] = subentry.title
+        self.unreadable = unreadable
+        async_sync_unreadable_issues(self.hass, self.entry, unreadable)
 
     async def async_start(self) -> None:
         """Match the history to the cards, compute every card's state and arm the scheduler."""
@@ -102,8 +120,9 @@ class SimRenewHub(CardChanges):
             # A change that held the lock may have moved an expiry since __init__ read them.
             self._read_entry()
             records = self.ledger.records
-            # Cards removed while the hub was not running lose their history now.
-            removed = [card_id for card_id in records if card_id not in self.configs]
+            # Cards removed while the hub was not running lose their history now; one that
+            # cannot be read keeps it, for when it is mended.
+            removed = [card_id for card_id in records if card_id not in self.entry.subentries]
             for card_id in removed:
                 del records[card_id]
                 self.ledger.forget_figures(card_id)
@@ -202,16 +221,24 @@ class SimRenewHub(CardChanges):
         async with self.ledger.lock:
             # Read under the lock, so a change committed meanwhile is in both the settings and
             # the history before they are compared.
-            old_configs = self.configs
+            old_configs, old_options = self.configs, self.options
             self._read_entry()
+            if old_options.persistent_notification and not self.options.persistent_notification:
+                # Turned off: the notifications already shown go too.
+                for card_id in self.entry.subentries:
+                    self.notifier.dismiss(card_id)
             corrections = self._record_reconfigured_expiries(old_configs)
-            removed = [card_id for card_id in self.records if card_id not in self.configs]
+            rules_set = self._start_activity_rules(old_configs)
+            removed = [card_id for card_id in self.records if card_id not in self.entry.subentries]
             for card_id in removed:
                 del self.records[card_id]
                 self.ledger.forget_figures(card_id)
-            if corrections or removed:
+            if corrections or removed or rules_set:
                 await self.ledger.async_save()
             self._announce(corrections)
+            for card_id in removed:
+                # A deleted card's reminder is no one's to act on.
+                self.notifier.dismiss(card_id)
         self._delete_stale_issues()
         if self.device_layout() != before:
             return False
@@ -219,6 +246,23 @@ class SimRenewHub(CardChanges):
         self.calendar_version += 1
         self._async_refresh(dt_util.utcnow())
         return True
+
+    def _start_activity_rules(self, old_configs: dict[str, CardConfig]) -> bool:
+        """Count a newly set activity rule from today, not from a use long ago.
+
+        A card added months ago with no use recorded would otherwise be lost the moment the
+        rule is turned on. Return whether any card's rule started.
+        """
+        started = False
+        for card_id, config in self.configs.items():
+            old = old_configs.get(card_id)
+            if old is None or card_id not in self.records:
+                continue
+            if old.activity_interval_days == 0 < config.activity_interval_days:
+                today = local_today(dt_util.utcnow(), config.time_zone).isoformat()
+                cast(dict[str, Any], self.records[card_id])["activity_since"] = today
+                started = True
+        return started
 
     def _record_reconfigured_expiries(
         self, old_configs: dict[str, CardConfig]
@@ -254,7 +298,9 @@ class SimRenewHub(CardChanges):
         record = self.records[card_id]
         figures = self.ledger.figures(card_id)
         # Until a first use is recorded, the activity interval counts from the day it was added.
-        last_activity = date.fromisoformat(record["last_activity"] or record["added"])
+        last_activity = date.fromisoformat(
+            max(record["last_activity"] or record["added"], _day_or_none(record) or "")
+        )
         today = local_today(now, config.time_zone)
         reminders = record["reminders"]
         standing = self.ledger.standing_expiry(card_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
@@ -18,6 +19,7 @@ ISSUE_KEYS = {
 
 
 LAPSED_PREFIX = "lapsed_"
+UNREADABLE_PREFIX = "unreadable_card_"
 
 
 def lapsed_issue_id(card_id: str) -> str:
@@ -55,3 +57,30 @@ def async_sync_lapsed_issue(hass: HomeAssistant, entry_id: str, view: CardView) 
         translation_placeholders=placeholders,
         data={"entry_id": entry_id, "card_id": view.card_id},
     )
+
+
+@callback
+def async_sync_unreadable_issues(
+    hass: HomeAssistant, entry: ConfigEntry, unreadable: dict[str, str]
+) -> None:
+    """Raise an issue for each card whose stored settings cannot be read; clear the others."""
+    registry = ir.async_get(hass)
+    for domain, issue_id in list(registry.issues):
+        if (
+            domain == DOMAIN
+            and issue_id.startswith(UNREADABLE_PREFIX)
+            and issue_id.removeprefix(UNREADABLE_PREFIX) in entry.subentries
+            and issue_id.removeprefix(UNREADABLE_PREFIX) not in unreadable
+        ):
+            ir.async_delete_issue(hass, DOMAIN, issue_id)
+    for card_id, title in unreadable.items():
+        ir.async_create_issue(
+            hass,
+            DOMAIN,
+            f"{UNREADABLE_PREFIX}{card_id}",
+            is_fixable=False,
+            is_persistent=False,
+            severity=ir.IssueSeverity.ERROR,
+            translation_key="unreadable_card",
+            translation_placeholders={"name": title},
+        )

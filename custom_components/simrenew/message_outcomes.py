@@ -132,7 +132,9 @@ def decide(reading: MessageReading, card: CardFacts) -> Decision:
     elif stated == card.expiry:
         outcome = Outcome.UNCHANGED
     else:
-        outcome = Outcome.RENEWED if stated > card.expiry else Outcome.CORRECTED
+        # A later date that has already passed is no renewal: the carrier says it lapsed.
+        renewed = stated > card.expiry and stated >= card.today
+        outcome = Outcome.RENEWED if renewed else Outcome.CORRECTED
     return _with_money(Decision(outcome=outcome, card_id=card.card_id, expiry=stated), reading)
 
 
