@@ -2,7 +2,7 @@
 
 Mum's card (+852 9123 4567, CMHK) expires on 6 May 2027; on 1 May a tap recorded a renewal
 to 28 Oct 2027 that waits for the carrier's word, unless `waiting` is False. Dad's card
-(+852 6123 4567, csl) expires on 10 Sep 2027 and waits for nothing.
+(+852 6123 7890, csl) expires on 10 Sep 2027 and waits for nothing.
 """
 
 from __future__ import annotations

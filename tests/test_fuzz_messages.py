@@ -82,7 +82,11 @@ MESSAGES = st.one_of(
         st.sampled_from(CARRIERS),
         st.sampled_from(NUMBERS),
         st.sampled_from(EXPIRY_WORDS),
-        st.dates(min_value=TODAY - timedelta(days=400), max_value=TODAY + timedelta(days=800)),
+        # Mostly dates a renewal could give, so that messages confirm and renew, too.
+        st.one_of(
+            st.dates(min_value=TODAY, max_value=TODAY + timedelta(days=200)),
+            st.dates(min_value=TODAY - timedelta(days=400), max_value=TODAY + timedelta(days=800)),
+        ),
         st.integers(min_value=0, max_value=20),
         st.sampled_from(OTHER_WORDS),
         st.text(max_size=20),
@@ -102,7 +106,13 @@ async def household(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> Mock
         subentries_data=[
             card_subentry(expiry_date="2027-05-06", grace_days=30),
             card_subentry(
-                **{**DAD_CARD, "carrier": "csl", "expiry_date": "2027-09-10", "renewal_period": 30}
+                **{
+                    **DAD_CARD,
+                    "carrier": "csl",
+                    "expiry_date": "2027-09-10",
+                    "phone_number": "+85261237890",
+                    "renewal_period": 30,
+                }
             ),
             card_subentry(
                 name="Mainland",
@@ -179,7 +189,8 @@ async def test_fuzz_read_message(
     (fired,) = read
     outcome = Outcome(fired.data["outcome"])
     event(f"{'automatic' if automatic else 'action'}: {outcome.value}")
-    assert text not in str(fired.data) or len(text) < 4
+    # The text never reaches the event (a short one may match a name or a date by chance).
+    assert len(text.strip()) < 16 or text.strip() not in str(fired.data)
     after = snapshot(household)
     if outcome in (Outcome.AMBIGUOUS, Outcome.NOT_UNDERSTOOD, Outcome.NO_CARD, Outcome.UNCHANGED):
         assert after == before

@@ -35,7 +35,14 @@ async def household(hass: HomeAssistant, *, waiting: bool = True) -> MockConfigE
         options={**HUB_OPTIONS, "message_sources": [SOURCE]},
         subentries_data=[
             card_subentry(expiry_date="2027-05-06", grace_days=30),
-            card_subentry(**{**DAD_CARD, "carrier": "csl", "expiry_date": "2027-09-10"}),
+            card_subentry(
+                **{
+                    **DAD_CARD,
+                    "carrier": "csl",
+                    "expiry_date": "2027-09-10",
+                    "phone_number": "+85261237890",
+                }
+            ),
         ],
     )
     await setup_entry(hass, entry)

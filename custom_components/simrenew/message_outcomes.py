@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from .messages import MessageReading, choose_expiry, matches_number, mentions_carrier
+from .model import expiry_is_plausible
 
 # Without plans, no renewal a carrier sells reaches further than this from today.
 LONGEST_WITHOUT_PLANS = timedelta(days=400)
@@ -124,8 +125,9 @@ def decide(reading: MessageReading, card: CardFacts) -> Decision:
     stated = choose_expiry(reading.expiry_readings, expected)
     if stated is None:
         return Decision(outcome=Outcome.AMBIGUOUS, card_id=card.card_id)
-    if stated > card.latest:
-        # No renewal of this card reaches that far: a forged or misread message.
+    if stated > card.latest or not expiry_is_plausible(stated, card.today):
+        # No renewal of this card reaches that far, and no card lapsed that long ago is still
+        # kept: a forged or misread message.
         return Decision(outcome=Outcome.NOT_UNDERSTOOD, card_id=card.card_id)
     if card.waiting:
         outcome = Outcome.CONFIRMED if stated == card.expiry else Outcome.CORRECTED
