@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -100,6 +101,11 @@ async def test_each_outcome_in_three_languages(
     before = snapshot(entry)
     read_events = async_capture_events(hass, "simrenew_message_read")
     answer = await read(hass, sample.text, **({"sender": sample.sender} if sample.sender else {}))
+    if table := os.environ.get("SIMRENEW_MESSAGE_TABLE"):
+        # scripts/message-table prints what each sample did.
+        with open(table, "a", encoding="utf-8") as rows:
+            waiting = "waiting" if sample.waiting else "nothing waiting"
+            rows.write(f"| {sample.language} | {sample.text} | {waiting} | {answer['outcome']} |\n")
     assert answer["outcome"] == sample.outcome
     assert answer["card_id"] == (mum if sample.card == "mum" else None)
     (event,) = read_events
