@@ -101,7 +101,7 @@ def test_deadline_uses_activity_interval() -> None:
 )
 def test_status_on(today: date, expected: CardStatus) -> None:
     """Status walks from active through grace to expired around the deadline."""
-    result = status_on(today=today, deadline_day=date(2026, 12, 1), grace_days=30, warn_days=14)
+    result = status_on(today=today, deadline_day=date(2026, 12, 1), grace_days=30, warn_within=14)
     assert result == expected
 
 
@@ -109,7 +109,7 @@ def test_status_without_grace_expires_the_day_after() -> None:
     """With no grace, the day after the deadline is expired."""
     assert (
         status_on(
-            today=date(2026, 12, 2), deadline_day=date(2026, 12, 1), grace_days=0, warn_days=0
+            today=date(2026, 12, 2), deadline_day=date(2026, 12, 1), grace_days=0, warn_within=0
         )
         == CardStatus.EXPIRED
     )
@@ -181,8 +181,8 @@ def test_status_is_monotonic(
 ) -> None:
     """As days pass, a card's status never goes back to an earlier stage."""
     later = first + timedelta(days=step)
-    before = status_on(today=first, deadline_day=deadline_day, grace_days=grace, warn_days=warn)
-    after = status_on(today=later, deadline_day=deadline_day, grace_days=grace, warn_days=warn)
+    before = status_on(today=first, deadline_day=deadline_day, grace_days=grace, warn_within=warn)
+    after = status_on(today=later, deadline_day=deadline_day, grace_days=grace, warn_within=warn)
     assert STATUS_ORDER.index(after) >= STATUS_ORDER.index(before)
 
 

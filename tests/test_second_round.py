@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
 from typing import Any
 from unittest.mock import patch
 
@@ -17,7 +19,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
 
-from .conftest import DAD_CARD, HUB_OPTIONS, card_subentry, setup_entry
+from .conftest import DAD_CARD, HUB_OPTIONS, card_subentry, move_to, setup_entry
 
 STATUS = "sensor.mum_s_cmhk_status"
 TO_CONFIRM = "binary_sensor.mum_s_cmhk_renewal_to_confirm"
@@ -269,3 +271,96 @@ async def test_12_a_stored_null_currency_or_carrier_breaks_nothing(hass: HomeAss
     (renewal,) = entry.runtime_data.records[only_card(entry)]["history"]
     assert renewal["currency"] == "HKD"
     assert entry.runtime_data.cards[only_card(entry)].config.carrier is None
+
+
+async def test_6_the_date_typed_into_the_form_settles_a_waiting_confirmation(
+    hass: HomeAssistant,
+) -> None:
+    """The carrier's date entered in Reconfigure counts as the carrier's word, as elsewhere."""
+    entry = await hub(hass)
+    await call(hass, "renew")
+    card_id = only_card(entry)
+    subentry = entry.subentries[card_id]
+    hass.config_entries.async_update_subentry(
+        entry, subentry, data={**subentry.data, "expiry_date": "2027-05-25"}
+    )
+    await hass.async_block_till_done()
+    assert hass.states.get(TO_CONFIRM).state == "off"
+    history = entry.runtime_data.records[card_id]["history"]
+    assert [e["kind"] for e in history] == ["renewal", "correction"]
+    assert history[0]["confirmed"] is True
+
+
+async def test_9_an_undo_the_same_morning_does_not_send_a_reminder_again(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The 7-day reminder went out; a renewal and its undo the same morning do not repeat it."""
+    reminders = []
+    hass.bus.async_listen("simrenew_reminder", reminders.append)
+    await hub(hass, expiry_date="2026-11-29")
+    freezer.move_to("2026-11-22T01:00:00+00:00")
+    await hass.async_block_till_done()
+    await move_to(hass, freezer, "2026-11-22T01:00:01+00:00")
+    assert [e.data["stage"] for e in reminders] == [7]
+    await call(hass, "renew", new_expiry="2027-05-21")
+    await call(hass, "undo_renewal")
+    await move_to(hass, freezer, "2026-11-22T03:00:00+00:00")
+    assert [e.data["stage"] for e in reminders] == [7]
+
+
+async def test_9_a_correction_keeps_the_reminder_of_a_card_still_due(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Moved by a day, the card is still due: its reminder stays in Notifications."""
+    entry = await hub(hass, expiry_date="2026-11-29")
+    note = shown(hass)[f"simrenew_{only_card(entry)}"]
+    # Moved to 1 Dec, its next reminder (7 days before) is two days off: nothing replaces it.
+    await call(hass, "set_expiry", expiry_date="2026-12-01")
+    assert shown(hass)[f"simrenew_{only_card(entry)}"] == note
+
+
+async def test_16_data_a_newer_release_keeps_beside_the_cards_survives_a_save(
+    hass: HomeAssistant, hass_storage: dict[str, Any]
+) -> None:
+    """A top-level field this release does not know is written back as it was."""
+    entry = MockConfigEntry(
+        domain=DOMAIN, data={}, options=dict(HUB_OPTIONS), subentries_data=[card_subentry()]
+    )
+    entry.add_to_hass(hass)
+    hass_storage[f"{DOMAIN}.{entry.entry_id}"] = {
+        "version": 2,
+        "minor_version": 2,
+        "key": f"{DOMAIN}.{entry.entry_id}",
+        "data": {"cards": {}, "household_notes": {"kept": True}},
+    }
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    await call(hass, "renew")
+    await hass.async_block_till_done()
+    saved = hass_storage[f"{DOMAIN}.{entry.entry_id}"]["data"]
+    assert saved["household_notes"] == {"kept": True}
+    assert len(saved["cards"][only_card(entry)]["history"]) == 1
+
+
+async def test_16_a_balance_of_minus_zero_is_zero(hass: HomeAssistant) -> None:
+    """-0 is recorded, and shown, as 0."""
+    await hub(hass)
+    await call(hass, "set_balance", amount="-0")
+    assert hass.states.get("sensor.mum_s_cmhk_balance").state == "0.0"
+
+
+def test_15_what_core_s_checkers_ask_of_the_code() -> None:
+    """Platforms import from a component's root; no parameter hides a function of its module."""
+    root = Path(__file__).parent.parent / "custom_components" / DOMAIN
+    assert "components.todo.const" not in (root / "todo.py").read_text()
+    for name in ("model.py", "reminder_keeper.py"):
+        tree = ast.parse((root / name).read_text())
+        functions = {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
+        hidden = [
+            (node.name, arg.arg)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.FunctionDef)
+            for arg in node.args.args + node.args.kwonlyargs
+            if arg.arg in functions
+        ]
+        assert hidden == [], name

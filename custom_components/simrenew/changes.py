@@ -417,8 +417,9 @@ class CardChanges:
             for entry in flipped:
                 entry["confirmed"] = False
             raise
-        for card_id in settle:
-            # What the card's notification asked is answered.
+        for card_id in fields:
+            # What the card's notification asked is answered; a card with nothing waiting
+            # keeps its reminder, since a correction may leave it as due as before.
             self.notifier.dismiss(card_id)
         return list(fields)
 

@@ -144,6 +144,14 @@ OPTIONAL_REMINDER_FIELDS: Final[dict[str, Check]] = {
     ),
     # The expiry an undone automatic renewal was restored to: no rolling forward from it again.
     "roll_undone": is_optional_day,
+    "previous": lambda value: (
+        value is None
+        or (
+            isinstance(value, dict)
+            and is_day(value.get("deadline"))
+            and is_stages(value.get("fired"))
+        )
+    ),
 }
 
 # Fields of a card record with a safe value to fall back on; `added` and `reminders` have theirs

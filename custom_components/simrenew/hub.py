@@ -18,6 +18,7 @@ from .card_view import CardView
 from .changes import CardChanges, correction, invalid_input
 from .const import (
     DOMAIN,
+    EVENT_CONFIRMED,
     LOGGER,
     SUBENTRY_CARD,
 )
@@ -285,7 +286,29 @@ class SimRenewHub(CardChanges):
             )
             self.records[card_id]["history"].append(entry)
             recorded.append((card_id, entry))
+            self._settle_from_form(card_id)
         return recorded
+
+    def _settle_from_form(self, card_id: str) -> None:
+        """Count the date typed into the card's form as the carrier's: nothing waits any more.
+
+        It is written with the correction the form's date is recorded as.
+        """
+        record = self.records[card_id]
+        if record["reminders"].get("confirm") is None:
+            return
+        for entry in record["history"]:
+            if entry["kind"] == "renewal" and entry.get("confirmed") is False:
+                entry["confirmed"] = True
+        record["reminders"] = {**record["reminders"], "confirm": None}
+        self.notifier.dismiss(card_id)
+        self.hass.bus.async_fire(
+            EVENT_CONFIRMED,
+            {
+                **self.event_base(self._view(card_id, self.configs[card_id], dt_util.utcnow())),
+                "corrected": True,
+            },
+        )
 
     @override
     def reminder_days(self, config: CardConfig) -> tuple[int, ...]:

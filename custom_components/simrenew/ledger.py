@@ -16,7 +16,7 @@ from homeassistant.util.hass_dict import HassKey
 
 from .const import DOMAIN
 from .history import RenewalFigures
-from .store import CardRecord, HistoryEntry, SimRenewStore
+from .store import CardRecord, HistoryEntry, SimRenewStore, StoreData
 
 LEDGERS: HassKey[dict[str, Ledger]] = HassKey(f"{DOMAIN}_ledgers")
 
@@ -32,16 +32,20 @@ class Ledger:
         # Set when the household is deleted: nothing may write its file again.
         self.removed = False
         self._figures: dict[str, RenewalFigures] = {}
+        # Top-level data a newer release wrote beside the cards, kept as it was.
+        self._extra: dict[str, Any] = {}
 
     async def async_load(self, now: datetime) -> None:
         """Read the file, setting aside what cannot be read."""
         data = await self.store.async_load_safely(now)
         self.records = dict(data["cards"])
+        self._extra = {key: value for key, value in data.items() if key != "cards"}
 
     async def async_save(self) -> None:
         """Write the file now, unless the household was deleted."""
         if not self.removed:
-            await self.store.async_save({"cards": self.records})
+            data = {**self._extra, "cards": self.records}
+            await self.store.async_save(cast(StoreData, data))
 
     async def async_append(
         self,

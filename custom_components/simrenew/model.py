@@ -193,14 +193,14 @@ def deadline_and_reason(card: Card) -> tuple[date, DeadlineReason]:
     return expiry, DeadlineReason.EXPIRY
 
 
-def status_on(*, today: date, deadline_day: date, grace_days: int, warn_days: int) -> CardStatus:
+def status_on(*, today: date, deadline_day: date, grace_days: int, warn_within: int) -> CardStatus:
     """Return the status of a card with the given deadline on `today`."""
     days_left = (deadline_day - today).days
     if days_left < 0:
         if -days_left <= grace_days:
             return CardStatus.GRACE_PERIOD
         return CardStatus.EXPIRED
-    if days_left <= warn_days:
+    if days_left <= warn_within:
         return CardStatus.EXPIRING_SOON
     return CardStatus.ACTIVE
 
@@ -223,7 +223,7 @@ def card_state(card: Card, now: datetime, reminder_days: tuple[int, ...]) -> Car
             today=today,
             deadline_day=deadline_day,
             grace_days=card.grace_days,
-            warn_days=warn_days(reminder_days),
+            warn_within=warn_days(reminder_days),
         ),
         expires_at=valid_until(card.expiry_date, card.time_zone),
         deadline_reason=reason,

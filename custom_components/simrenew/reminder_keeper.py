@@ -36,11 +36,18 @@ def async_process_reminders(
     if record["deadline"] != deadline:
         # A new deadline (a renewal or correction) re-arms every stage; a renewal waiting for
         # the carrier's confirmation still waits.
+        # Back to the deadline before (an undo the same day): what went out for it stays out.
+        previous = record.get("previous")
+        fired = previous["fired"] if previous and previous["deadline"] == deadline else []
         record = {
             **empty_reminders(),
             "deadline": deadline,
+            "fired": list(fired),
             "confirm": record.get("confirm"),
             "roll_undone": record.get("roll_undone"),
+            "previous": {"deadline": record["deadline"], "fired": list(record["fired"])}
+            if record["deadline"] is not None
+            else None,
         }
     else:
         record = {**record, "fired": list(record["fired"])}
@@ -107,13 +114,13 @@ def _process_confirmation(
     return at_time(following, at, zone)
 
 
-def snoozed_instant(stored: str, plan: ReminderPlan, last_stage: int, now: datetime) -> datetime:
+def snoozed_instant(stored: str, plan: ReminderPlan, final_stage: int, now: datetime) -> datetime:
     """Return when a snoozed reminder goes out.
 
     Snoozes store the instant fixed when the user snoozed; older files stored only the date.
     """
     if len(stored) == len("2026-11-23"):
-        return plan.snooze_instant(date.fromisoformat(stored), last_stage, now)
+        return plan.snooze_instant(date.fromisoformat(stored), final_stage, now)
     return datetime.fromisoformat(stored)
 
 

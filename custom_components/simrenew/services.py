@@ -60,7 +60,8 @@ def number(value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise vol.Invalid("expected a number")
     try:
-        return float(value)
+        # Adding zero turns -0 into 0, which a balance shows as "0.0", not "-0.0".
+        return float(value) + 0.0
     except (ValueError, OverflowError) as err:
         raise vol.Invalid("expected a number") from err
 

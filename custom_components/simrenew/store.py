@@ -63,6 +63,13 @@ class ConfirmRecord(TypedDict):
     standing: NotRequired[str | None]
 
 
+class PreviousReminders(TypedDict):
+    """The reminders that went out for a card's previous deadline."""
+
+    deadline: str
+    fired: list[int]
+
+
 class ReminderRecord(TypedDict):
     """Which reminders went out for the card's current deadline."""
 
@@ -73,6 +80,8 @@ class ReminderRecord(TypedDict):
     confirm: NotRequired[ConfirmRecord | None]
     # The expiry an undone automatic renewal restored: the card does not roll from it again.
     roll_undone: NotRequired[str | None]
+    # The deadline before the current one and what went out for it, should it come back.
+    previous: NotRequired[PreviousReminders | None]
 
 
 class CardRecord(TypedDict):
@@ -167,7 +176,10 @@ class SimRenewStore(Store[StoreData]):
         checked = check_history(loaded, added_default=(now - timedelta(days=1)).date())
         if checked is None:
             return await self._async_set_aside_all(original, now, "unexpected layout")
-        data = cast(StoreData, {"cards": checked.cards})
+        # What a newer release keeps beside the cards is carried along, not dropped on save.
+        content = cast(dict[str, Any], loaded)
+        extra = {key: value for key, value in content.items() if key != "cards"}
+        data = cast(StoreData, {**extra, "cards": checked.cards})
         if checked.set_aside:
             LOGGER.error(
                 "The history file had %d damaged entries or fields; they were set aside",
