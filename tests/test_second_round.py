@@ -11,8 +11,10 @@ from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.simrenew.card_config import CardConfig
 from custom_components.simrenew.const import DOMAIN
 from custom_components.simrenew.diagnostics import async_get_config_entry_diagnostics
+from custom_components.simrenew.plan_form import check_plans
 from homeassistant.components import persistent_notification
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
@@ -364,3 +366,21 @@ def test_15_what_core_s_checkers_ask_of_the_code() -> None:
             if arg.arg in functions
         ]
         assert hidden == [], name
+
+
+def test_16_a_card_edited_to_fifteen_plans_keeps_them_and_its_form_says_so() -> None:
+    """Read, all fifteen stay; saved from the form, they are refused by name, not cut to nine."""
+    data = {
+        **card_subentry()["data"],
+        "plans": [{"name": f"Plan {n}", "renewal_period": n + 1} for n in range(15)],
+    }
+    config = CardConfig.from_data(data)
+    assert len(config.plans) == 16
+    # The form hands the plans back as it shows them: a name and a period in words.
+    answers = {
+        **data,
+        "plans": [
+            {"name": plan.name, "period": f"{plan.period.length} days"} for plan in config.plans[1:]
+        ],
+    }
+    assert check_plans(answers) == {"plans": "too_many_plans"}

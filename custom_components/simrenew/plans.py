@@ -131,9 +131,9 @@ def stored_plans(data: Mapping[str, Any], period: Period | None) -> tuple[Plan, 
         )
     others = data.get("plans")
     seen = {plan_key(plan.name) for plan in plans}
+    # All are read, even past the limit a form allows: a card edited by hand to more keeps
+    # them, and its form says how many to remove rather than dropping some unseen.
     for item in others if isinstance(others, list) else []:
-        if len(plans) >= MAX_PLANS:
-            break
         if (plan := _stored_plan(item)) is not None and plan_key(plan.name) not in seen:
             seen.add(plan_key(plan.name))
             plans.append(plan)
