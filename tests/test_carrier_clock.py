@@ -100,3 +100,17 @@ async def test_a_hong_kong_card_in_a_london_home_ends_at_hong_kong_midnight(
         assert (state(hass, HK_DAYS), state(hass, HK_STATUS)) == (days, status), when
         # The data card counts on London's clock: its last day runs until London's midnight.
         assert (state(hass, LONDON_DAYS), state(hass, LONDON_STATUS)) == ("0", "expiring_soon")
+
+
+async def test_the_status_sensor_names_the_clock_its_card_counts_on(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Each card's status sensor names its carrier's zone, which may not be Home Assistant's."""
+    freezer.move_to("2027-01-10T12:00:00+00:00")
+    await _london_home_with_two_cards(hass, "2027-01-15")
+    hong_kong = hass.states.get(HK_STATUS)
+    london = hass.states.get(LONDON_STATUS)
+    assert hong_kong is not None
+    assert london is not None
+    assert hong_kong.attributes["carrier_time_zone"] == "Asia/Hong_Kong"
+    assert london.attributes["carrier_time_zone"] == "Europe/London"

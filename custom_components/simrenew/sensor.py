@@ -62,6 +62,8 @@ SENSORS: tuple[SimRenewSensorEntityDescription, ...] = (
             "deadline_reason": card.state.deadline_reason.value,
             "unconfirmed": card.unconfirmed,
             "esim": card.config.esim,
+            # Whose clock the days are counted on, which may not be Home Assistant's.
+            "carrier_time_zone": card.config.time_zone.key,
         },
     ),
     SimRenewSensorEntityDescription(
