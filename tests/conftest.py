@@ -56,7 +56,6 @@ SECTION_OF = {
     **dict.fromkeys(
         (
             "reminder_days",
-            "time_zone",
             "grace_days",
             "activity_interval_days",
             "renewal_url",

@@ -26,7 +26,6 @@ from custom_components.simrenew.card_form import (
 )
 from custom_components.simrenew.const import DOMAIN, SUBENTRY_CARD
 from custom_components.simrenew.model import (
-    DEFAULT_TIME_ZONE,
     MONEY_MAX,
     CardType,
     RenewalMode,
@@ -190,6 +189,11 @@ def period_texts() -> st.SearchStrategy[str]:
 
 ZONE_NAMES = [
     *COMMON_TIME_ZONES,
+    # The automatic choice, by its code and by its names in two languages.
+    "auto",
+    "Automatic: from the phone number or card type",
+    "自動：按電話號碼或卡類型",
+    "Automatic",
     "America/Argentina/Buenos_Aires",
     "Etc/GMT+12",
     "Pacific/Kiritimati",
@@ -382,7 +386,8 @@ def assert_card_stored_canonically(
     assert 0 < len(config.name) <= MAX_TEXT_LENGTH
     assert not has_hidden_characters(config.name)
     assert config.expiry_date.isoformat() == data["expiry_date"]
-    assert config.time_zone.key == data.get("time_zone", DEFAULT_TIME_ZONE)
+    # A card stored by a form always has its zone, by its IANA name: never the automatic choice.
+    assert config.time_zone.key == data["time_zone"] != "auto"
     if data.get("renewal_period") is not None:
         assert type(data["renewal_period"]) is int
         assert config.period is not None

@@ -29,8 +29,8 @@ FORM_INPUT: dict[str, Any] = {
     "renewal_mode": "from_renewal",
     "renewal_cost": 48.0,
     "currency": "HKD",
+    "time_zone": "Asia/Hong_Kong",
     "advanced": {
-        "time_zone": "Asia/Hong_Kong",
         "grace_days": 30.0,
         "activity_interval_days": 0.0,
         "renewal_url": "https://www.hkcsl.com/en/prepaid/",
@@ -163,20 +163,22 @@ async def test_user_flow_minimal_card(hass: HomeAssistant) -> None:
 
 
 async def test_time_zones_have_readable_names(hass: HomeAssistant) -> None:
-    """The zone field names the common zones in Home Assistant's language; any zone is allowed."""
+    """The zone field names its choices in Home Assistant's language; any zone is allowed."""
     await hass.config.async_update(language="zh-Hant", time_zone="Asia/Hong_Kong")
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    (advanced,) = (
-        value for key, value in result["data_schema"].schema.items() if key == "advanced"
-    )
-    picker = next(value for key, value in advanced.schema.schema.items() if key == "time_zone")
+    picker = _field(result, "time_zone")
     # A field that takes typed values shows the value chosen, so the values are the names.
     options = picker.config["options"]
     assert all(option["value"] == option["label"] for option in options)
-    assert [option["value"] for option in options][:3] == ["香港", "中國內地（北京時間）", "澳門"]
+    assert [option["value"] for option in options][:4] == [
+        "自動：按電話號碼或卡類型",
+        "香港",
+        "中國內地（北京時間）",
+        "澳門",
+    ]
     assert picker.config["custom_value"] is True
-    zone = next(key for key in advanced.schema.schema if key == "time_zone")
-    assert zone.description == {"suggested_value": "香港"}
+    # A new card starts on the automatic choice.
+    assert _suggested(result, "time_zone") == "自動：按電話號碼或卡類型"
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], with_changes(time_zone="Europe/Berlin")
     )
@@ -185,20 +187,32 @@ async def test_time_zones_have_readable_names(hass: HomeAssistant) -> None:
     assert subentry.data["time_zone"] == "Europe/Berlin"
 
 
+async def test_the_zone_field_is_in_sight_beside_the_phone_number(hass: HomeAssistant) -> None:
+    """The carrier's zone follows the phone number on the form, outside "More settings"."""
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    keys = [str(key) for key in result["data_schema"].schema]
+    assert keys.index("time_zone") == keys.index("phone_number") + 1
+    assert "time_zone" not in {str(key) for key in _section(result, "advanced").schema.schema}
+    assert "time_zone" not in ADVANCED_FIELDS
+
+
 @pytest.mark.parametrize(
-    ("answer", "stored"),
+    ("language", "answer", "stored"),
     [
-        ("澳門", "Asia/Macau"),
-        ("中国大陆（北京时间）", "Asia/Shanghai"),
-        (" united  KINGDOM (London) ", "Europe/London"),
-        ("Asia/Tokyo", "Asia/Tokyo"),
+        ("zh-Hant", "澳門", "Asia/Macau"),
+        ("zh-Hant", "中国大陆（北京时间）", "Asia/Shanghai"),
+        ("zh-Hant", " united  KINGDOM (London) ", "Europe/London"),
+        ("zh-Hant", "Asia/Tokyo", "Asia/Tokyo"),
+        # The automatic choice named in another language still reads as the automatic choice.
+        ("zh-Hant", "Automatic: from the phone number or card type", "Asia/Hong_Kong"),
+        ("en", "自动：按电话号码或卡类型", "Asia/Hong_Kong"),
     ],
 )
 async def test_a_zone_named_in_any_language_is_stored_by_its_iana_name(
-    hass: HomeAssistant, answer: str, stored: str
+    hass: HomeAssistant, language: str, answer: str, stored: str
 ) -> None:
     """A name from another language (Home Assistant's changed meanwhile) still reads back."""
-    await hass.config.async_update(language="zh-Hant")
+    await hass.config.async_update(language=language)
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], with_changes(time_zone=answer)
@@ -208,6 +222,80 @@ async def test_a_zone_named_in_any_language_is_stored_by_its_iana_name(
     assert subentry.data["time_zone"] == stored
 
 
+AUTOMATIC = "Automatic: from the phone number or card type"
+AUTOMATIC_CARDS = [
+    ({"phone_number": "9123 4567"}, "Asia/Hong_Kong"),
+    ({"phone_number": None, "card_type": "number_keeping"}, "Asia/Hong_Kong"),
+    ({"phone_number": None, "card_type": "china_hk"}, "Asia/Hong_Kong"),
+    ({"phone_number": None, "card_type": "data"}, "Europe/London"),
+    ({"phone_number": "+853 6612 3456", "card_type": "data"}, "Asia/Macau"),
+    ({"phone_number": "138 0013 8000", "card_type": "china_hk"}, "Asia/Shanghai"),
+    ({"phone_number": "+1 212 555 0100", "card_type": "virtual_number"}, "Europe/London"),
+    (
+        {"phone_number": None, "card_type": "data", "second_phone_number": "+65 8123 4567"},
+        ("Asia/Singapore"),
+    ),
+    # An explicit choice is kept, whatever the number says.
+    ({"phone_number": "9123 4567", "time_zone": "United Kingdom (London)"}, "Europe/London"),
+    ({"phone_number": "9123 4567", "time_zone": "Asia/Tokyo"}, "Asia/Tokyo"),
+]
+
+
+def automatic(changes: dict[str, Any]) -> dict[str, Any]:
+    """Return the form input with the automatic zone, unless `changes` picks one."""
+    return with_changes(**{"time_zone": AUTOMATIC, **changes})
+
+
+@pytest.mark.parametrize(("changes", "stored"), AUTOMATIC_CARDS)
+async def test_a_first_card_in_a_london_home_counts_on_its_carrier_clock(
+    hass: HomeAssistant, changes: dict[str, Any], stored: str
+) -> None:
+    """The automatic zone is the one the number or type gives, else the home's; never "auto"."""
+    await hass.config.async_set_time_zone("Europe/London")
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    assert _suggested(result, "time_zone") == AUTOMATIC
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], automatic(changes))
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    (subentry,) = result["result"].subentries.values()
+    assert subentry.data["time_zone"] == stored
+
+
+@pytest.mark.parametrize(("changes", "stored"), AUTOMATIC_CARDS)
+async def test_add_card_in_a_london_home_counts_on_its_carrier_clock(
+    hass: HomeAssistant, mock_entry: MockConfigEntry, changes: dict[str, Any], stored: str
+) -> None:
+    """The hub's "Add card" form resolves the automatic zone the same way."""
+    await hass.config.async_set_time_zone("Europe/London")
+    await setup_entry(hass, mock_entry)
+    result = await hass.config_entries.subentries.async_init(
+        (mock_entry.entry_id, SUBENTRY_CARD), context={"source": SOURCE_USER}
+    )
+    assert _suggested(result, "time_zone") == AUTOMATIC
+    if changes.get("phone_number") == "9123 4567":
+        # Mum's card has that number already.
+        changes = {**changes, "phone_number": "5123 4567"}
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], automatic({"name": "Spare", **changes})
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    added = next(s for s in mock_entry.subentries.values() if s.title == "Spare")
+    assert added.data["time_zone"] == stored
+
+
+async def test_a_zone_left_out_or_blank_is_worked_out(hass: HomeAssistant) -> None:
+    """Answers without a zone (a script's) or with a blank one get the automatic zone."""
+    await hass.config.async_set_time_zone("Europe/London")
+    for zone in (None, "  "):
+        result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], with_changes(card_type="data", phone_number=None, time_zone=zone)
+        )
+        assert result["type"] is FlowResultType.CREATE_ENTRY
+        (subentry,) = result["result"].subentries.values()
+        assert subentry.data["time_zone"] == "Europe/London"
+        await hass.config_entries.async_remove(result["result"].entry_id)
+
+
 async def test_reconfigure_shows_the_stored_zone_by_name(
     hass: HomeAssistant, mock_entry: MockConfigEntry
 ) -> None:
@@ -215,8 +303,38 @@ async def test_reconfigure_shows_the_stored_zone_by_name(
     await setup_entry(hass, mock_entry)
     (subentry_id,) = mock_entry.subentries
     result = await _start_reconfigure(hass, mock_entry, subentry_id)
-    zone = next(key for key in _section(result, "advanced").schema.schema if key == "time_zone")
-    assert zone.description == {"suggested_value": "Hong Kong"}
+    assert _suggested(result, "time_zone") == "Hong Kong"
+    assert _field(result, "time_zone").config["options"][0]["value"] == AUTOMATIC
+
+
+async def test_reconfigure_to_the_automatic_zone_works_it_out_from_the_new_answers(
+    hass: HomeAssistant, mock_entry: MockConfigEntry
+) -> None:
+    """Picked when reconfiguring, the automatic zone comes from the number as submitted."""
+    await hass.config.async_set_time_zone("Europe/London")
+    await setup_entry(hass, mock_entry)
+    (subentry_id,) = mock_entry.subentries
+    result = await _start_reconfigure(hass, mock_entry, subentry_id)
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"],
+        with_changes(name="Mum's CMHK", phone_number="+853 6612 3456", time_zone=AUTOMATIC),
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert mock_entry.subentries[subentry_id].data["time_zone"] == "Asia/Macau"
+    result = await _start_reconfigure(hass, mock_entry, subentry_id)
+    assert _suggested(result, "time_zone") == "Macau"
+
+
+def _field(result: Any, name: str) -> Any:
+    """Return a form's top-level field called `name`."""
+    (found,) = (value for key, value in result["data_schema"].schema.items() if key == name)
+    return found
+
+
+def _suggested(result: Any, name: str) -> Any:
+    """Return the value a form's top-level field `name` shows."""
+    (key,) = (key for key in result["data_schema"].schema if key == name)
+    return key.description["suggested_value"]
 
 
 def _section(result: Any, name: str) -> Any:

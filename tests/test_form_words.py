@@ -14,7 +14,7 @@ from hypothesis import given, settings, strategies as st
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.simrenew.card_form import COMMON_TIME_ZONES, card_schema
+from custom_components.simrenew.card_form import ZONE_CHOICES, card_schema
 from custom_components.simrenew.const import DOMAIN, SUBENTRY_CARD
 from custom_components.simrenew.model import PERIOD_LIMITS, Period, PeriodUnit
 from custom_components.simrenew.plan_form import (
@@ -215,16 +215,27 @@ async def test_a_stored_uncommon_period_is_offered_in_words(hass: HomeAssistant)
 async def test_every_zone_name_reads_back_in_every_language(
     hass: HomeAssistant, shown_in: str
 ) -> None:
-    """A form opened in any language reads back every zone's name in every language."""
+    """A form opened in any language reads back every choice's name in every language."""
     names = {language: await _names_in(hass, language) for language in LANGUAGES}
     reader = await _names_in(hass, shown_in)
-    for zone in COMMON_TIME_ZONES:
+    for zone in ZONE_CHOICES:
         for language in LANGUAGES:
             assert reader.zone(names[language].name(zone)) == zone
         assert reader.zone(zone) == zone
     # Each option's value is a different name.
     options = [option["value"] for option in reader.options()]
-    assert len(options) == len(set(options)) == len(COMMON_TIME_ZONES)
+    assert len(options) == len(set(options)) == len(ZONE_CHOICES)
+
+
+async def test_answers_without_a_readable_zone_are_left_to_the_checks(
+    hass: HomeAssistant,
+) -> None:
+    """Answers with no zone, or a zone that is not text, pass through unread, to be checked."""
+    names = await _names_in(hass, "en")
+    assert names.read({"name": "Spare"}) == {"name": "Spare"}
+    assert names.read({"time_zone": 8}) == {"time_zone": 8}
+    assert names.read({"time_zone": "Macau"}) == {"time_zone": "Asia/Macau"}
+    assert names.shown({"name": "Spare"}) == {"name": "Spare", "time_zone": "Hong Kong"}
 
 
 def _oddly_written(name: str, draw: st.DrawFn) -> str:
@@ -246,7 +257,7 @@ def _oddly_written(name: str, draw: st.DrawFn) -> str:
 
 
 @settings(FUZZ_SETTINGS, max_examples=200)
-@given(zone=st.sampled_from(COMMON_TIME_ZONES), language=st.sampled_from(LANGUAGES), data=st.data())
+@given(zone=st.sampled_from(ZONE_CHOICES), language=st.sampled_from(LANGUAGES), data=st.data())
 async def test_a_zone_name_typed_with_odd_spacing_or_width_reads_back(
     hass: HomeAssistant, zone: str, language: str, data: st.DataObject
 ) -> None:
@@ -258,7 +269,18 @@ async def test_a_zone_name_typed_with_odd_spacing_or_width_reads_back(
 
 @pytest.mark.parametrize(
     "typed",
-    ["Hong", "香", "Mainland China", "中國內地", "UTC+8", "Hong Kong Hong Kong", "澳", "Asia"],
+    [
+        "Hong",
+        "香",
+        "Mainland China",
+        "中國內地",
+        "UTC+8",
+        "Hong Kong Hong Kong",
+        "澳",
+        "Asia",
+        "自動",
+        "Automatic",
+    ],
 )
 async def test_part_of_a_name_is_no_zone(
     hass: HomeAssistant, mock_entry: MockConfigEntry, typed: str
@@ -270,7 +292,7 @@ async def test_part_of_a_name_is_no_zone(
     await hass.config.async_update(language="zh-Hant")
     result = await mock_entry.start_subentry_reconfigure_flow(hass, subentry_id)
     sent = answers(result["data_schema"])
-    sent["advanced"]["time_zone"] = typed
+    sent["time_zone"] = typed
     sent["name"] = "Mum's new name"
     result = await hass.config_entries.subentries.async_configure(result["flow_id"], sent)
     assert result["type"] is FlowResultType.FORM
@@ -278,10 +300,10 @@ async def test_part_of_a_name_is_no_zone(
     assert dict(mock_entry.subentries[subentry_id].data) == before
     # Shown again as typed, with the other answers the user gave.
     again = answers(result["data_schema"])
-    assert again["advanced"]["time_zone"] == typed
+    assert again["time_zone"] == typed
     assert again["name"] == "Mum's new name"
     # Corrected with a name, it is stored by its IANA name.
-    again["advanced"]["time_zone"] = "澳門"
+    again["time_zone"] = "澳門"
     result = await send(hass, result["flow_id"], again)
     assert result["type"] is FlowResultType.ABORT
     assert mock_entry.subentries[subentry_id].data["time_zone"] == "Asia/Macau"
@@ -299,23 +321,24 @@ async def test_a_card_stored_without_a_zone_shows_the_default_by_name(
     (subentry_id,) = entry.subentries
     await hass.config.async_update(language="zh-Hant")
     result = await entry.start_subentry_reconfigure_flow(hass, subentry_id)
-    assert answers(result["data_schema"])["advanced"]["time_zone"] == "香港"
+    assert answers(result["data_schema"])["time_zone"] == "香港"
 
 
-async def test_a_zone_field_sent_empty_is_refused_or_the_default(
+async def test_a_zone_field_sent_empty_is_worked_out(
     hass: HomeAssistant, mock_entry: MockConfigEntry
 ) -> None:
-    """A zone cleared to spaces is the default zone, not an error nor a stored blank."""
+    """A zone cleared to spaces is worked out as the automatic one, not an error nor a blank."""
     await setup_entry(hass, mock_entry)
     result = await hass.config_entries.subentries.async_init(
         (mock_entry.entry_id, SUBENTRY_CARD), context={"source": "user"}
     )
     sent = answers(result["data_schema"])
-    sent.update(name="Spare", advanced={**sent["advanced"], "time_zone": "  "})
+    # A number-keeping card, as the form offers, with no number: a Hong Kong card.
+    sent.update(name="Spare", time_zone="  ")
     result = await send(hass, result["flow_id"], sent)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     added = next(s for s in mock_entry.subentries.values() if s.title == "Spare")
-    assert added.data.get("time_zone", "Asia/Hong_Kong") == "Asia/Hong_Kong"
+    assert added.data["time_zone"] == "Asia/Hong_Kong"
 
 
 # --- The repair's plans -------------------------------------------------------------------

@@ -58,8 +58,8 @@ NEW_CARD: dict[str, Any] = {
     "renewal_mode": "from_renewal",
     "renewal_cost": 48.0,
     "currency": "HKD",
+    "time_zone": "Automatic: from the phone number or card type",
     "advanced": {
-        "time_zone": "Asia/Hong_Kong",
         "grace_days": 0.0,
         "activity_interval_days": 0.0,
         "renewal_url": "https://www.three.com.hk/",
@@ -122,6 +122,15 @@ def _errors_of(where: str) -> dict[str, str]:
     if where == "config":
         return TRANSLATIONS["config"]["error"]
     return TRANSLATIONS["config_subentries"]["card"]["error"]
+
+
+async def test_the_fuzzed_card_is_accepted_as_it_is(hass: HomeAssistant) -> None:
+    """The answers the fuzzing changes are a card the form takes, not one its schema refuses."""
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], NEW_CARD)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    (subentry,) = result["result"].subentries.values()
+    assert subentry.data["time_zone"] == "Asia/Hong_Kong"
 
 
 @FUZZ_SETTINGS

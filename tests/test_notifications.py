@@ -144,7 +144,10 @@ def test_dates_read_as_people_write_them() -> None:
 async def test_a_mainland_household_starts_cards_in_its_own_currency_and_zone(
     hass: HomeAssistant,
 ) -> None:
-    """With Home Assistant in CNY and Asia/Shanghai, a new card defaults to both, and today."""
+    """With Home Assistant in CNY and Asia/Shanghai, a new card defaults to both, and today.
+
+    The zone is the automatic choice; a mainland data card with no number gets the home's zone.
+    """
     await hass.config.async_update(currency="CNY", time_zone="Asia/Shanghai", language="zh-Hans")
     form = await hass.config_entries.flow.async_init(DOMAIN, context={"source": "user"})
     suggested = {
@@ -154,22 +157,20 @@ async def test_a_mainland_household_starts_cards_in_its_own_currency_and_zone(
     }
     assert suggested["currency"] == "CNY"
     assert suggested["expiry_date"] == "2026-11-22"
-    (advanced,) = (value for key, value in form["data_schema"].schema.items() if key == "advanced")
-    zone = next(key for key in advanced.schema.schema if key == "time_zone")
     # Shown by name: the field shows its value once chosen.
-    assert zone.description["suggested_value"] == "中国大陆（北京时间）"
+    assert suggested["time_zone"] == "自动：按电话号码或卡类型"
     # Submitted untouched (with a name), the suggested date and zone are real values.
     result = await hass.config_entries.flow.async_configure(
         form["flow_id"],
         {
-            "name": "爸爸的移动卡",
-            "card_type": "number_keeping",
+            "name": "爸爸的流量卡",
+            "card_type": "data",
+            "time_zone": suggested["time_zone"],
             "expiry_date": suggested["expiry_date"],
             "renewal_period": "1个月",
             "renewal_mode": "from_renewal",
             "currency": suggested["currency"],
             "advanced": {
-                "time_zone": zone.description["suggested_value"],
                 "grace_days": 0,
                 "activity_interval_days": 0,
                 "auto_renew": False,

@@ -134,5 +134,28 @@ def test_listed_time_zones_are_named_not_coded(language: str) -> None:
     assert not [key for key, text in strings.items() if any(code in text for code in codes)]
     hong_kong = strings["selector.time_zone.options.asia_hong_kong"]
     opening, closing = QUOTES[language]
-    hint = strings["config.step.user.sections.advanced.data_description.time_zone"]
+    hint = strings["config.step.user.data_description.time_zone"]
     assert f"{opening}{hong_kong}{closing}" in hint or (language == "en" and hong_kong in hint)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_zone_hint_says_what_the_automatic_choice_does(language: str) -> None:
+    """Every card form's zone hint, in sight beside the number, names +852 and the card types."""
+    strings = load(language)
+    steps = [
+        "config.step.user",
+        "config.step.add_card",
+        "config_subentries.card.step.user",
+        "config_subentries.card.step.reconfigure",
+    ]
+    for step in steps:
+        hint = strings[f"{step}.data_description.time_zone"]
+        assert "+852" in hint, step
+        assert "Home Assistant" in hint, step
+        for card_type in ("number_keeping", "china_hk"):
+            named = strings[f"selector.card_type.options.{card_type}"].removesuffix(" card")
+            named = named.removesuffix(" dual-number")
+            assert named.casefold() in hint.casefold(), (step, card_type)
+        assert strings[f"{step}.data.time_zone"]
+        assert f"{step}.sections.advanced.data.time_zone" not in strings
+    assert strings["selector.time_zone.options.auto"]

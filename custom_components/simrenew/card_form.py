@@ -32,6 +32,7 @@ from homeassistant.util import dt as dt_util, slugify
 
 from .card_config import has_hidden_characters, parse_iso_date
 from .card_numbers import check_phone_numbers
+from .carrier_zone import AUTOMATIC_ZONE, inferred_time_zone
 from .const import (
     CONF_ACTIVITY_INTERVAL_DAYS,
     CONF_AUTO_RENEW,
@@ -83,7 +84,6 @@ from .zones import async_get_zone
 SECTION_ADVANCED = "advanced"
 ADVANCED_FIELDS = (
     CONF_REMINDER_DAYS,
-    CONF_TIME_ZONE,
     CONF_GRACE_DAYS,
     CONF_ACTIVITY_INTERVAL_DAYS,
     CONF_RENEWAL_URL,
@@ -119,6 +119,8 @@ COMMON_TIME_ZONES = [
     "Australia/Sydney",
     "UTC",
 ]
+# What the zone field offers: first, to work the zone out from the card's numbers and type.
+ZONE_CHOICES = [AUTOMATIC_ZONE, *COMMON_TIME_ZONES]
 
 
 def _whole_number() -> NumberSelector:
@@ -171,6 +173,13 @@ CARD_SCHEMA = vol.Schema(
         vol.Optional(CONF_PHONE_NUMBER): TextSelector(
             TextSelectorConfig(type=TextSelectorType.TEL)
         ),
+        # Beside the number and type it is worked out from, in sight: the carrier's clock
+        # decides on which day a card is lost.
+        vol.Required(CONF_TIME_ZONE, default=AUTOMATIC_ZONE): SelectSelector(
+            SelectSelectorConfig(
+                options=ZONE_CHOICES, custom_value=True, mode=SelectSelectorMode.DROPDOWN
+            )
+        ),
         vol.Required(CONF_EXPIRY_DATE): DateSelector(),
         vol.Optional(CONF_RENEWAL_PERIOD): period_selector(),
         vol.Required(CONF_RENEWAL_MODE, default=RenewalMode.FROM_RENEWAL): _choice(
@@ -186,13 +195,6 @@ CARD_SCHEMA = vol.Schema(
             vol.Schema(
                 {
                     vol.Optional(CONF_REMINDER_DAYS): reminder_days_selector(),
-                    vol.Required(CONF_TIME_ZONE, default=DEFAULT_TIME_ZONE): SelectSelector(
-                        SelectSelectorConfig(
-                            options=COMMON_TIME_ZONES,
-                            custom_value=True,
-                            mode=SelectSelectorMode.DROPDOWN,
-                        )
-                    ),
                     vol.Required(CONF_GRACE_DAYS, default=0): _whole_number(),
                     vol.Required(CONF_ACTIVITY_INTERVAL_DAYS, default=0): _whole_number(),
                     vol.Optional(CONF_RENEWAL_URL): TextSelector(
@@ -356,6 +358,19 @@ def _check_numbers(data: Mapping[str, Any]) -> dict[str, str]:
     return errors
 
 
+def _resolve_zone(data: dict[str, Any], home_zone: str) -> None:
+    """Replace an automatic or empty zone with the one the card's numbers and type give."""
+    if data.get(CONF_TIME_ZONE, AUTOMATIC_ZONE) != AUTOMATIC_ZONE:
+        return
+    card_type = data.get(CONF_CARD_TYPE)
+    data[CONF_TIME_ZONE] = inferred_time_zone(
+        data.get(CONF_PHONE_NUMBER),
+        data.get(CONF_SECOND_PHONE_NUMBER),
+        card_type if isinstance(card_type, str) else None,
+        home_zone,
+    )
+
+
 async def _check_dates(data: dict[str, Any]) -> dict[str, str]:
     """Return errors for an unknown time zone or an expiry that is not a plausible date."""
     zone = await async_get_zone(data.get(CONF_TIME_ZONE, DEFAULT_TIME_ZONE))
@@ -423,11 +438,14 @@ async def async_validate_card(
     flat: dict[str, Any],
     other_cards: Iterable[Mapping[str, Any]],
     label: PeriodNamer = plain_name,
+    *,
+    home_zone: str,
 ) -> tuple[dict[str, Any], dict[str, str], str | None]:
     """Check a card's answers against each other and the household's other cards.
 
     Returns the data to store, the errors per field, and an abort reason for a card
-    that is already registered. `label` names a default plan the user left unnamed.
+    that is already registered. `label` names a default plan the user left unnamed; an
+    automatic zone becomes the one the card's numbers and type give, else `home_zone`.
     """
     others = list(other_cards)
     data = dict(flat)
@@ -442,19 +460,21 @@ async def async_validate_card(
             data[CONF_REMINDER_DAYS] = days
         else:
             del data[CONF_REMINDER_DAYS]
+    # After the numbers are in E.164 form, which their country code is read from.
+    _resolve_zone(data, home_zone)
     errors.update(await _check_dates(data))
     errors.update(_check_numbers(data))
     errors.update(check_plans(data, label))
     return data, errors, None
 
 
-def new_card_suggestions(currency: str, time_zone: str, today: date) -> dict[str, Any]:
-    """Return what a new card's form shows: Home Assistant's currency and zone, and a real date.
+def new_card_suggestions(currency: str, today: date) -> dict[str, Any]:
+    """Return what a new card's form shows: Home Assistant's currency, the automatic zone, a date.
 
     A date field the user leaves alone must hold a value, not a placeholder that reads like one.
     """
     suggested: dict[str, Any] = {CONF_EXPIRY_DATE: today.isoformat()}
     if currency in ACTIVE_CURRENCIES:
         suggested[CONF_CURRENCY] = currency
-    suggested[SECTION_ADVANCED] = {CONF_TIME_ZONE: time_zone}
+    suggested[CONF_TIME_ZONE] = AUTOMATIC_ZONE
     return suggested

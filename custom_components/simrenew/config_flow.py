@@ -91,8 +91,8 @@ OPTIONS_SCHEMA = vol.Schema(
 
 
 def suggestions_for_new_card(hass: HomeAssistant) -> dict[str, Any]:
-    """Return a new card's defaults from Home Assistant's own currency, zone and date."""
-    return new_card_suggestions(hass.config.currency, hass.config.time_zone, dt_util.now().date())
+    """Return a new card's defaults from Home Assistant's own currency and date."""
+    return new_card_suggestions(hass.config.currency, dt_util.now().date())
 
 
 def household_days(hass: HomeAssistant, hub: ConfigEntry | None) -> dict[str, str]:
@@ -123,7 +123,10 @@ class SimRenewConfigFlow(ConfigFlow, domain=DOMAIN):
         if user_input is not None:
             others = [] if hub is None else _cards_of(hub)
             data, errors, abort = await async_validate_card(
-                flatten_input(names.read(user_input)), others, texts.label
+                flatten_input(names.read(user_input)),
+                others,
+                texts.label,
+                home_zone=self.hass.config.time_zone,
             )
             if abort is not None:
                 return self.async_abort(reason=abort)
@@ -230,7 +233,10 @@ class CardSubentryFlow(ConfigSubentryFlow):
         names = await async_zone_names(self.hass)
         if user_input is not None:
             data, errors, abort = await async_validate_card(
-                flatten_input(names.read(user_input)), self._other_cards(), texts.label
+                flatten_input(names.read(user_input)),
+                self._other_cards(),
+                texts.label,
+                home_zone=self.hass.config.time_zone,
             )
             if abort is not None:
                 return self.async_abort(reason=abort)
@@ -267,6 +273,7 @@ class CardSubentryFlow(ConfigSubentryFlow):
                 flatten_input(names.read(user_input)),
                 self._other_cards(subentry.subentry_id),
                 texts.label,
+                home_zone=self.hass.config.time_zone,
             )
             if abort is not None:
                 return self.async_abort(reason=abort)

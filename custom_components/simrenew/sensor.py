@@ -66,6 +66,8 @@ SENSORS: tuple[SimRenewSensorEntityDescription, ...] = (
             if card.recorded_expiry is None
             else card.recorded_expiry.isoformat(),
             "esim": card.config.esim,
+            # Whose clock the days are counted on, which may not be Home Assistant's.
+            "carrier_time_zone": card.config.time_zone.key,
         },
     ),
     SimRenewSensorEntityDescription(

@@ -7,7 +7,6 @@ from typing import Any
 import unicodedata
 
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import section
 from homeassistant.helpers.selector import (
     SelectOptionDict,
     SelectSelector,
@@ -16,7 +15,7 @@ from homeassistant.helpers.selector import (
 )
 from homeassistant.helpers.translation import async_get_translations
 
-from .card_form import CARD_SCHEMA, COMMON_TIME_ZONES, SECTION_ADVANCED
+from .card_form import CARD_SCHEMA, ZONE_CHOICES
 from .const import CONF_TIME_ZONE, DOMAIN
 from .model import DEFAULT_TIME_ZONE
 from .validation import vol
@@ -41,10 +40,11 @@ def _name_key(name: str) -> str:
 
 
 class ZoneNames:
-    """The common zones by name; the field's values are the names, as the field shows its value.
+    """The zone field's choices by name; its values are the names, as the field shows its value.
 
     A zone field that also takes typed zones shows the chosen value itself, not its label, so
-    each common zone's value is its name in Home Assistant's language; any IANA zone may be typed.
+    each choice's value is its name in Home Assistant's language: the automatic choice, then the
+    common zones. Any IANA zone may be typed.
     """
 
     def __init__(self, shown: Mapping[str, str], known: Mapping[str, str]) -> None:
@@ -53,10 +53,9 @@ class ZoneNames:
         self._known = dict(known)
 
     def options(self) -> list[SelectOptionDict]:
-        """Return the common zones, each named in Home Assistant's language."""
+        """Return the automatic choice and the common zones, named in Home Assistant's language."""
         return [
-            SelectOptionDict(value=self.name(zone), label=self.name(zone))
-            for zone in COMMON_TIME_ZONES
+            SelectOptionDict(value=self.name(zone), label=self.name(zone)) for zone in ZONE_CHOICES
         ]
 
     def name(self, zone: str) -> str:
@@ -64,40 +63,38 @@ class ZoneNames:
         return self._shown.get(zone, zone)
 
     def zone(self, answer: object) -> object:
-        """Return the IANA zone a form answer names; anything else is left to be refused."""
+        """Return the IANA zone (or the automatic choice) an answer names; else leave it be."""
         if not isinstance(answer, str):
             return answer
         return self._known.get(_name_key(answer), answer)
 
     def shown(self, values: Mapping[str, Any]) -> dict[str, Any]:
         """Return a card form's values with its zone shown by name; none stored is the default."""
-        advanced = values.get(SECTION_ADVANCED)
-        if isinstance(advanced, Mapping) and CONF_TIME_ZONE not in advanced:
-            # Left out, the field would show its default as it is stored: "Asia/Hong_Kong".
-            values = {**values, SECTION_ADVANCED: {**advanced, CONF_TIME_ZONE: DEFAULT_TIME_ZONE}}
+        if CONF_TIME_ZONE not in values:
+            # A card stored without a zone counts on the default one, which the field must name:
+            # left out, it would show its own default, the automatic choice.
+            values = {**values, CONF_TIME_ZONE: DEFAULT_TIME_ZONE}
         return self._with_zone(values, self.name)
 
     def read(self, answers: Mapping[str, Any]) -> dict[str, Any]:
-        """Return a card form's answers with its zone as an IANA name."""
+        """Return a card form's answers with its zone as an IANA name or the automatic choice."""
         return self._with_zone(answers, self.zone)
 
     @staticmethod
     def _with_zone(values: Mapping[str, Any], change: Callable[[Any], Any]) -> dict[str, Any]:
-        """Return the values with the advanced section's zone passed through `change`."""
-        advanced = values.get(SECTION_ADVANCED)
-        if not isinstance(advanced, Mapping) or CONF_TIME_ZONE not in advanced:
+        """Return the values with the zone passed through `change`."""
+        if CONF_TIME_ZONE not in values:
             return dict(values)
-        zone = advanced[CONF_TIME_ZONE]
-        return {**values, SECTION_ADVANCED: {**advanced, CONF_TIME_ZONE: change(zone)}}
+        return {**values, CONF_TIME_ZONE: change(values[CONF_TIME_ZONE])}
 
 
 async def async_zone_names(hass: HomeAssistant) -> ZoneNames:
-    """Return the common zones' names in Home Assistant's language, and in every one to read."""
+    """Return the zone choices' names in Home Assistant's language, and in every one to read."""
     known: dict[str, str] = {}
     shown: dict[str, str] = {}
     for language in dict.fromkeys((*LANGUAGES, hass.config.language)):
         texts = await async_get_translations(hass, language, "selector", [DOMAIN])
-        for zone in COMMON_TIME_ZONES:
+        for zone in ZONE_CHOICES:
             if (name := texts.get(_PREFIX + zone_key(zone))) is None:
                 continue
             known[_name_key(name)] = zone
@@ -107,16 +104,10 @@ async def async_zone_names(hass: HomeAssistant) -> ZoneNames:
 
 
 def with_zone_picker(schema: vol.Schema, picker: SelectSelector) -> vol.Schema:
-    """Return the schema with `picker` as its time zone field, in a section or not."""
-    fields: dict[object, object] = {}
-    for key, field in schema.schema.items():
-        if key == CONF_TIME_ZONE:
-            fields[key] = picker
-        elif isinstance(field, section):
-            fields[key] = section(with_zone_picker(field.schema, picker), field.options)
-        else:
-            fields[key] = field
-    return vol.Schema(fields)
+    """Return the schema with `picker` as its time zone field."""
+    return vol.Schema(
+        {key: picker if key == CONF_TIME_ZONE else field for key, field in schema.schema.items()}
+    )
 
 
 def card_schema_with_zones(names: ZoneNames, schema: vol.Schema = CARD_SCHEMA) -> vol.Schema:
