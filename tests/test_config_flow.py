@@ -791,6 +791,7 @@ async def test_options_store_notify_targets_by_entity_id(
     await setup_entry(hass, mock_entry)
     phone = entity_registry.async_get_or_create("notify", "mobile_app", "pixel")
     lamp = entity_registry.async_get_or_create("light", "hue", "lamp")
+    hass.states.async_set("notify.kitchen_speaker", "unknown")
     before = dict(mock_entry.options)
     result = await hass.config_entries.options.async_init(mock_entry.entry_id)
     result = await hass.config_entries.options.async_configure(
@@ -822,6 +823,7 @@ async def test_options_store_message_sources_by_entity_id(
     await setup_entry(hass, mock_entry)
     phone = entity_registry.async_get_or_create("sensor", "mobile_app", "last_notification")
     lamp = entity_registry.async_get_or_create("light", "hue", "lamp")
+    hass.states.async_set("input_text.sms_gateway", "")
     before = dict(mock_entry.options)
     result = await hass.config_entries.options.async_init(mock_entry.entry_id)
     result = await hass.config_entries.options.async_configure(
@@ -840,3 +842,22 @@ async def test_options_store_message_sources_by_entity_id(
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert mock_entry.options["message_sources"] == [phone.entity_id, "input_text.sms_gateway"]
+
+
+async def test_options_refuse_a_notify_entity_that_does_not_exist(
+    hass: HomeAssistant, mock_entry: MockConfigEntry
+) -> None:
+    """A typed name of no entity would take reminders nowhere: refused, nothing changes."""
+    await setup_entry(hass, mock_entry)
+    before = dict(mock_entry.options)
+    result = await hass.config_entries.options.async_init(mock_entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            "reminder_days": ["7"],
+            "reminder_time": "08:00:00",
+            "notify_targets": ["notify.does_not_exist"],
+        },
+    )
+    assert result["errors"] == {"notify_targets": "invalid_notify_targets"}
+    assert dict(mock_entry.options) == before

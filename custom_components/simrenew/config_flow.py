@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, cast, override
+from typing import TYPE_CHECKING, Any, cast, override
 
 from homeassistant.config_entries import (
     ConfigEntry,
@@ -64,6 +64,9 @@ from .plans import stored_period, stored_plans
 from .spoken_dates import written_days
 from .validation import vol
 from .zone_labels import async_zone_names, card_schema_with_zones
+
+if TYPE_CHECKING:
+    from .hub import SimRenewConfigEntry
 
 HUB_TITLE = "SIM Renew"
 
@@ -194,7 +197,7 @@ class SimRenewConfigFlow(ConfigFlow, domain=DOMAIN):
     @staticmethod
     @callback
     @override
-    def async_get_options_flow(config_entry: ConfigEntry) -> OptionsFlow:
+    def async_get_options_flow(config_entry: SimRenewConfigEntry) -> OptionsFlow:
         """Offer the reminder options."""
         return SimRenewOptionsFlow()
 
@@ -400,13 +403,19 @@ def _cards_of(hub: ConfigEntry, exclude: str | None = None) -> list[Mapping[str,
 def _entity_ids(
     hass: HomeAssistant, values: list[str], domains: tuple[str, ...]
 ) -> list[str] | None:
-    """Return the chosen entities by entity id, once each; None if one is of another domain."""
+    """Return the chosen entities by entity id, once each; None if one is missing or another's.
+
+    An entity must exist (in the registry or with a state): a typed name of none would take
+    reminders, or messages, nowhere.
+    """
     # The entity picker may hand back registry ids, which the hub would not find.
     registry = er.async_get(hass)
     chosen: list[str] = []
     for value in values:
         entity_id = er.async_resolve_entity_id(registry, value)
         if entity_id is None or entity_id.split(".", 1)[0] not in domains:
+            return None
+        if registry.async_get(entity_id) is None and hass.states.get(entity_id) is None:
             return None
         chosen.append(entity_id)
     return list(dict.fromkeys(chosen))
