@@ -89,6 +89,9 @@ class SimRenewHub(CardChanges):
             for subentry_id, subentry in self.entry.subentries.items()
             if subentry.subentry_type == SUBENTRY_CARD
         }
+        self.notifier.zones = {
+            card_id: config.time_zone.key for card_id, config in self.configs.items()
+        }
 
     async def async_start(self) -> None:
         """Match the history to the cards, compute every card's state and arm the scheduler."""
