@@ -277,3 +277,67 @@ async def test_a_card_named_like_a_placeholder_is_named_as_it_is(
     await move_to(hass, freezer, "2026-11-24T01:00:00+00:00")
     (note,) = shown(hass).values()
     assert "Spare {days} {deadline} expires on 1 Dec 2026, in 7 days" in note["message"]
+
+
+CLOCK_NOTES = {
+    "en": "Dates and days are counted in the carrier's time zone: {zone}.",
+    "zh-Hant": "日期及日數按電訊商的時區計算：{zone}。",
+    "zh-Hans": "日期和天数按运营商的时区计算：{zone}。",
+}
+HONG_KONG = {"en": "Hong Kong", "zh-Hant": "香港", "zh-Hans": "香港"}
+
+
+@pytest.mark.parametrize("language", ["en", "zh-Hant", "zh-Hans"])
+async def test_a_card_on_another_clock_says_whose_clock_counts(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, language: str
+) -> None:
+    """In a London home a Hong Kong card's reminder names Hong Kong's clock; a London one none."""
+    await hass.config.async_set_time_zone("Europe/London")
+    await hass.config.async_update(language=language)
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        data={},
+        options={"reminder_days": [7], "reminder_time": "09:00:00"},
+        subentries_data=[
+            card_subentry(),
+            card_subentry(
+                name="London SIM", phone_number="+447700900123", time_zone="Europe/London"
+            ),
+            card_subentry(
+                name="Berlin SIM", phone_number="+4915123456789", time_zone="Europe/Berlin"
+            ),
+        ],
+    )
+    await setup_entry(hass, entry)
+    ids = {sub.title: sub.subentry_id for sub in entry.subentries.values()}
+    # 09:00 in London on the 24th: the 7-day reminder, and still the 24th in Hong Kong.
+    await move_to(hass, freezer, "2026-11-24T09:00:00+00:00")
+    notes = shown(hass)
+    hong_kong = notes[f"simrenew_{ids["Mum's CMHK"]}"]["message"]
+    said = CLOCK_NOTES[language].format(zone=HONG_KONG[language])
+    assert f"\n\n{said}" in hong_kong
+    assert not glossary_slips(said, language)
+    assert "\n\n" not in notes[f"simrenew_{ids['London SIM']}"]["message"]
+    # A zone typed rather than picked is named as typed.
+    berlin = notes[f"simrenew_{ids['Berlin SIM']}"]["message"]
+    assert berlin.endswith(CLOCK_NOTES[language].format(zone="Europe/Berlin"))
+
+
+async def test_a_lost_card_names_no_clock_and_a_home_on_the_card_clock_needs_none(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A Hong Kong home's Hong Kong card needs no word on clocks; a lost number has no day left."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        data={},
+        options={"reminder_days": [7], "reminder_time": "09:00:00"},
+        subentries_data=[card_subentry(grace_days=0)],
+    )
+    await setup_entry(hass, entry)
+    card_id = next(iter(entry.subentries))
+    await move_to(hass, freezer, "2026-11-24T01:00:00+00:00")
+    assert "time zone" not in shown(hass)[f"simrenew_{card_id}"]["message"]
+    await hass.config.async_set_time_zone("Europe/London")
+    await move_to(hass, freezer, "2026-12-01T16:00:00+00:00")
+    message = shown(hass)[f"simrenew_{card_id}"]["message"]
+    assert message == "Mum's CMHK is past its grace period: the carrier may recycle the number."

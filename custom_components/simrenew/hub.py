@@ -113,6 +113,9 @@ class SimRenewHub(CardChanges):
                 unreadable[subentry_id] = subentry.title
         self.unreadable = unreadable
         async_sync_unreadable_issues(self.hass, self.entry, unreadable)
+        self.notifier.zones = {
+            card_id: config.time_zone.key for card_id, config in self.configs.items()
+        }
 
     async def async_start(self) -> None:
         """Match the history to the cards, compute every card's state and arm the scheduler."""

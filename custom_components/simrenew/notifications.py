@@ -20,12 +20,16 @@ from .const import (
 )
 from .spoken_dates import spoken_date
 from .texts import SelectorTexts
+from .zone_labels import zone_key
 
 
 def notification_id(card_id: str) -> str:
     """Return the id of a card's notification: one per card, replaced by the next."""
     return f"{DOMAIN}_{card_id}"
 
+
+# A card lost for good has no day left to count: its message names no clock.
+WITHOUT_CLOCK = frozenset({"expired_message"})
 
 MESSAGES: dict[tuple[str, str], tuple[str, str]] = {
     ("deadline", "expiry"): ("deadline_title", "deadline_message"),
@@ -69,12 +73,15 @@ class ReminderNotifier:
         self.persistent = persistent
         self.targets = targets
         self.card_ids: set[str] = set()
+        # Each card's zone by its IANA name, kept up to date by the hub.
+        self.zones: dict[str, str] = {}
         self._texts = SelectorTexts(hass, "notification")
+        self._zone_names = SelectorTexts(hass, "time_zone")
 
     async def async_start(self, card_ids: set[str]) -> list[CALLBACK_TYPE]:
         """Load the texts and listen for the hub's events; return what stops listening."""
         self.card_ids = card_ids
-        await self._texts.async_load()
+        await self._async_load_texts()
         bus = self.hass.bus
         return [
             bus.async_listen(EVENT_REMINDER, self._handle),
@@ -86,7 +93,12 @@ class ReminderNotifier:
 
     async def _async_language_changed(self, event: Event) -> None:
         """Write later notifications in the new language."""
+        await self._async_load_texts()
+
+    async def _async_load_texts(self) -> None:
+        """Read the notifications' texts and the zones' names in Home Assistant's language."""
         await self._texts.async_load()
+        await self._zone_names.async_load()
 
     def text(self, key: str, data: dict[str, Any]) -> str:
         """Return one text filled in with the event's values."""
@@ -109,13 +121,25 @@ class ReminderNotifier:
                 values[field] = spoken_date(date.fromisoformat(data[field]), language, today)
         return self._texts.fill(key, key, **values)
 
+    def clock_note(self, card_id: object) -> str | None:
+        """Return whose clock a card's days are counted on, when it is not Home Assistant's."""
+        zone = self.zones.get(str(card_id))
+        if zone is None or zone == self.hass.config.time_zone:
+            return None
+        # A zone typed rather than picked from the list is named by its IANA name.
+        name = self._zone_names.fill(zone_key(zone), zone)
+        return self._texts.fill("clock_note", "clock_note", zone=name)
+
     def message(self, data: dict[str, Any]) -> tuple[str, str]:
-        """Return a notification's title and body, with the official page when there is one."""
+        """Return a notification's title and body, with the card's clock and official page."""
         title_key, body_key = message_keys(data)
         body = self.text(body_key, data)
         if data.get("recorded_expiry") and data.get("kind") != "confirm":
             # A renewal nobody confirmed must not read as a card safe until its new date.
             body = f"{body}\n\n{self.text('unconfirmed_note', data)}"
+        # "Today is the last day" read in London of a Hong Kong card: today on Hong Kong's clock.
+        if body_key not in WITHOUT_CLOCK and (note := self.clock_note(data.get("card_id"))):
+            body = f"{body}\n\n{note}"
         if url := data.get("renewal_url"):
             body = f"{body}\n\n{self.text('official_page', data)} {url}"
         return self.text(title_key, data), body
