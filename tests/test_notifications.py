@@ -92,6 +92,7 @@ async def test_notifications_in_chinese_and_to_notify_entities(
     """The texts follow Home Assistant's language; chosen notify entities get them too."""
     await hass.config.async_update(language=language)
     sent = async_mock_service(hass, "notify", "send_message")
+    hass.states.async_set("notify.mum_phone", "unknown")
     entry = MockConfigEntry(
         domain=DOMAIN,
         data={},

@@ -9,7 +9,7 @@ from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_mock_service
 
 from custom_components.simrenew.card_config import CardConfig
 from custom_components.simrenew.const import DOMAIN
@@ -384,3 +384,52 @@ def test_16_a_card_edited_to_fifteen_plans_keeps_them_and_its_form_says_so() -> 
         ],
     }
     assert check_plans(answers) == {"plans": "too_many_plans"}
+
+
+async def test_10_a_reminder_whose_notify_entity_is_gone_still_reaches_someone(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Notifications off and the only phone gone: a repair names it, Notifications shows it."""
+    sent = async_mock_service(hass, "notify", "send_message")
+    entry = await hub(hass)
+    hass.config_entries.async_update_entry(
+        entry,
+        options={
+            **entry.options,
+            "persistent_notification": False,
+            "notify_targets": ["notify.old_phone"],
+        },
+    )
+    await hass.async_block_till_done()
+    await move_to(hass, freezer, "2026-11-24T01:00:00+00:00")
+    assert sent == []
+    issue = issue_registry.async_get_issue(DOMAIN, "notify_targets_missing")
+    assert issue is not None
+    assert issue.translation_placeholders == {"targets": "notify.old_phone"}
+    assert f"simrenew_{only_card(entry)}" in shown(hass)
+    # Back again, the phone gets the next one and the repair goes.
+    hass.states.async_set("notify.old_phone", "unknown")
+    await call(hass, "snooze", days=1)
+    await move_to(hass, freezer, "2026-11-25T01:00:00+00:00")
+    assert len(sent) == 1
+    assert issue_registry.async_get_issue(DOMAIN, "notify_targets_missing") is None
+    assert "Traceback" not in caplog.text
+
+
+async def test_10_without_the_notify_integration_no_traceback(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Notify not loaded: no traceback per reminder, and the reminder shows in Notifications."""
+    hass.states.async_set("notify.old_phone", "unknown")
+    entry = await hub(hass)
+    hass.config_entries.async_update_entry(
+        entry, options={**entry.options, "notify_targets": ["notify.old_phone"]}
+    )
+    await hass.async_block_till_done()
+    await move_to(hass, freezer, "2026-11-24T01:00:00+00:00")
+    assert f"simrenew_{only_card(entry)}" in shown(hass)
+    assert "Traceback" not in caplog.text
+    assert not [r for r in caplog.records if r.exc_info and r.name.startswith("custom_components")]

@@ -8,6 +8,8 @@ from typing import Any
 from homeassistant.components import persistent_notification
 from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
 from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 
 from .const import (
@@ -21,6 +23,8 @@ from .const import (
 from .spoken_dates import spoken_date
 from .texts import SelectorTexts
 from .zone_labels import zone_key
+
+MISSING_TARGETS_ISSUE = "notify_targets_missing"
 
 
 def notification_id(card_id: str) -> str:
@@ -151,26 +155,53 @@ class ReminderNotifier:
         if (card_id := data.get("card_id")) not in self.card_ids:
             return
         title, body = self.message(data)
-        if self.persistent:
+        reachable = self._reachable_targets()
+        # A reminder must reach someone: with no notify entity left, it shows in Notifications.
+        if self.persistent or not reachable:
             persistent_notification.async_create(
                 self.hass, body, title=title, notification_id=notification_id(card_id)
             )
-        if self.targets:
+        if reachable:
             self.hass.async_create_task(
-                self._async_send(title, body), f"{DOMAIN} notify {card_id}", eager_start=True
+                self._async_send(reachable, title, body),
+                f"{DOMAIN} notify {card_id}",
+                eager_start=True,
             )
 
-    async def _async_send(self, title: str, body: str) -> None:
+    def _reachable_targets(self) -> list[str]:
+        """Return the chosen notify entities that exist; a repair names the ones that do not."""
+        if not self.targets:
+            return []
+        sending = self.hass.services.has_service("notify", "send_message")
+        reachable = [t for t in self.targets if sending and self.hass.states.get(t) is not None]
+        missing = [target for target in self.targets if target not in reachable]
+        if missing:
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                MISSING_TARGETS_ISSUE,
+                is_fixable=False,
+                is_persistent=False,
+                severity=ir.IssueSeverity.WARNING,
+                translation_key="notify_targets_missing",
+                translation_placeholders={"targets": ", ".join(missing)},
+            )
+        else:
+            ir.async_delete_issue(self.hass, DOMAIN, MISSING_TARGETS_ISSUE)
+        return reachable
+
+    async def _async_send(self, targets: list[str], title: str, body: str) -> None:
         """Send a reminder to the notify entities chosen in the hub's options."""
         try:
             await self.hass.services.async_call(
                 "notify",
                 "send_message",
-                {"entity_id": self.targets, "title": title, "message": body},
+                {"entity_id": targets, "title": title, "message": body},
                 blocking=True,
             )
-        except Exception:
-            LOGGER.exception("A reminder could not be sent to the chosen notify entities")
+        except HomeAssistantError as err:
+            # Said once per reminder, without a traceback: the repair says what to do.
+            LOGGER.warning("A reminder could not be sent to the chosen notify entities: %s", err)
 
     def renewed_message(self, data: dict[str, Any]) -> tuple[str, str]:
         """Return what a renewal did: the old and new expiry, the amount, and what to check."""
