@@ -87,6 +87,17 @@ def keeps_day_of_month(config: CardConfig, entry: HistoryEntry) -> bool:
     )
 
 
+def mark_confirmed(history: list[HistoryEntry]) -> list[HistoryEntry]:
+    """Mark every renewal waiting for the carrier's word confirmed; return those marked.
+
+    The carrier shows the expiry every renewal since the standing one led to.
+    """
+    marked = [e for e in history if e["kind"] == "renewal" and e.get("confirmed") is False]
+    for entry in marked:
+        entry["confirmed"] = True
+    return marked
+
+
 def chosen_plan(config: CardConfig, name: str | None) -> Plan | None:
     """Return the plan a renewal names, or the default; refuse a name the card has no plan by."""
     if name is None:
@@ -405,11 +416,7 @@ class CardChanges:
             record = self.records[card_id]
             if record["reminders"].get("confirm") is None:
                 continue
-            # The carrier shows the expiry every renewal since the standing one led to.
-            for entry in record["history"]:
-                if entry["kind"] == "renewal" and entry.get("confirmed") is False:
-                    entry["confirmed"] = True
-                    flipped.append(entry)
+            flipped += mark_confirmed(record["history"])
             fields[card_id] = {"reminders": {**record["reminders"], "confirm": None}}
         try:
             await self.ledger.async_append(entries, fields)

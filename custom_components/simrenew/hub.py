@@ -15,7 +15,7 @@ from homeassistant.util import dt as dt_util
 
 from .card_config import CardConfig, HubOptions
 from .card_view import CardView
-from .changes import CardChanges, correction, invalid_input
+from .changes import CardChanges, correction, invalid_input, mark_confirmed
 from .const import (
     DOMAIN,
     EVENT_CONFIRMED,
@@ -300,9 +300,7 @@ class SimRenewHub(CardChanges):
         record = self.records[card_id]
         if record["reminders"].get("confirm") is None:
             return
-        for entry in record["history"]:
-            if entry["kind"] == "renewal" and entry.get("confirmed") is False:
-                entry["confirmed"] = True
+        mark_confirmed(record["history"])
         record["reminders"] = {**record["reminders"], "confirm": None}
         self.notifier.dismiss(card_id)
         self.hass.bus.async_fire(
