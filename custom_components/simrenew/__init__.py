@@ -67,6 +67,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: SimRenewConfigEntry) -> 
         lambda message: async_handle_message(
             hass, [live] if (live := hub.live_hub()) else [], message
         ),
+        ledger.seen_messages,
+        lambda: entry.async_create_task(hass, ledger.async_save(), "simrenew save sources"),
     )
     hub.message_sources.follow(hub.options.message_sources)
     await hub.async_start()

@@ -81,6 +81,14 @@ class Ledger:
                 records[card_id].update(old)
             raise
 
+    @property
+    def seen_messages(self) -> dict[str, str]:
+        """Return, per message source, a digest of the last message read from it."""
+        seen = self._extra.setdefault("seen_messages", {})
+        if not isinstance(seen, dict):
+            seen = self._extra["seen_messages"] = {}
+        return seen
+
     def figures(self, card_id: str) -> RenewalFigures:
         """Return the card's renewal figures, read from its history once and then kept."""
         if (figures := self._figures.get(card_id)) is None:

@@ -60,6 +60,9 @@ class CardFacts:
     expiry: date
     standing: date | None
     waiting: bool
+    # The renewal that waits was itself read from an automatic source: no automatic message
+    # may confirm it, or one forged notification could be confirmed by the next.
+    waiting_on_message: bool = False
     today: date
     # The latest expiry a renewal of the card could give from today.
     latest: date
@@ -113,13 +116,15 @@ def matching_card(
     return None, len(candidates) > 1
 
 
-def decide(reading: MessageReading, card: CardFacts) -> Decision:
-    """Return what a message does to the card it is about."""
-    if not reading.carrier_like:
-        return Decision(outcome=Outcome.NOT_UNDERSTOOD, card_id=card.card_id)
-    if not reading.expiry_readings:
-        if reading.balance is not None:
-            return _with_money(Decision(outcome=Outcome.BALANCE, card_id=card.card_id), reading)
+def decide(reading: MessageReading, card: CardFacts, *, automatic: bool = False) -> Decision:
+    """Return what a message does to the card it is about.
+
+    A message from an automatic source (anything on a phone could have posted it) never
+    settles what another such message recorded, and never moves an expiry later by itself.
+    """
+    if reading.carrier_like and not reading.expiry_readings and reading.balance is not None:
+        return _with_money(Decision(outcome=Outcome.BALANCE, card_id=card.card_id), reading)
+    if not reading.carrier_like or not reading.expiry_readings:
         return Decision(outcome=Outcome.NOT_UNDERSTOOD, card_id=card.card_id)
     expected = {card.expiry, *([card.standing] if card.standing is not None else [])}
     stated = choose_expiry(reading.expiry_readings, expected)
@@ -129,6 +134,8 @@ def decide(reading: MessageReading, card: CardFacts) -> Decision:
         # No renewal of this card reaches that far, and no card lapsed that long ago is still
         # kept: a forged or misread message.
         return Decision(outcome=Outcome.NOT_UNDERSTOOD, card_id=card.card_id)
+    if automatic and (held := _held_back(stated, card)) is not None:
+        return held
     if card.waiting:
         outcome = Outcome.CONFIRMED if stated == card.expiry else Outcome.CORRECTED
     elif stated == card.expiry:
@@ -138,6 +145,19 @@ def decide(reading: MessageReading, card: CardFacts) -> Decision:
         renewed = stated > card.expiry and stated >= card.today
         outcome = Outcome.RENEWED if renewed else Outcome.CORRECTED
     return _with_money(Decision(outcome=outcome, card_id=card.card_id, expiry=stated), reading)
+
+
+def _held_back(stated: date, card: CardFacts) -> Decision | None:
+    """Return what an automatic message may not do to the card, if this is such a thing."""
+    if stated < card.expiry or (card.waiting and not card.waiting_on_message):
+        # Earlier is the warning that matters; a tap waiting for the carrier's word is settled.
+        return None
+    if stated != card.expiry and stated < card.today:
+        # Later than recorded yet already past: nothing a top-up gives; ask instead.
+        return Decision(outcome=Outcome.AMBIGUOUS, card_id=card.card_id)
+    if stated == card.expiry or card.waiting_on_message:
+        return Decision(outcome=Outcome.UNCHANGED, card_id=card.card_id, expiry=stated)
+    return None
 
 
 def _with_money(decision: Decision, reading: MessageReading) -> Decision:

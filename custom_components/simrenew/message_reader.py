@@ -59,6 +59,12 @@ def card_facts(hub: SimRenewHub, card_id: str, now: datetime) -> CardFacts:
         expiry=config.expiry_date,
         standing=standing,
         waiting=hub.records[card_id]["reminders"].get("confirm") is not None,
+        waiting_on_message=any(
+            entry["kind"] == "renewal"
+            and entry.get("confirmed") is False
+            and entry.get("channel") == "carrier_message"
+            for entry in hub.records[card_id]["history"]
+        ),
         today=today,
         latest=latest_expiry(today, plan_ends),
     )
@@ -122,8 +128,11 @@ async def _async_apply(hub: SimRenewHub, card_id: str, message: CarrierMessage) 
     """Record what one message does to one card, all of it or nothing."""
     now = dt_util.utcnow()
     facts = card_facts(hub, card_id, now)
-    reading = read_message(message.text[:MAX_MESSAGE_LENGTH], _received_day(message))
-    decision = decide(reading, facts)
+    # A date without its year is read on the card's calendar: the carrier's day it came on.
+    config, _ = hub._current(card_id)
+    received = message.received.astimezone(config.time_zone).date()
+    reading = read_message(message.text[:MAX_MESSAGE_LENGTH], received)
+    decision = decide(reading, facts, automatic=message.automatic)
     note = _note(message, decision, reading)
     outcome = decision.outcome
     if outcome is Outcome.NOT_UNDERSTOOD:

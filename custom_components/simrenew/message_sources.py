@@ -7,7 +7,8 @@ A message read this way is automatic: anything on the phone could have posted it
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, MutableMapping
+import hashlib
 from typing import Any
 
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
@@ -34,20 +35,33 @@ def message_of(state: str, attributes: dict[str, Any]) -> tuple[str, str | None]
     return text, sender if isinstance(sender, str) and sender.strip() else None
 
 
+def digest(text: str, sender: str | None) -> str:
+    """Return what tells one message from another without keeping its text."""
+    return hashlib.sha256(f"{sender or ''}\n{text}".encode()).hexdigest()[:32]
+
+
 class MessageSources:
     """Follows the chosen entities and hands each new message on to be read."""
 
     def __init__(
-        self, hass: HomeAssistant, read: Callable[[CarrierMessage], Awaitable[object]]
+        self,
+        hass: HomeAssistant,
+        read: Callable[[CarrierMessage], Awaitable[object]],
+        seen: MutableMapping[str, str],
+        save: Callable[[], object],
     ) -> None:
-        """Remember where messages go; nothing is followed until `follow`."""
+        """Remember where messages go; nothing is followed until `follow`.
+
+        `seen` holds, per entity, a digest of the last message read from it (never the text),
+        kept with the household's history: a source that shows the same message again after
+        a reload or a restart has nothing new. `save` writes it.
+        """
         self._hass = hass
         self._read = read
+        self._seen = seen
+        self._save = save
         self._entity_ids: tuple[str, ...] = ()
         self._unsub: CALLBACK_TYPE | None = None
-        # The last message seen per entity: a source coming back after a restart shows the
-        # same one again, which is not a new message.
-        self._seen: dict[str, tuple[str, str | None]] = {}
 
     @callback
     def follow(self, entity_ids: tuple[str, ...]) -> None:
@@ -57,10 +71,12 @@ class MessageSources:
         self.stop()
         self._entity_ids = entity_ids
         for entity_id in entity_ids:
-            if (state := self._hass.states.get(entity_id)) is not None and (
-                seen := message_of(state.state, dict(state.attributes))
-            ) is not None:
-                self._seen[entity_id] = seen
+            state = self._hass.states.get(entity_id)
+            found = None if state is None else message_of(state.state, dict(state.attributes))
+            if found is not None and entity_id not in self._seen:
+                # What a source showed before it was chosen is not read: only what comes next.
+                self._seen[entity_id] = digest(*found)
+                self._save()
         if entity_ids:
             self._unsub = async_track_state_change_event(
                 self._hass, list(entity_ids), self._async_changed
@@ -81,9 +97,10 @@ class MessageSources:
             return
         if (found := message_of(state.state, dict(state.attributes))) is None:
             return
-        if self._seen.get(state.entity_id) == found:
+        if self._seen.get(state.entity_id) == (key := digest(*found)):
             return
-        self._seen[state.entity_id] = found
+        self._seen[state.entity_id] = key
+        self._save()
         text, sender = found
         message = CarrierMessage(
             text=text, sender=sender, received=dt_util.utcnow(), automatic=True

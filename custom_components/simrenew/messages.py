@@ -53,6 +53,8 @@ _EXPIRY_WORD = re.compile(
     r"|(?P<after>到期|屆滿|届满)",
     re.IGNORECASE,
 )
+# What marks an expiry as the one that now holds: "new expiry", 新有效期.
+_NEW = re.compile(r"\bnew\b|新", re.IGNORECASE)
 # A date that ends a range (2027年5月1日至2027年10月28日) is the one the range runs to.
 _RANGE = re.compile(r"\s{0,2}(?:至|到|~|-|\u2013|to|until|till)\s{0,2}", re.IGNORECASE)
 # Words name only what stands in their own sentence; a decimal point ends none.
@@ -233,6 +235,7 @@ def _expiry(text: str, received: date) -> tuple[re.Match[str], tuple[date, ...]]
     dates = list(_DATE.finditer(text))
     starts = [match.start() for match in dates]
     ends = [match.end() for match in dates]
+    named: list[tuple[re.Match[str], tuple[date, ...], bool]] = []
     for word in _EXPIRY_WORD.finditer(text):
         index = -1
         if word.group("after"):
@@ -245,8 +248,29 @@ def _expiry(text: str, received: date) -> tuple[re.Match[str], tuple[date, ...]]
                 continue
         # The first date after the words is theirs; when it is no date, they name none.
         if readings := _readings(dates[index], received):
-            return _range_end(text, dates, index, received) or (dates[index], readings)
-    return None
+            found = _range_end(text, dates, index, received) or (dates[index], readings)
+            new = _NEW.search(text, max(0, word.start() - 8), word.start()) is not None
+            named.append((*found, new))
+    return _one_expiry(named)
+
+
+def _one_expiry(
+    named: list[tuple[re.Match[str], tuple[date, ...], bool]],
+) -> tuple[re.Match[str], tuple[date, ...]] | None:
+    """Return the expiry of a message whose expiry words may name several dates.
+
+    "Previous expiry 6/5, new expiry 28/10": the one called new is the expiry. Several dates
+    with none called new are read together, so that the message reads two ways (and changes
+    nothing) unless only one of them is an expiry the card could have.
+    """
+    if not named:
+        return None
+    readings = tuple(dict.fromkeys(r for _, found, _ in named for r in found))
+    if len(readings) == len(named[0][1]):
+        return named[0][0], named[0][1]
+    if news := [(match, found) for match, found, new in named if new]:
+        return news[-1]
+    return named[0][0], readings
 
 
 def _range_end(
