@@ -105,7 +105,8 @@ class MessageSources:
         message = CarrierMessage(
             text=text, sender=sender, received=dt_util.utcnow(), automatic=True
         )
-        self._hass.async_create_background_task(self._async_read(message), "simrenew read message")
+        # A short task, tracked like any other: a reload or stop waits for it to finish.
+        self._hass.async_create_task(self._async_read(message), "simrenew read message")
 
     async def _async_read(self, message: CarrierMessage) -> None:
         """Read one message; one that cannot be read is logged without its text."""
