@@ -7,7 +7,7 @@ history first, then applied, under the household's lock and to the end.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime, timedelta
 from functools import partial
 import math
@@ -374,9 +374,19 @@ class CardChanges:
         await self._exclusive(partial(self._confirm_renewal, card_ids, expiry, pending_only))
 
     async def _confirm_renewal(
-        self, card_ids: list[str], expiry: date | None, pending_only: bool = False
+        self,
+        card_ids: list[str],
+        expiry: date | None,
+        pending_only: bool = False,
+        *,
+        source: str = "confirm",
+        notes: Sequence[tuple[str, HistoryEntry]] = (),
     ) -> None:
-        """Confirm every card's renewal, or none."""
+        """Confirm every card's renewal, or none.
+
+        `source` is where the carrier's date came from; `notes` are written with the change (a
+        carrier message's own entry, say).
+        """
         at = dt_util.utcnow().isoformat()
         corrections: list[tuple[str, HistoryEntry]] = []
         for card_id in card_ids:
@@ -388,18 +398,18 @@ class CardChanges:
                 corrections.append(
                     (
                         card_id,
-                        correction(
-                            at, "confirm", config.expiry_date.isoformat(), expiry.isoformat()
-                        ),
+                        correction(at, source, config.expiry_date.isoformat(), expiry.isoformat()),
                     )
                 )
-        confirmed = await self._async_append_settling(corrections, card_ids)
+        confirmed = await self._async_append_settling([*notes, *corrections], card_ids)
         for card_id, entry in corrections:
             self._store_expiry(card_id, date.fromisoformat(entry["new_expiry"]))
         self._announce(corrections)
         corrected = {card_id for card_id, _ in corrections}
+        # A confirmation by the action is the default; any other names where it came from.
+        named = {} if source == "confirm" else {"source": source}
         for card_id in confirmed:
-            self._fire(card_id, EVENT_CONFIRMED, {"corrected": card_id in corrected})
+            self._fire(card_id, EVENT_CONFIRMED, {"corrected": card_id in corrected, **named})
         self._async_refresh(dt_util.utcnow())
 
     async def _async_append_settling(
@@ -638,9 +648,19 @@ class CardChanges:
         await self._exclusive(partial(self._set_balance, card_ids, amount, currency, as_of))
 
     async def _set_balance(
-        self, card_ids: list[str], amount: float, currency: str | None, as_of: datetime | None
+        self,
+        card_ids: list[str],
+        amount: float,
+        currency: str | None,
+        as_of: datetime | None,
+        *,
+        source: str = "action",
+        notes: Sequence[tuple[str, HistoryEntry]] = (),
     ) -> None:
-        """Record the balance of every card, or of none, as the carrier shows it."""
+        """Record the balance of every card, or of none, as the carrier shows it.
+
+        `notes` are written with the balance (a carrier message's own entry, say).
+        """
         now = dt_util.utcnow()
         planned: list[tuple[str, HistoryEntry, BalanceRecord]] = []
         for card_id in card_ids:
@@ -661,14 +681,14 @@ class CardChanges:
             entry: HistoryEntry = {
                 "kind": "balance",
                 "at": now.isoformat(),
-                "source": "action",
+                "source": source,
                 "amount": amount,
                 "currency": code,
             }
             planned.append((card_id, entry, balance))
         # Written with its entry: a failed write leaves no trace.
         await self.ledger.async_append(
-            [(card_id, entry) for card_id, entry, _ in planned],
+            [*notes, *((card_id, entry) for card_id, entry, _ in planned)],
             {card_id: {"balance": balance} for card_id, _, balance in planned},
         )
         self._async_refresh(now)

@@ -8,15 +8,17 @@ and the date text that was read.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.util import dt as dt_util
 
-from .changes import correction, invalid_input
-from .const import EVENT_CONFIRMED, EVENT_MESSAGE_READ
+from .card_config import CardConfig
+from .changes import invalid_input
+from .const import EVENT_MESSAGE_READ
 from .message_outcomes import (
     CardFacts,
     CarrierMessage,
@@ -27,8 +29,9 @@ from .message_outcomes import (
     matching_card,
 )
 from .messages import MAX_MESSAGE_LENGTH, MessageReading, read_message
+from .model import local_today
 from .renewal import Renewal
-from .store import BalanceRecord, HistoryEntry
+from .store import HistoryEntry
 
 if TYPE_CHECKING:
     from .hub import SimRenewHub
@@ -45,9 +48,8 @@ def check_message(text: str, sender: str | None) -> None:
         raise invalid_input("sender_too_long", max=str(MAX_SENDER_LENGTH))
 
 
-def card_facts(hub: SimRenewHub, card_id: str, now: datetime) -> CardFacts:
+def card_facts(hub: SimRenewHub, card_id: str, config: CardConfig, today: date) -> CardFacts:
     """Return what a message about one card is checked against, as recorded now."""
-    config, today = hub._current(card_id)
     standing = hub.ledger.standing_expiry(card_id)
     plan_ends = [plan.period.after(today) for plan in config.plans]
     return CardFacts(
@@ -82,7 +84,13 @@ def find_card(
         if targeted is not None
         else {card_id: hub for hub in hubs for card_id in hub.configs}
     )
-    facts = [card_facts(hub, card_id, now) for card_id, hub in owners.items()]
+    # The hub's cards as it last read them are enough to find the card: what the message
+    # does is decided again under the lock, against the card as stored then.
+    facts = [
+        card_facts(hub, card_id, config, local_today(now, config.time_zone))
+        for card_id, hub in owners.items()
+        if (config := hub.configs.get(card_id)) is not None
+    ]
     reading = read_message(message.text[:MAX_MESSAGE_LENGTH], _received_day(message))
     if not reading.carrier_like:
         if targeted is not None and len(owners) == 1:
@@ -126,10 +134,9 @@ def _note(message: CarrierMessage, decision: Decision, reading: MessageReading) 
 
 async def _async_apply(hub: SimRenewHub, card_id: str, message: CarrierMessage) -> Decision:
     """Record what one message does to one card, all of it or nothing."""
-    now = dt_util.utcnow()
-    facts = card_facts(hub, card_id, now)
+    config, today = hub._current(card_id)
+    facts = card_facts(hub, card_id, config, today)
     # A date without its year is read on the card's calendar: the carrier's day it came on.
-    config, _ = hub._current(card_id)
     received = message.received.astimezone(config.time_zone).date()
     reading = read_message(message.text[:MAX_MESSAGE_LENGTH], received)
     decision = decide(reading, facts, automatic=message.automatic)
@@ -140,39 +147,24 @@ async def _async_apply(hub: SimRenewHub, card_id: str, message: CarrierMessage) 
     if outcome in (Outcome.UNCHANGED, Outcome.AMBIGUOUS):
         await hub.ledger.async_append([(card_id, note)])
     elif outcome is Outcome.BALANCE:
-        await _async_balance(hub, card_id, decision, note, now)
+        assert decision.balance is not None
+        await hub._set_balance(
+            [card_id],
+            decision.balance,
+            decision.balance_currency,
+            None,
+            source="message",
+            notes=[(card_id, note)],
+        )
     elif outcome is Outcome.RENEWED:
         await _async_renewed(hub, card_id, decision, note, message)
     else:
-        await _async_settle(hub, card_id, decision, note, facts)
+        # Confirmed, or corrected to the carrier's date, which also settles what waits.
+        await hub._confirm_renewal(
+            [card_id], decision.expiry, source="message", notes=[(card_id, note)]
+        )
     hub._async_refresh(dt_util.utcnow())
     return decision
-
-
-async def _async_balance(
-    hub: SimRenewHub, card_id: str, decision: Decision, note: HistoryEntry, now: datetime
-) -> None:
-    """Record the balance a message states, as `set_balance` would."""
-    config, _ = hub._current(card_id)
-    assert decision.balance is not None
-    currency = (decision.balance_currency or config.currency).upper()
-    hub._check_money(decision.balance, currency)
-    balance: BalanceRecord = {
-        "amount": decision.balance,
-        "currency": currency,
-        "as_of": now.isoformat(),
-    }
-    entry: HistoryEntry = {
-        "kind": "balance",
-        "at": now.isoformat(),
-        "source": "message",
-        "amount": decision.balance,
-        "currency": currency,
-    }
-    await hub.ledger.async_append(
-        [(card_id, note), (card_id, entry)], {card_id: {"balance": balance}}
-    )
-    hub._announce([(card_id, entry)])
 
 
 async def _async_renewed(
@@ -198,42 +190,8 @@ async def _async_renewed(
         if decision.amount is None:
             raise
         # A stated amount the card's rules refuse (another currency, say) is left out.
-        entry = hub._plan_renewal(card_id, Renewal(**{**_fields(renewal), "amount": None}), at)
+        entry = hub._plan_renewal(card_id, replace(renewal, amount=None), at)
     await hub._commit_renewals([(card_id, entry)], [(card_id, note)])
-
-
-def _fields(renewal: Renewal) -> dict[str, Any]:
-    """Return a renewal's fields, to build a changed copy."""
-    return {name: getattr(renewal, name) for name in Renewal.__slots__}
-
-
-async def _async_settle(
-    hub: SimRenewHub, card_id: str, decision: Decision, note: HistoryEntry, facts: CardFacts
-) -> None:
-    """Confirm the waiting renewal, or set the carrier's expiry and count it as confirmed."""
-    assert decision.expiry is not None
-    entries: list[tuple[str, HistoryEntry]] = [(card_id, note)]
-    corrected = decision.expiry != facts.expiry
-    if corrected:
-        _, today = hub._current(card_id)
-        hub._check_expiry(decision.expiry, today)
-        entries.append(
-            (
-                card_id,
-                correction(
-                    dt_util.utcnow().isoformat(),
-                    "message",
-                    facts.expiry.isoformat(),
-                    decision.expiry.isoformat(),
-                ),
-            )
-        )
-    confirmed = await hub._async_append_settling(entries, [card_id])
-    if corrected:
-        hub._store_expiry(card_id, decision.expiry)
-    hub._announce(entries[1:])
-    if confirmed:
-        hub._fire(card_id, EVENT_CONFIRMED, {"corrected": corrected, "source": "message"})
 
 
 def fire_message_read(
