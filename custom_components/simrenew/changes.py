@@ -562,11 +562,10 @@ class CardChanges:
         """Record one renewal per period the card has renewed itself, unconfirmed."""
         try:
             config, today = self._current(card_id)
-            reminders = self.records[card_id]["reminders"]
             if (
                 config.period is None
                 or not config.auto_renew
-                or reminders.get("roll_undone") == config.expiry_date.isoformat()
+                or self.ledger.roll_undone(card_id, config.expiry_date)
             ):
                 return
             at = dt_util.utcnow().isoformat()

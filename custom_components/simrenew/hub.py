@@ -52,7 +52,7 @@ type SimRenewConfigEntry = ConfigEntry[SimRenewHub]
 __all__ = ["CardView", "Renewal", "SimRenewConfigEntry", "SimRenewHub", "invalid_input"]
 
 
-def _day_or_none(record: CardRecord) -> str | None:
+def _activity_since(record: CardRecord) -> str | None:
     """Return the day a card's activity rule was turned on, if the record holds a readable one."""
     since = cast(dict[str, Any], record).get("activity_since")
     return since if is_day(since) else None
@@ -323,13 +323,12 @@ class SimRenewHub(CardChanges):
         figures = self.ledger.figures(card_id)
         # Until a first use is recorded, the activity interval counts from the day it was added.
         last_activity = date.fromisoformat(
-            max(record["last_activity"] or record["added"], _day_or_none(record) or "")
+            max(record["last_activity"] or record["added"], _activity_since(record) or "")
         )
         today = local_today(now, config.time_zone)
-        reminders = record["reminders"]
         standing = self.ledger.standing_expiry(card_id)
-        roll_undone = reminders.get("roll_undone") == config.expiry_date.isoformat()
-        unconfirmed = reminders.get("confirm") is not None
+        roll_undone = self.ledger.roll_undone(card_id, config.expiry_date)
+        unconfirmed = record["reminders"].get("confirm") is not None
         if (
             config.auto_renew
             and config.period is not None

@@ -120,6 +120,10 @@ class Ledger:
                 return date.fromisoformat(entry["old_expiry"])
         return None
 
+    def roll_undone(self, card_id: str, expiry: date) -> bool:
+        """Return whether an undone automatic renewal restored this expiry: no rolling from it."""
+        return self.records[card_id]["reminders"].get("roll_undone") == expiry.isoformat()
+
     def recorded_expiry(self, card_id: str) -> str | None:
         """Return the expiry the card's latest renewal or correction set, if any."""
         last = self.last_expiry_change(card_id)
