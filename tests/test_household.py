@@ -80,7 +80,9 @@ async def test_hub_device_and_sensors(
     assert device is not None
     assert device.name == "SIM Renew"
     nxt = hass.states.get("sensor.sim_renew_next_deadline")
-    assert nxt.state == "2026-11-25T16:00:00+00:00"
+    # The last day itself, as a date: 25 November on the card's own clock.
+    assert nxt.state == "2026-11-25"
+    assert nxt.attributes["carrier_time_zone"] == "Asia/Hong_Kong"
     assert nxt.attributes["card_name"] == "Soon"
     assert nxt.attributes["days_until_deadline"] == 3
     assert nxt.attributes["kind"] == "deadline"
@@ -95,8 +97,8 @@ async def test_next_deadline_in_grace_names_the_card_and_its_grace_end(
     """A card in grace is next with the end of its grace period, not a deadline already gone."""
     await move_to(hass, freezer, "2026-11-26T04:00:00+00:00")
     nxt = hass.states.get("sensor.sim_renew_next_deadline")
-    # The number is lost when 25 December ends in Hong Kong.
-    assert nxt.state == "2026-12-25T16:00:00+00:00"
+    # The number is lost when 25 December ends in Hong Kong: that is the day to top up by.
+    assert nxt.state == "2026-12-25"
     assert nxt.attributes["card_name"] == "Soon"
     assert nxt.attributes["kind"] == "grace_end"
     assert nxt.attributes["status"] == "grace_period"
@@ -105,7 +107,7 @@ async def test_next_deadline_in_grace_names_the_card_and_its_grace_end(
     # Once the number is lost there is nothing ahead for it: the other card is next.
     await move_to(hass, freezer, "2026-12-26T04:00:00+00:00")
     nxt = hass.states.get("sensor.sim_renew_next_deadline")
-    assert nxt.state == "2027-02-20T16:00:00+00:00"
+    assert nxt.state == "2027-02-20"
     assert (nxt.attributes["card_name"], nxt.attributes["kind"]) == ("Later", "deadline")
     assert nxt.attributes["grace_end"] is None
 
@@ -143,7 +145,7 @@ async def test_calendar_events(hass: HomeAssistant, household: MockConfigEntry) 
     assert events == [
         ("2026-11-24", "Renewal reminder: Soon"),
         ("2026-11-25", "Last day: Soon"),
-        ("2026-12-25", "Grace period ends: Soon"),
+        ("2026-12-25", "Last day to save the number: Soon"),
         ("2027-02-13", "Renewal reminder: Later"),
         ("2027-02-19", "Renewal reminder: Later"),
         ("2027-02-20", "Last day: Later"),
@@ -172,7 +174,19 @@ async def test_calendar_descriptions(
         f"Top up only through the carrier's official app, website or shops: {url}"
     )
     assert found["Last day: Soon"].startswith("Today is the last day of Soon")
-    assert found["Grace period ends: Soon"].startswith("Last day of the grace period")
+    assert found["Last day to save the number: Soon"] == (
+        "Last day of the grace period: a top-up today still saves Soon; after today the number"
+        " is lost.\n"
+        # Not "valid until 25 Nov" under 25 December: that day has long gone.
+        "Its validity ended on 25 Nov 2026.\n"
+        "One renewal costs HKD 50.00.\n"
+        f"Top up only through the carrier's official app, website or shops: {url}"
+    )
+    # On its last day, a card with grace says until when a top-up still saves the number.
+    assert found["Last day: Soon"].split("\n")[1:3] == [
+        "Valid until 25 Nov 2026.",
+        "If it lapses, a top-up by 25 Dec 2026 still saves the number.",
+    ]
     # Later has no official page: its description ends with the cost.
     later = await calendar_descriptions(
         hass, "2027-02-20T00:00:00+08:00", "2027-02-21T00:00:00+08:00"
@@ -404,7 +418,8 @@ async def test_expired_card_repair_marks_renewed(
     await hass.async_block_till_done()
     issue = issue_registry.async_get_issue(DOMAIN, f"lapsed_{later}")
     assert issue is not None
-    assert issue.translation_key == "card_expired"
+    # Later has no grace days: its repair does not speak of a grace period being over.
+    assert issue.translation_key == "card_expired_no_grace"
 
     subentry = household.subentries[later]
     hass.config_entries.async_update_subentry(

@@ -17,6 +17,8 @@ from .test_config_flow import FORM_INPUT
 
 ENTITY_KEYS = {
     "days_until_expiry",
+    "valid_until",
+    "number_kept_until",
     "expires_at",
     "status",
     "expiry_date",
@@ -83,7 +85,18 @@ async def test_setup_creates_a_device_per_card(
     assert days.attributes["unit_of_measurement"] == "d"
     assert days.attributes["device_class"] == "duration"
     assert hass.states.get("sensor.mum_s_cmhk_status").state == "expiring_soon"
-    assert hass.states.get("sensor.mum_s_cmhk_valid_until").state == "2026-12-01T15:59:59+00:00"
+    # Every validity on screen is a date; the instant, for time triggers, is hidden.
+    valid = hass.states.get("sensor.mum_s_cmhk_valid_until")
+    assert (valid.state, valid.attributes["device_class"]) == ("2026-12-01", "date")
+    assert valid.attributes["ends_at"] == "2026-12-01T23:59:59+08:00"
+    kept = hass.states.get("sensor.mum_s_cmhk_number_kept_until")
+    # Its 30 days of grace keep the number until the end of December.
+    assert (kept.state, kept.attributes["device_class"]) == ("2026-12-31", "date")
+    assert hass.states.get("sensor.mum_s_cmhk_expires_at").state == "2026-12-01T15:59:59+00:00"
+    hidden = entity_registry.async_get("sensor.mum_s_cmhk_expires_at")
+    assert hidden is not None
+    assert hidden.hidden_by is er.RegistryEntryHider.INTEGRATION
+    assert entity_registry.async_get("sensor.mum_s_cmhk_valid_until").hidden_by is None
     assert hass.states.get("date.mum_s_cmhk_expiry_date").state == "2026-12-01"
 
 

@@ -85,7 +85,7 @@ def history(entry: MockConfigEntry, name: str) -> list[dict[str, Any]]:
 async def test_existing_cards_migrate_to_one_default_plan(hass: HomeAssistant) -> None:
     """A card's period becomes its default plan, named in words; nothing else changes."""
     entry = await household(hass, plans=None)
-    assert (entry.version, entry.minor_version) == (1, 2)
+    assert (entry.version, entry.minor_version) == (1, 3)
     mum = entry.subentries[card_of(entry, "Mum's CMHK")].data
     assert dict(mum) == {**CARD_DATA, "plans": None, "default_plan": "180 days"}
     old = entry.subentries[card_of(entry, "Old SIM")].data

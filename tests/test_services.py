@@ -127,6 +127,8 @@ async def test_renew_by_entity_moves_expiry_and_records_receipt(
         "days_until_deadline": 9,
         "status": "expiring_soon",
         "deadline_reason": "expiry",
+        # The standing deadline's grace: 30 days after 1 December.
+        "grace_end": "2026-12-31",
         "unconfirmed": True,
         "renewal_url": None,
         "old_expiry": "2026-12-01",

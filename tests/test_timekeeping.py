@@ -55,8 +55,13 @@ async def test_days_change_at_each_cards_midnight_across_dst(
     assert state(hass, HK_CARD) == "3"
     assert state(hass, NY_CARD) == "1"
     ny_before = hass.states.get(NY_CARD)
-    assert state(hass, "sensor.ny_card_valid_until") == "2026-11-02T04:59:59+00:00"
-    assert state(hass, "sensor.hk_card_valid_until") == "2026-11-03T15:59:59+00:00"
+    assert state(hass, "sensor.ny_card_expires_at") == "2026-11-02T04:59:59+00:00"
+    assert state(hass, "sensor.hk_card_expires_at") == "2026-11-03T15:59:59+00:00"
+    # The date beside it is the card's own day, with 23:59 on the carrier's clock.
+    ny = hass.states.get("sensor.ny_card_valid_until")
+    assert (ny.state, ny.attributes["ends_at"]) == ("2026-11-01", "2026-11-01T23:59:59-05:00")
+    hk = hass.states.get("sensor.hk_card_valid_until")
+    assert (hk.state, hk.attributes["ends_at"]) == ("2026-11-03", "2026-11-03T23:59:59+08:00")
 
     # One second before Hong Kong's midnight nothing changes.
     await move_to(hass, freezer, "2026-10-31T15:59:59+00:00")

@@ -100,9 +100,18 @@ class SimRenewCalendar(SimRenewHouseholdEntity, CalendarEntity):
         ]
         if (view := self.hub.cards.get(day.card_id)) is not None:
             config = view.config
-            lines.append(
-                self.text("valid_until", "Valid until {expiry}.", expiry=spoken(config.expiry_date))
-            )
+            grace_end = day.deadline + timedelta(days=config.grace_days)
+            if day.kind == "grace_end":
+                # Under the last day to save the number, "valid until" a month earlier misleads.
+                lines.append(self.text("lapsed_on", "", expiry=spoken(day.deadline)))
+            else:
+                lines.append(
+                    self.text(
+                        "valid_until", "Valid until {expiry}.", expiry=spoken(config.expiry_date)
+                    )
+                )
+            if day.kind == "expiry" and config.grace_days > 0:
+                lines.append(self.text("grace_note", "", grace_end=spoken(grace_end)))
             if config.renewal_cost is not None:
                 cost = f"{config.currency} {config.renewal_cost:,.2f}"
                 lines.append(self.text("cost", "One renewal costs {cost}.", cost=cost))

@@ -10,6 +10,20 @@ from .model import CardState
 from .store import BalanceRecord
 
 
+def renews_itself(config: CardConfig, standing_expiry: date | None, roll_undone: bool) -> bool:
+    """Return whether a card is left to renew itself this cycle: reminded least, never due.
+
+    A roll-forward nobody confirmed, or one undone, leaves the card as exposed as any other.
+    """
+    return (
+        config.auto_renew
+        # Without a period it cannot roll forward, so it needs every reminder.
+        and config.period is not None
+        and standing_expiry is None
+        and not roll_undone
+    )
+
+
 @dataclass(frozen=True, slots=True, eq=True)
 class CardView:
     """A card's settings, its state at the last refresh, and what was recorded about it."""
@@ -38,17 +52,8 @@ class CardView:
 
     @property
     def self_renewing(self) -> bool:
-        """Return whether the card is left to renew itself this cycle: reminded least, no grace.
-
-        A roll-forward nobody confirmed, or one undone, leaves the card as exposed as any other.
-        """
-        return (
-            self.config.auto_renew
-            # Without a period it cannot roll forward, so it needs every reminder.
-            and self.config.period is not None
-            and self.standing_expiry is None
-            and not self.roll_undone
-        )
+        """Return whether the card is left to renew itself this cycle: reminded least, no grace."""
+        return renews_itself(self.config, self.standing_expiry, self.roll_undone)
 
     @property
     def grace_end(self) -> date:

@@ -109,7 +109,7 @@ class SimRenewConfigFlow(ConfigFlow, domain=DOMAIN):
 
     VERSION = 1
     # 1.2: every card with a renewal period names it as its default plan.
-    MINOR_VERSION = 2
+    MINOR_VERSION = 3
 
     def _hub(self) -> ConfigEntry | None:
         """Return the household's hub, if there is one already."""

@@ -14,7 +14,7 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 
 from .card_config import CardConfig, HubOptions
-from .card_view import CardView
+from .card_view import CardView, renews_itself
 from .changes import CardChanges, correction, invalid_input, mark_confirmed
 from .const import (
     DOMAIN,
@@ -344,7 +344,12 @@ class SimRenewHub(CardChanges):
             self._schedule_roll_forward(card_id)
         if standing is not None and standing >= config.expiry_date:
             standing = None  # the recorded expiry is the earlier: it is the one that counts
-        state = card_state(config.rules(last_activity, standing), now, self.reminder_days(config))
+        state = card_state(
+            config.rules(last_activity, standing),
+            now,
+            self.reminder_days(config),
+            renews_itself=renews_itself(config, standing, roll_undone),
+        )
         spent = figures.spent(state.today)
         return CardView(
             card_id=card_id,
@@ -530,6 +535,8 @@ class SimRenewHub(CardChanges):
             "days_until_deadline": view.state.days_until_deadline,
             "status": view.state.status.value,
             "deadline_reason": view.state.deadline_reason.value,
+            # The last day a top-up still keeps the number: the deadline when there is no grace.
+            "grace_end": view.grace_end.isoformat(),
             "unconfirmed": view.unconfirmed,
             "renewal_url": view.config.renewal_url,
         }

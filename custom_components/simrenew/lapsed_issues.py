@@ -46,6 +46,9 @@ def async_sync_lapsed_issue(hass: HomeAssistant, entry_id: str, view: CardView) 
         # confirm it, enter the carrier's date, or take it back.
         translation_key = f"{translation_key}_unconfirmed"
         placeholders["recorded_expiry"] = spoken_date(view.recorded_expiry, language, today)
+    elif view.state.status is CardStatus.EXPIRED and view.config.grace_days == 0:
+        # "Its grace period is over" would be wrong of a card that never had one.
+        translation_key = "card_expired_no_grace"
     ir.async_create_issue(
         hass,
         DOMAIN,

@@ -7,6 +7,7 @@ from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 
 from .const import LOGGER, SUBENTRY_CARD
 from .plan_form import CONF_DEFAULT_PLAN, PeriodNamer, async_period_texts
@@ -41,4 +42,14 @@ async def async_migrate_cards(hass: HomeAssistant, entry: ConfigEntry[Any]) -> b
             if (data := with_named_plan(subentry.data, texts.label)) is not None:
                 hass.config_entries.async_update_subentry(entry, subentry, data=data)
         hass.config_entries.async_update_entry(entry, minor_version=2)
+    if entry.minor_version < 3:
+        # 1.3 hides the "valid until" instant, which every screen shows as "in 3 weeks": the
+        # date sensors beside it show the day. Automations keep it; a user can show it again.
+        registry = er.async_get(hass)
+        for entity in er.async_entries_for_config_entry(registry, entry.entry_id):
+            if entity.unique_id.endswith("_expires_at") and entity.hidden_by is None:
+                registry.async_update_entity(
+                    entity.entity_id, hidden_by=er.RegistryEntryHider.INTEGRATION
+                )
+        hass.config_entries.async_update_entry(entry, minor_version=3)
     return True

@@ -210,10 +210,17 @@ def warn_days(reminder_days: tuple[int, ...] | list[int]) -> int:
     return max(reminder_days, default=0)
 
 
-def card_state(card: Card, now: datetime, reminder_days: tuple[int, ...]) -> CardState:
-    """Return the state of `card` at the instant `now`."""
+def card_state(
+    card: Card, now: datetime, reminder_days: tuple[int, ...], *, renews_itself: bool = False
+) -> CardState:
+    """Return the state of `card` at the instant `now`.
+
+    A card that renews itself is not due before its expiry: it rolls forward at the end of its
+    last day. A use it must see is another matter: no carrier makes that for it.
+    """
     today = local_today(now, card.time_zone)
     deadline_day, reason = deadline_and_reason(card)
+    left_alone = renews_itself and reason is DeadlineReason.EXPIRY
     return CardState(
         today=today,
         deadline=deadline_day,
@@ -223,7 +230,8 @@ def card_state(card: Card, now: datetime, reminder_days: tuple[int, ...]) -> Car
             today=today,
             deadline_day=deadline_day,
             grace_days=card.grace_days,
-            warn_within=warn_days(reminder_days),
+            # Counted as due only once the day has passed without the roll-forward.
+            warn_within=-1 if left_alone else warn_days(reminder_days),
         ),
         expires_at=valid_until(card.expiry_date, card.time_zone),
         deadline_reason=reason,

@@ -32,8 +32,11 @@ def notification_id(card_id: str) -> str:
     return f"{DOMAIN}_{card_id}"
 
 
+# Statuses whose card has a repair to record a renewal with.
+LAPSED = frozenset({"grace_period", "expired"})
+
 # A card lost for good has no day left to count: its message names no clock.
-WITHOUT_CLOCK = frozenset({"expired_message"})
+WITHOUT_CLOCK = frozenset({"expired_message", "expired_no_grace_message"})
 
 MESSAGES: dict[tuple[str, str], tuple[str, str]] = {
     ("deadline", "expiry"): ("deadline_title", "deadline_message"),
@@ -43,6 +46,7 @@ MESSAGES: dict[tuple[str, str], tuple[str, str]] = {
     ("grace", "last_day"): ("grace_title", "last_chance_message"),
     ("confirm", ""): ("confirm_title", "confirm_message"),
     ("expired", ""): ("expired_title", "expired_message"),
+    ("expired", "no_grace"): ("expired_title", "expired_no_grace_message"),
 }
 
 
@@ -65,6 +69,8 @@ def message_keys(data: dict[str, Any]) -> tuple[str, str]:
             detail = "activity"
     elif kind == "grace" and data.get("days_until_grace_end", 1) <= 0:
         detail = "last_day"
+    elif kind == "expired" and data.get("grace_end", "") == data.get("deadline"):
+        detail = "no_grace"  # "past its grace period" is wrong of a card that had none
     return MESSAGES.get((kind, detail), MESSAGES[("expired", "")])
 
 
@@ -144,9 +150,26 @@ class ReminderNotifier:
         # "Today is the last day" read in London of a Hong Kong card: today on Hong Kong's clock.
         if body_key not in WITHOUT_CLOCK and (note := self.clock_note(data.get("card_id"))):
             body = f"{body}\n\n{note}"
+        if (
+            body_key == "last_day_message"
+            and isinstance(grace_end := data.get("grace_end"), str)
+            and grace_end != data.get("deadline")
+        ):
+            # Said on the last day only: earlier, it would read as leave to top up late.
+            body = f"{body} {self.text('grace_note', data)}"
         if url := data.get("renewal_url"):
             body = f"{body}\n\n{self.text('official_page', data)} {url}"
         return self.text(title_key, data), body
+
+    def links(self, data: dict[str, Any]) -> str:
+        """Return links from a notification to where the card's renewal is recorded."""
+        links = []
+        if device_id := data.get("device_id"):
+            links.append(f"[{self.text('open_card', data)}](/config/devices/device/{device_id})")
+        if data.get("status") in LAPSED:
+            # A lapsed card's repair records the renewal, or confirms or takes one back.
+            links.append(f"[{self.text('open_repairs', data)}](/config/repairs)")
+        return " · ".join(links)
 
     @callback
     def _handle(self, event: Event) -> None:
@@ -158,8 +181,10 @@ class ReminderNotifier:
         reachable = self._reachable_targets()
         # A reminder must reach someone: with no notify entity left, it shows in Notifications.
         if self.persistent or not reachable:
+            # Links work only inside Home Assistant: a phone's notification goes without them.
+            shown = f"{body}\n\n{links}" if (links := self.links(data)) else body
             persistent_notification.async_create(
-                self.hass, body, title=title, notification_id=notification_id(card_id)
+                self.hass, shown, title=title, notification_id=notification_id(card_id)
             )
         if reachable:
             self.hass.async_create_task(
@@ -224,6 +249,9 @@ class ReminderNotifier:
             self.dismiss(card_id)
             return
         title, body = self.renewed_message(dict(event.data))
+        # The card's page is where a renewal that did not go through is taken back.
+        if links := self.links(dict(event.data)):
+            body = f"{body}\n\n{links}"
         persistent_notification.async_create(
             self.hass, body, title=title, notification_id=notification_id(card_id)
         )

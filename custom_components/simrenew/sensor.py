@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, override
 
 from homeassistant.components.sensor import (
@@ -21,7 +21,7 @@ from .card_view import CardView
 from .entity import SimRenewCardEntity, add_card_entities
 from .household_entity import SimRenewHouseholdEntity
 from .hub import SimRenewConfigEntry, SimRenewHub
-from .model import CardStatus, start_of_day
+from .model import CardStatus, DeadlineReason, start_of_day
 
 PARALLEL_UPDATES = 0
 
@@ -30,7 +30,7 @@ PARALLEL_UPDATES = 0
 class SimRenewSensorEntityDescription(SensorEntityDescription):
     """Describes a card sensor and how to read its value."""
 
-    value_fn: Callable[[CardView], int | float | str | datetime | None]
+    value_fn: Callable[[CardView], int | float | str | date | datetime | None]
     unit_fn: Callable[[CardView], str | None] | None = None
     attributes_fn: Callable[[CardView], dict[str, Any]] | None = None
 
@@ -45,10 +45,32 @@ SENSORS: tuple[SimRenewSensorEntityDescription, ...] = (
         native_unit_of_measurement=UnitOfTime.DAYS,
         value_fn=lambda card: card.state.days_until_expiry,
     ),
+    # The date people read: a timestamp shows as "in 3 weeks" on every screen, a date as a date.
+    SimRenewSensorEntityDescription(
+        key="valid_until",
+        translation_key="valid_until",
+        device_class=SensorDeviceClass.DATE,
+        value_fn=lambda card: card.config.expiry_date,
+        attributes_fn=lambda card: {
+            # Carriers say "valid until 23:59": that minute on the carrier's own clock.
+            "ends_at": card.state.expires_at.astimezone(card.config.time_zone).isoformat(),
+            "carrier_time_zone": card.config.time_zone.key,
+        },
+    ),
+    # The last day a top-up still keeps the number: the deadline, or the end of its grace.
+    SimRenewSensorEntityDescription(
+        key="number_kept_until",
+        translation_key="number_kept_until",
+        device_class=SensorDeviceClass.DATE,
+        value_fn=lambda card: card.grace_end,
+        attributes_fn=lambda card: {"grace_days": card.config.grace_days},
+    ),
+    # The instant, for automations' time triggers; hidden, as every screen would say "in 3 weeks".
     SimRenewSensorEntityDescription(
         key="expires_at",
         translation_key="expires_at",
         device_class=SensorDeviceClass.TIMESTAMP,
+        entity_registry_visible_default=False,
         value_fn=lambda card: card.state.expires_at,
     ),
     SimRenewSensorEntityDescription(
@@ -105,41 +127,45 @@ SENSORS: tuple[SimRenewSensorEntityDescription, ...] = (
 class SimRenewHouseholdSensorEntityDescription(SensorEntityDescription):
     """Describes a sensor over all the household's cards."""
 
-    value_fn: Callable[[SimRenewHub], int | datetime | None]
+    value_fn: Callable[[SimRenewHub], int | date | None]
     attributes_fn: Callable[[SimRenewHub], dict[str, Any]] = lambda _: {}
 
 
-def _deadline_passes(view: CardView) -> datetime:
-    """Return the instant a card's deadline day ends, in its zone."""
-    return start_of_day(view.state.deadline + timedelta(days=1), view.config.time_zone)
+def _ends(view: CardView, day: date) -> datetime:
+    """Return the instant a card's day ends, in its zone."""
+    return start_of_day(day + timedelta(days=1), view.config.time_zone)
 
 
-def _next_moment(view: CardView) -> tuple[datetime, str] | None:
-    """Return the next instant that matters for a card, and what happens then.
+def _next_moment(view: CardView) -> tuple[date, datetime, str] | None:
+    """Return the next last day that matters for a card, the instant it ends, and what it is.
 
     In grace the deadline has passed: what comes next is the end of the grace period, when the
     number is lost. A lost card has nothing ahead.
     """
+    if view.self_renewing and view.state.deadline_reason is DeadlineReason.EXPIRY:
+        return None  # it renews itself at the end of that day: nothing to do before it
     match view.state.status:
         case CardStatus.EXPIRED:
             return None
         case CardStatus.GRACE_PERIOD:
-            lost = start_of_day(view.grace_end + timedelta(days=1), view.config.time_zone)
-            return lost, "grace_end"
+            return view.grace_end, _ends(view, view.grace_end), "grace_end"
         case _:
-            return _deadline_passes(view), "deadline"
+            return view.state.deadline, _ends(view, view.state.deadline), "deadline"
 
 
-def _soonest(hub: SimRenewHub) -> tuple[CardView, datetime, str] | None:
-    """Return the card whose next moment comes first, with that moment and what it is."""
-    soonest: tuple[datetime, str, CardView, str] | None = None
+def _soonest(hub: SimRenewHub) -> tuple[CardView, date, str] | None:
+    """Return the card whose next moment comes first, with its last day and what it is.
+
+    Cards are compared by the instant their day ends, as their zones' days end apart.
+    """
+    soonest: tuple[datetime, str, CardView, date, str] | None = None
     for view in hub.cards.values():
         if (found := _next_moment(view)) is None:
             continue
-        candidate = (found[0], view.config.name, view, found[1])
+        candidate = (found[1], view.config.name, view, found[0], found[2])
         if soonest is None or candidate[:2] < soonest[:2]:
             soonest = candidate
-    return None if soonest is None else (soonest[2], soonest[0], soonest[3])
+    return None if soonest is None else (soonest[2], soonest[3], soonest[4])
 
 
 def _soonest_attributes(hub: SimRenewHub) -> dict[str, Any]:
@@ -155,6 +181,8 @@ def _soonest_attributes(hub: SimRenewHub) -> dict[str, Any]:
         "deadline": view.state.deadline.isoformat(),
         "days_until_deadline": view.state.days_until_deadline,
         "grace_end": view.grace_end.isoformat() if kind == "grace_end" else None,
+        # The last day is the card's own: on its carrier's clock, which may not be this home's.
+        "carrier_time_zone": view.config.time_zone.key,
     }
 
 
@@ -162,7 +190,8 @@ HOUSEHOLD_SENSORS: tuple[SimRenewHouseholdSensorEntityDescription, ...] = (
     SimRenewHouseholdSensorEntityDescription(
         key="next_expiry",
         translation_key="next_expiry",
-        device_class=SensorDeviceClass.TIMESTAMP,
+        # The last day itself, shown as a date: the next deadline, or the grace period's end.
+        device_class=SensorDeviceClass.DATE,
         value_fn=lambda hub: None if (soonest := _soonest(hub)) is None else soonest[1],
         attributes_fn=_soonest_attributes,
     ),
@@ -226,7 +255,7 @@ class SimRenewCardSensor(SimRenewCardEntity, SensorEntity):
 
     @property
     @override
-    def native_value(self) -> int | float | str | datetime | None:
+    def native_value(self) -> int | float | str | date | datetime | None:
         """Return the value for the card's current state."""
         return self.entity_description.value_fn(self.card)
 
@@ -246,7 +275,7 @@ class SimRenewHouseholdSensor(SimRenewHouseholdEntity, SensorEntity):
 
     @property
     @override
-    def native_value(self) -> int | datetime | None:
+    def native_value(self) -> int | date | None:
         """Return the value over all cards."""
         return self.entity_description.value_fn(self.hub)
 

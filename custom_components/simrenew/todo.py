@@ -65,22 +65,31 @@ class SimRenewTodoList(SimRenewHouseholdEntity, TodoListEntity):
                 uid=view.card_id,
                 summary=self._summary(view),
                 status=TodoItemStatus.NEEDS_ACTION,
-                due=view.state.deadline,
+                # In grace the deadline is gone: the day that matters is the last to save it.
+                due=view.grace_end
+                if view.state.status is CardStatus.GRACE_PERIOD
+                else view.state.deadline,
             )
             for view in due
         ]
 
     def _summary(self, view: CardView) -> str:
         """Return what an item asks: a renewal, or that the carrier shows one already recorded."""
+        today = dt_util.now().date()
+        if view.recorded_expiry is None and view.state.status is CardStatus.GRACE_PERIOD:
+            return self.text(
+                "todo_grace",
+                "Top up {name} by {grace_end} or lose the number",
+                name=view.config.name,
+                grace_end=spoken_date(view.grace_end, self.hass.config.language, today),
+            )
         if view.recorded_expiry is None:
             return self.text("todo", "Renew {name}", name=view.config.name)
         return self.text(
             "todo_confirm",
             "Check that the carrier shows {name} valid until {recorded_expiry}",
             name=view.config.name,
-            recorded_expiry=spoken_date(
-                view.recorded_expiry, self.hass.config.language, dt_util.now().date()
-            ),
+            recorded_expiry=spoken_date(view.recorded_expiry, self.hass.config.language, today),
         )
 
     @override
