@@ -1,5 +1,4 @@
-"""A newcomer's first week: dates rather than riddles, the last day to save a number everywhere,
-and cards that renew themselves left alone."""
+"""A newcomer's first week: dates, the last day to save a number, self-renewing cards left alone."""
 
 from __future__ import annotations
 
@@ -22,7 +21,7 @@ DATA = "Dad's data"
 
 @pytest.fixture(autouse=True)
 async def hong_kong_morning(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
-    """A Hong Kong home on 22 November 2026, at noon."""
+    """Set a Hong Kong home at noon on 22 November 2026."""
     await hass.config.async_set_time_zone("Asia/Hong_Kong")
     freezer.move_to("2026-11-22T04:00:00+00:00")
 
@@ -145,9 +144,8 @@ async def test_a_notification_links_to_its_card_and_a_lapsed_one_to_its_repair(
     assert "If it lapses, a top-up by 31 Dec 2026 still saves the number." in text
     await move_to(hass, freezer, "2026-12-02T01:00:00+00:00")
     text = notification(hass, entry, "Mum's CMHK")
-    assert text.endswith(
-        f"[Open Mum's CMHK](/config/devices/device/{device.id}) · [Open the repair](/config/repairs)"
-    )
+    card_link = f"[Open Mum's CMHK](/config/devices/device/{device.id})"
+    assert text.endswith(f"{card_link} · [Open the repair](/config/repairs)")
 
 
 async def test_the_instant_is_hidden_for_cards_set_up_before(
