@@ -12,6 +12,7 @@ from custom_components.simrenew.const import DOMAIN
 from homeassistant.components import persistent_notification
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
+from homeassistant.helpers.translation import async_get_translations
 
 from .conftest import HUB_OPTIONS, card_subentry, device_of, move_to, setup_entry
 
@@ -184,3 +185,30 @@ async def test_the_instant_is_hidden_for_cards_set_up_before(
     assert second.hidden_by is er.RegistryEntryHider.USER
     # The instant still works for automations: hidden is not disabled.
     assert hass.states.get(shown.entity_id) is not None
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "Enter the card's expiry date"),
+        ("zh-Hant", "請輸入此卡的到期日"),
+        ("zh-Hans", "请输入此卡的到期日"),
+    ],
+)
+async def test_an_untouched_expiry_is_asked_for_not_taken_as_today(
+    hass: HomeAssistant, language: str, said: str
+) -> None:
+    """The first form offers no date; sent without one, it names the field and adds nothing."""
+    await hass.config.async_update(language=language)
+    form = await hass.config_entries.flow.async_init(DOMAIN, context={"source": "user"})
+    (expiry,) = [key for key in form["data_schema"].schema if str(key) == "expiry_date"]
+    assert "suggested_value" not in (expiry.description or {})
+    # A date left empty (or cleared: the frontend then sends none) is not sent at all.
+    result = await hass.config_entries.flow.async_configure(
+        form["flow_id"], {"name": "Spare", "advanced": {}}
+    )
+    assert result["type"] == "form"
+    assert result["errors"] == {"expiry_date": "expiry_required"}
+    assert not hass.config_entries.async_entries(DOMAIN)
+    translations = await async_get_translations(hass, language, "config", [DOMAIN])
+    assert translations[f"component.{DOMAIN}.config.error.expiry_required"].startswith(said)

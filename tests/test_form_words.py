@@ -334,7 +334,7 @@ async def test_a_zone_field_sent_empty_is_worked_out(
     )
     sent = answers(result["data_schema"])
     # A number-keeping card, as the form offers, with no number: a Hong Kong card.
-    sent.update(name="Spare", time_zone="  ")
+    sent.update(name="Spare", time_zone="  ", expiry_date="2027-01-10")
     result = await send(hass, result["flow_id"], sent)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     added = next(s for s in mock_entry.subentries.values() if s.title == "Spare")

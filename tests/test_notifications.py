@@ -152,7 +152,7 @@ def test_dates_read_as_people_write_them() -> None:
 async def test_a_mainland_household_starts_cards_in_its_own_currency_and_zone(
     hass: HomeAssistant,
 ) -> None:
-    """With Home Assistant in CNY and Asia/Shanghai, a new card defaults to both, and today.
+    """With Home Assistant in CNY and Asia/Shanghai, a new card defaults to both, not to a date.
 
     The zone is the automatic choice; a mainland data card with no number gets the home's zone.
     """
@@ -164,17 +164,18 @@ async def test_a_mainland_household_starts_cards_in_its_own_currency_and_zone(
         if key.description and "suggested_value" in key.description
     }
     assert suggested["currency"] == "CNY"
-    assert suggested["expiry_date"] == "2026-11-22"
+    # The expiry is the one value only the carrier gives: the form does not make one up.
+    assert "expiry_date" not in suggested
     # Shown by name: the field shows its value once chosen.
     assert suggested["time_zone"] == "自动：按电话号码或卡类型"
-    # Submitted untouched (with a name), the suggested date and zone are real values.
+    # Submitted untouched (with a name and a date), the suggested zone is a real value.
     result = await hass.config_entries.flow.async_configure(
         form["flow_id"],
         {
             "name": "爸爸的流量卡",
             "card_type": "data",
             "time_zone": suggested["time_zone"],
-            "expiry_date": suggested["expiry_date"],
+            "expiry_date": "2026-11-22",
             "renewal_period": "1个月",
             "renewal_mode": "from_renewal",
             "currency": suggested["currency"],

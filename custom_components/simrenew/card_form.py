@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
-from datetime import date
 import math
 from typing import Any, cast
 import unicodedata
@@ -180,7 +179,9 @@ CARD_SCHEMA = vol.Schema(
                 options=ZONE_CHOICES, custom_value=True, mode=SelectSelectorMode.DROPDOWN
             )
         ),
-        vol.Required(CONF_EXPIRY_DATE): DateSelector(),
+        # Optional to the form only, so that an empty date gets an error that names it (the
+        # frontend's own says only that a field is missing); a card never lacks one.
+        vol.Optional(CONF_EXPIRY_DATE): DateSelector(),
         vol.Optional(CONF_RENEWAL_PERIOD): period_selector(),
         vol.Required(CONF_RENEWAL_MODE, default=RenewalMode.FROM_RENEWAL): _choice(
             RenewalMode, CONF_RENEWAL_MODE
@@ -376,6 +377,9 @@ async def _check_dates(data: dict[str, Any]) -> dict[str, str]:
     zone = await async_get_zone(data.get(CONF_TIME_ZONE, DEFAULT_TIME_ZONE))
     if zone is None:
         return {CONF_TIME_ZONE: "invalid_time_zone"}
+    if not data.get(CONF_EXPIRY_DATE):
+        # Never today by default: an untouched date would raise a false last-day alarm.
+        return {CONF_EXPIRY_DATE: "expiry_required"}
     # The date selector accepts "2027-5-15"; only the ISO form is stored.
     expiry = parse_iso_date(data[CONF_EXPIRY_DATE])
     if expiry is None:
@@ -468,12 +472,12 @@ async def async_validate_card(
     return data, errors, None
 
 
-def new_card_suggestions(currency: str, today: date) -> dict[str, Any]:
-    """Return what a new card's form shows: Home Assistant's currency, the automatic zone, a date.
+def new_card_suggestions(currency: str) -> dict[str, Any]:
+    """Return what a new card's form shows: Home Assistant's currency and the automatic zone.
 
-    A date field the user leaves alone must hold a value, not a placeholder that reads like one.
+    The expiry date starts empty: it is the one value only the carrier can give.
     """
-    suggested: dict[str, Any] = {CONF_EXPIRY_DATE: today.isoformat()}
+    suggested: dict[str, Any] = {}
     if currency in ACTIVE_CURRENCIES:
         suggested[CONF_CURRENCY] = currency
     suggested[CONF_TIME_ZONE] = AUTOMATIC_ZONE

@@ -25,7 +25,6 @@ from homeassistant.helpers.selector import (
     SelectSelectorConfig,
     SelectSelectorMode,
 )
-from homeassistant.util import dt as dt_util
 
 from .card_config import HubOptions, parse_time_of_day
 from .card_form import (
@@ -94,8 +93,8 @@ OPTIONS_SCHEMA = vol.Schema(
 
 
 def suggestions_for_new_card(hass: HomeAssistant) -> dict[str, Any]:
-    """Return a new card's defaults from Home Assistant's own currency and date."""
-    return new_card_suggestions(hass.config.currency, dt_util.now().date())
+    """Return a new card's defaults from Home Assistant's own currency."""
+    return new_card_suggestions(hass.config.currency)
 
 
 def household_days(hass: HomeAssistant, hub: ConfigEntry | None) -> dict[str, str]:
