@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
 from custom_components.simrenew.const import DOMAIN
 from homeassistant.components import persistent_notification
@@ -212,3 +213,59 @@ async def test_an_untouched_expiry_is_asked_for_not_taken_as_today(
     assert not hass.config_entries.async_entries(DOMAIN)
     translations = await async_get_translations(hass, language, "config", [DOMAIN])
     assert translations[f"component.{DOMAIN}.config.error.expiry_required"].startswith(said)
+
+
+@pytest.mark.parametrize(
+    ("at", "listed"),
+    [
+        # 09:00 in London on a winter's day is 17:00 in Hong Kong: sent as set.
+        ("09:00:00", "- Mum's CMHK: 09:00 here, 17:00 on the carrier's clock (Hong Kong)."),
+        # 18:00 in London is 02:00 the next day in Hong Kong: the card's day has ended, so the
+        # reminder comes an hour before its end instead.
+        (
+            "18:00:00",
+            "- Mum's CMHK: 15:00 here, 23:00 on the carrier's clock (Hong Kong). At 18:00 here"
+            " the card's day has already ended, so its reminders go out earlier.",
+        ),
+    ],
+)
+async def test_the_options_say_when_a_card_on_another_clock_is_reminded(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, at: str, listed: str
+) -> None:
+    """A London home with a Hong Kong card reads, where the time is set, when it goes out."""
+    await hass.config.async_set_time_zone("Europe/London")
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        data={},
+        options={**HUB_OPTIONS, "reminder_time": at},
+        subentries_data=[
+            card_subentry(),
+            card_subentry(
+                name="London SIM", phone_number="+447700900123", time_zone="Europe/London"
+            ),
+        ],
+    )
+    await setup_entry(hass, entry)
+    form = await hass.config_entries.options.async_init(entry.entry_id)
+    said = form["description_placeholders"]["card_times"]
+    assert said == f"\n\nCards on another clock are reminded at these times (today):\n{listed}"
+    # The card on the home's own clock needs no line.
+    assert "London SIM" not in said
+    # And the reminder does go out then.
+    events = async_capture_events(hass, "simrenew_reminder")
+    hour = listed.split(": ")[1][:5]
+    before = datetime.fromisoformat(f"2026-11-24T{hour}:00+00:00") - timedelta(minutes=1)
+    await move_to(hass, freezer, before.isoformat())
+    assert "Mum's CMHK" not in [event.data["name"] for event in events]
+    await move_to(hass, freezer, f"2026-11-24T{hour}:00+00:00")
+    assert "Mum's CMHK" in [event.data["name"] for event in events]
+
+
+async def test_a_household_on_one_clock_is_told_nothing_more(hass: HomeAssistant) -> None:
+    """A Hong Kong home with Hong Kong cards: the reminder time is the time sent."""
+    entry = MockConfigEntry(
+        domain=DOMAIN, data={}, options=dict(HUB_OPTIONS), subentries_data=[card_subentry()]
+    )
+    await setup_entry(hass, entry)
+    form = await hass.config_entries.options.async_init(entry.entry_id)
+    assert form["description_placeholders"]["card_times"] == ""

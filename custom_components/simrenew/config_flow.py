@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import time
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, cast, override
 
@@ -60,6 +61,7 @@ from .plan_form import (
     with_default,
 )
 from .plans import stored_period, stored_plans
+from .reminder_times import async_card_times
 from .spoken_dates import written_days
 from .validation import vol
 from .zone_labels import async_zone_names, card_schema_with_zones
@@ -383,10 +385,15 @@ class SimRenewOptionsFlow(OptionsFlow):
             CONF_NOTIFY_TARGETS: self.config_entry.options.get(CONF_NOTIFY_TARGETS, []),
             CONF_MESSAGE_SOURCES: self.config_entry.options.get(CONF_MESSAGE_SOURCES, []),
         }
+        # Where the time is set, when it really reaches cards whose day ends on another clock.
+        shown_time = parse_time_of_day(suggested.get(CONF_REMINDER_TIME)) or time(9, 0)
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(OPTIONS_SCHEMA, suggested),
             errors=errors,
+            description_placeholders={
+                "card_times": await async_card_times(self.hass, self.config_entry, shown_time)
+            },
         )
 
 

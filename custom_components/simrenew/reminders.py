@@ -133,3 +133,9 @@ def at_time(day: date, when: time, zone: tzinfo) -> datetime:
 def is_late(planned: datetime, now: datetime) -> bool:
     """Return whether something planned for `planned` is happening late at `now`."""
     return now - planned > LATE_AFTER
+
+
+def reminder_instant(card_day: date, at: time, zone: tzinfo, card_zone: tzinfo) -> datetime:
+    """Return when a reminder about one of a card's days goes out, as its plan would send it."""
+    plan = ReminderPlan(deadline=card_day, stages=(0,), at=at, zone=zone, card_zone=card_zone)
+    return plan.instant(0)
