@@ -57,6 +57,8 @@ class Profile:
     time_zone: str
     country: str
     currency: str
+    # The cards' carriers' clock, which need not be the home's.
+    card_time_zone: str
 
     @property
     def suffix(self) -> str:
@@ -65,9 +67,10 @@ class Profile:
 
 
 PROFILES = [
-    Profile("en", "en-US", "Asia/Hong_Kong", "HK", "HKD"),
-    Profile("zh-Hant", "zh-HK", "Asia/Hong_Kong", "HK", "HKD"),
-    Profile("zh-Hans", "zh-CN", "Asia/Shanghai", "CN", "CNY"),
+    # An English home in London that keeps Hong Kong numbers.
+    Profile("en", "en-US", "Europe/London", "GB", "GBP", "Asia/Hong_Kong"),
+    Profile("zh-Hant", "zh-HK", "Asia/Hong_Kong", "HK", "HKD", "Asia/Hong_Kong"),
+    Profile("zh-Hans", "zh-CN", "Asia/Shanghai", "CN", "CNY", "Asia/Shanghai"),
 ]
 
 

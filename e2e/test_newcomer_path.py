@@ -1,8 +1,10 @@
 """A newcomer's path through the real web UI, in English, Hong Kong Chinese and mainland Chinese.
 
-Add a card (leaving the date as the form offers it), see its reminder arrive in Notifications
-with no automation, renew with one tap and confirm it, add a card that has already lapsed and
-renew it through its repair, and remove a card.
+Add a card (sent first without a date, which is asked for by name), see its reminder arrive in
+Notifications with no automation and link to the card, renew with one tap and confirm it, add a
+card that lapsed three days ago into its grace period and renew it through its repair, see that a
+self-renewing card is left off the to-do list, and remove a card. No screen of a card shows its
+validity as a relative time.
 """
 
 from __future__ import annotations
@@ -115,6 +117,68 @@ def choose_in_picker(page: Page, text: Texts, shown: date, target: date) -> None
     expect(picker).to_have_count(0)
 
 
+def relative_times(page: Page) -> re.Pattern[str]:
+    """Return a pattern of every relative time the frontend would write, in the page's language.
+
+    "In 3 weeks", 「3 週後」, 「下个月」: what a timestamp shows where a date is meant.
+    """
+    written: list[str] = page.evaluate(
+        """() => {
+             const language = document.querySelector("home-assistant").hass.locale.language;
+             const found = [];
+             for (const numeric of ["auto", "always"]) {
+               const format = new Intl.RelativeTimeFormat(language, {numeric});
+               for (const [unit, most] of [["day", 60], ["week", 12], ["month", 24]]) {
+                 for (let n = 1; n <= most; n++) {
+                   found.push(format.format(n, unit), format.format(-n, unit));
+                 }
+               }
+             }
+             return found;
+           }"""
+    )
+    return re.compile("|".join(re.escape(item) for item in sorted(set(written), key=len)[::-1]))
+
+
+def expect_no_relative_times(page: Page) -> None:
+    """Check that nothing on the page is a relative time."""
+    expect(page.get_by_text(relative_times(page))).to_have_count(0)
+
+
+def expect_row(page: Page, name: str, shown: str) -> None:
+    """Check that the device page's entity list shows `name` with the value `shown`."""
+    row = re.escape(name) + r"\s+" + re.escape(shown)
+    expect(page.locator("body")).to_match_aria_snapshot(f"- list: /{row}/")
+
+
+def add_card_by_api(server: Server, data: dict[str, Any]) -> None:
+    """Add a card through the household's "Add card" flow, as its form sends it."""
+    token = server.tokens["access_token"]
+    entries = _request(f"{server.url}/api/config/config_entries/entry", token=token)
+    (hub,) = [entry["entry_id"] for entry in entries if entry["domain"] == "simrenew"]
+    base = f"{server.url}/api/config/config_entries/subentries/flow"
+    form = _request(base, {"handler": [hub, "card"]}, token=token)
+    done = _request(f"{base}/{form['flow_id']}", data, token=token)
+    assert done["type"] == "create_entry", done
+
+
+def todo_summaries(server: Server) -> list[str]:
+    """Return what the household's renewal list asks, item by item."""
+    token = server.tokens["access_token"]
+    lists = [
+        item["entity_id"]
+        for item in _request(f"{server.url}/api/states", token=token)
+        if item["entity_id"].startswith("todo.")
+    ]
+    assert len(lists) == 1, lists
+    answer = _request(
+        f"{server.url}/api/services/todo/get_items?return_response",
+        {"entity_id": lists[0]},
+        token=token,
+    )
+    return [item["summary"] for item in answer["service_response"][lists[0]]["items"]]
+
+
 def press(page: Page, text: Texts, name: str) -> None:
     """Press the button of the device page's row named `name`."""
     row = page.locator("hui-button-entity-row").filter(has=page.get_by_text(name, exact=True))
@@ -201,7 +265,9 @@ def test_newcomer_path(server: Server, page: Page) -> None:
     profile = server.profile
     text = Texts(profile.language)
     mum, carrier, dad = NAMES[profile.language]
-    today = today_in(profile.time_zone)
+    # The cards' day, and the home's: a London home's Hong Kong cards count Hong Kong's days.
+    today = today_in(profile.card_time_zone)
+    home_today = today_in(profile.time_zone)
     form = "config.step.user"
 
     # Settings → Devices & services → Add integration → SIM Renew → the first card.
@@ -213,19 +279,21 @@ def test_newcomer_path(server: Server, page: Page) -> None:
     field(page, text.ours(f"{form}.data.name")).fill(mum)
     field(page, text.ours(f"{form}.data.carrier")).fill(carrier)
     field(page, text.ours(f"{form}.data.phone_number")).fill(
-        "+852 9123 4567" if profile.country == "HK" else "138 0013 8000"
+        "+852 9123 4567" if profile.card_time_zone == "Asia/Hong_Kong" else "138 0013 8000"
     )
     choose(page, text.ours(f"{form}.data.renewal_period"), text.ours(PERIOD.format("180_days")))
     expiry_field = field(page, text.ours(f"{form}.data.expiry_date"))
+    # The form makes up no date: the one value only the carrier can give.
+    expect(expiry_field).to_have_value("")
     if profile.language == "en":
         # Fourteen days ahead: the first reminder stage falls on today.
         first_expiry = today + timedelta(days=14)
         expiry_field.click()
-        choose_in_picker(page, text, today, first_expiry)
+        choose_in_picker(page, text, home_today, first_expiry)
+        expect(expiry_field).to_have_value(shown_date(page, first_expiry))
     else:
-        # Left as the form offers it: today, on the card's clock.
+        # Left empty for now, and sent so below: it is asked for by name. Then today.
         first_expiry = today
-    expect(expiry_field).to_have_value(shown_date(page, first_expiry))
     # Fields that also take typed values show the value chosen: words, never codes.
     expect(
         page.locator("ha-picker-field").get_by_text(text.ours(PERIOD.format("180_days")))
@@ -252,6 +320,11 @@ def test_newcomer_path(server: Server, page: Page) -> None:
     page.get_by_text(text.ours(f"{form}.sections.advanced.name")).click()
     page.get_by_role("button", name=text.ui("ui.common.submit")).click()
     expect(page.get_by_text(text.ours("config.error.invalid_url")).first).to_be_visible()
+    if profile.language != "en":
+        expect(page.get_by_text(text.ours("config.error.expiry_required")).first).to_be_visible()
+        expiry_field.click()
+        choose_in_picker(page, text, home_today, first_expiry)
+        expect(expiry_field).to_have_value(shown_date(page, first_expiry))
     official_page.fill(OFFICIAL_PAGE)
     page.get_by_role("button", name=text.ui("ui.common.submit")).click()
     expect(
@@ -262,7 +335,7 @@ def test_newcomer_path(server: Server, page: Page) -> None:
     assert state(server, expiry_date)["state"] == first_expiry.isoformat()  # type: ignore[index]
     # The automatic zone, from the +852 or mainland number, is the home's here.
     zone = state(server, entity_id(server, mum, "status"))["attributes"]  # type: ignore[index]
-    assert zone["carrier_time_zone"] == profile.time_zone
+    assert zone["carrier_time_zone"] == profile.card_time_zone
 
     # The household calendar exists and lists the first card's expiry.
     token = server.tokens["access_token"]
@@ -309,6 +382,11 @@ def test_newcomer_path(server: Server, page: Page) -> None:
         said = text.ours(f"selector.notification.options.{reminder}", name=mum)
         expect(notices).to_contain_text(said)
     expect(notices.get_by_role("link", name=OFFICIAL_PAGE)).to_be_visible()
+    # From where the reminder is read, one click reaches the card's page to record the top-up.
+    to_card = notices.get_by_role(
+        "link", name=text.ours("selector.notification.options.open_card", name=mum)
+    )
+    expect(to_card).to_have_attribute("href", re.compile(r"^/config/devices/device/\w+$"))
     page.wait_for_timeout(800)  # the drawer slides in
     shot(page, "notification", server)
     page.keyboard.press("Escape")
@@ -330,6 +408,10 @@ def test_newcomer_path(server: Server, page: Page) -> None:
     assert state(server, status)["attributes"]["unconfirmed"] is True  # type: ignore[index]
     expiry_input = page.locator("ha-card").locator("ha-date-input input, input").last
     expect(expiry_input).to_have_value(shown_date(page, renewed))
+    # Settled: the validity is shown as the renewed date (a date sensor's state, which the
+    # frontend writes as it is), beside the days left to it.
+    expect_row(page, text.ours("entity.sensor.valid_until.name"), renewed.isoformat())
+    expect_no_relative_times(page)
     shot(page, "device-page", server)
     # The carrier's confirmation SMS shows on a phone, whose last-notification sensor is a
     # message source: the renewal is confirmed with no tap, and the device page says so.
@@ -358,6 +440,7 @@ def test_newcomer_path(server: Server, page: Page) -> None:
         + re.escape(text.ours("entity.sensor.status.state.active"))
     )
     expect(page.locator("body")).to_match_aria_snapshot(f"- list: /{shown_status.pattern}/")
+    expect_no_relative_times(page)
 
     # A second card, already lapsed, through "Add card" (or, once, through the integration
     # page's main button, which adds a card to the household); its repair records the renewal.
@@ -374,9 +457,13 @@ def test_newcomer_path(server: Server, page: Page) -> None:
     expect(page.get_by_text(text.ours(f"{card_form}.title")).first).to_be_visible()
     field(page, text.ours(f"{card_form}.data.name")).fill(dad)
     choose(page, text.ours(f"{card_form}.data.renewal_period"), text.ours(PERIOD.format("30_days")))
-    lapsed = add_months(today.replace(day=1), -1)
+    # Lapsed three days ago, with thirty days of grace: the number can still be saved.
+    lapsed = today - timedelta(days=3)
+    grace_end = lapsed + timedelta(days=30)
     field(page, text.ours(f"{card_form}.data.expiry_date")).click()
-    choose_in_picker(page, text, today, lapsed)
+    choose_in_picker(page, text, home_today, lapsed)
+    page.get_by_text(text.ours(f"{card_form}.sections.advanced.name")).click()
+    field(page, text.ours(f"{card_form}.sections.advanced.data.grace_days")).fill("30")
     page.get_by_role("button", name=text.ui("ui.common.submit")).click()
     if through_main_button:
         added = text.ours("config.abort.card_added", name=dad)
@@ -393,11 +480,47 @@ def test_newcomer_path(server: Server, page: Page) -> None:
     yearly = YEARLY_PLAN[profile.language]
     add_plan(page, text, dad, yearly)
 
-    # Its repair records the renewal with the plan chosen, each plan showing what it gives.
-    issue = "issues.card_expired"
+    # Its device page says until when a top-up saves the number, as a date.
+    kept_until = entity_id(server, dad, "number_kept_until")
+    assert state(server, kept_until)["state"] == grace_end.isoformat()  # type: ignore[index]
+    page.goto(f"{server.url}/config/devices/dashboard")
+    page.get_by_text(dad, exact=True).first.click()
+    expect_row(page, text.ours("entity.sensor.number_kept_until.name"), grace_end.isoformat())
+    expect_no_relative_times(page)
+    # So does the renewal list, which leaves a card that renews itself alone.
+    self_renewing = {"en": "Travel data", "zh-Hant": "旅行數據卡", "zh-Hans": "旅行流量卡"}
+    add_card_by_api(
+        server,
+        {
+            "name": self_renewing[profile.language],
+            "card_type": "data",
+            "time_zone": profile.card_time_zone,
+            "expiry_date": (today + timedelta(days=3)).isoformat(),
+            "renewal_period": "1_months",
+            "renewal_mode": "extend_expiry",
+            "currency": profile.currency,
+            "advanced": {"grace_days": 0, "activity_interval_days": 0, "auto_renew": True},
+        },
+    )
+    spoken_grace_end = spoken_date(grace_end, profile.language, today)
+    summaries = todo_summaries(server)
+    assert (
+        text.ours(
+            "selector.calendar_event.options.todo_grace", name=dad, grace_end=spoken_grace_end
+        )
+        in summaries
+    ), summaries
+    assert not [item for item in summaries if self_renewing[profile.language] in item], summaries
+
+    # Its repair says the last day to save the number, and records the renewal with the plan
+    # chosen, each plan showing what it gives.
+    issue = "issues.card_in_grace"
     page.goto(f"{server.url}/config/repairs")
-    page.get_by_text(text.ours(f"{issue}.title", name=dad)).first.click()
+    page.get_by_text(
+        text.ours(f"{issue}.title", name=dad, grace_end=spoken_grace_end)
+    ).first.click()
     flow = page.locator("dialog-repair-flow, dialog-data-entry-flow").first
+    expect(flow).to_contain_text(spoken_grace_end)
     flow.get_by_text(text.ours(f"{issue}.fix_flow.step.init.menu_options.renewed")).click()
     step = f"{issue}.fix_flow.step.renewed_plan"
     expect(flow.get_by_text(text.ours(f"{step}.title"))).to_be_visible()

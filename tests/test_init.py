@@ -92,10 +92,11 @@ async def test_setup_creates_a_device_per_card(
     kept = hass.states.get("sensor.mum_s_cmhk_number_kept_until")
     # Its 30 days of grace keep the number until the end of December.
     assert (kept.state, kept.attributes["device_class"]) == ("2026-12-31", "date")
-    assert hass.states.get("sensor.mum_s_cmhk_expires_at").state == "2026-12-01T15:59:59+00:00"
-    hidden = entity_registry.async_get("sensor.mum_s_cmhk_expires_at")
-    assert hidden is not None
-    assert hidden.hidden_by is er.RegistryEntryHider.INTEGRATION
+    # The instant, for time triggers, starts disabled: the device page would say "in 9 days".
+    instant = entity_registry.async_get("sensor.mum_s_cmhk_expires_at")
+    assert instant is not None
+    assert instant.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    assert hass.states.get("sensor.mum_s_cmhk_expires_at") is None
     assert entity_registry.async_get("sensor.mum_s_cmhk_valid_until").hidden_by is None
     assert hass.states.get("date.mum_s_cmhk_expiry_date").state == "2026-12-01"
 

@@ -48,6 +48,7 @@ async def two_zone_hub(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> M
     return entry
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_days_change_at_each_cards_midnight_across_dst(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, two_zone_hub: MockConfigEntry
 ) -> None:

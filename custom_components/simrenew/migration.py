@@ -44,7 +44,8 @@ async def async_migrate_cards(hass: HomeAssistant, entry: ConfigEntry[Any]) -> b
         hass.config_entries.async_update_entry(entry, minor_version=2)
     if entry.minor_version < 3:
         # 1.3 hides the "valid until" instant, which every screen shows as "in 3 weeks": the
-        # date sensors beside it show the day. Automations keep it; a user can show it again.
+        # date sensors beside it show the day. New cards start with it disabled; an existing
+        # one stays enabled, for the automations that may use it, and a user can show it again.
         registry = er.async_get(hass)
         for entity in er.async_entries_for_config_entry(registry, entry.entry_id):
             if entity.unique_id.endswith("_expires_at") and entity.hidden_by is None:

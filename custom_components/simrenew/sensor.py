@@ -65,12 +65,13 @@ SENSORS: tuple[SimRenewSensorEntityDescription, ...] = (
         value_fn=lambda card: card.grace_end,
         attributes_fn=lambda card: {"grace_days": card.config.grace_days},
     ),
-    # The instant, for automations' time triggers; hidden, as every screen would say "in 3 weeks".
+    # The instant, for automations' time triggers. Off until wanted: every screen, the device
+    # page included even when hidden, shows a timestamp as "in 3 weeks".
     SimRenewSensorEntityDescription(
         key="expires_at",
         translation_key="expires_at",
         device_class=SensorDeviceClass.TIMESTAMP,
-        entity_registry_visible_default=False,
+        entity_registry_enabled_default=False,
         value_fn=lambda card: card.state.expires_at,
     ),
     SimRenewSensorEntityDescription(
