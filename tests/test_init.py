@@ -24,6 +24,7 @@ ENTITY_KEYS = {
     "unconfirmed_renewal",
     "renew",
     "confirm_renewal",
+    "undo_renewal",
     "balance",
     "last_renewed",
     "spent_last_365_days",
