@@ -95,8 +95,6 @@ SENSORS: tuple[SimRenewSensorEntityDescription, ...] = (
     SimRenewSensorEntityDescription(
         key="spent_last_365_days",
         translation_key="spent_last_365_days",
-        # Most households look at spending now and then, not every day.
-        entity_registry_enabled_default=False,
         device_class=SensorDeviceClass.MONETARY,
         suggested_display_precision=2,
         value_fn=lambda card: card.spent_last_365_days,
