@@ -38,6 +38,10 @@ FORBIDDEN: dict[str, dict[str, str]] = {
         "App": "應用程式",
         "网": "網",
         "今天": "今日 (Hong Kong writing)",
+        # A renewal taken back, how it was paid, and the record of it.
+        "復原|撤消|取消續期": "撤銷 (undo)",
+        "支付方式": "付款方式 (payment method)",
+        "收條|票據": "收據 (receipt)",
     },
     "zh-Hans": {
         "续期": "续费",
@@ -58,6 +62,9 @@ FORBIDDEN: dict[str, dict[str, str]] = {
         "行事历": "日历",
         "应用程序": "App",
         "網": "网",
+        "还原|撤消|取消续费": "撤销 (undo)",
+        "支付方式": "付款方式 (payment method)",
+        "收条|票据": "收据 (receipt)",
     },
 }
 

@@ -42,6 +42,10 @@ def readme_section(language: str) -> str:
         ("请及早增值", "zh-Hans"),
         ("已过限期", "zh-Hans"),
         ("SIM 卡", "zh-Hans"),
+        ("復原續期", "zh-Hant"),
+        ("支付方式：八達通", "zh-Hant"),
+        ("还原续费", "zh-Hans"),
+        ("收条", "zh-Hans"),
         ("Top-ups can take up to two working days", "en"),
     ],
 )
@@ -58,6 +62,10 @@ def test_the_glossary_catches_slips(text: str, language: str) -> None:
         ("以Apple Pay付款", "zh-Hant"),
         ("请最迟在12月1日续费", "zh-Hans"),
         ("SIM卡续费提醒", "zh-Hans"),
+        ("撤銷續期", "zh-Hant"),
+        ("付款方式：八達通", "zh-Hant"),
+        ("撤销续费", "zh-Hans"),
+        ("收据", "zh-Hans"),
     ],
 )
 def test_the_glossary_lets_good_texts_through(text: str, language: str) -> None:

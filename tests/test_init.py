@@ -26,6 +26,7 @@ ENTITY_KEYS = {
     "unconfirmed_renewal",
     "renew",
     "confirm_renewal",
+    "undo_renewal",
     "balance",
     "last_renewed",
     "spent_last_365_days",
@@ -260,15 +261,17 @@ async def test_hub_without_cards_arms_no_timer(hass: HomeAssistant) -> None:
     assert entry.runtime_data.cards == {}
 
 
-async def test_rarely_used_entities_start_disabled_and_settings_are_config(
+async def test_spending_starts_enabled_and_settings_are_config(
     hass: HomeAssistant, mock_entry: MockConfigEntry, entity_registry: er.EntityRegistry
 ) -> None:
-    """Spending starts disabled; the expiry date is filed with the card's settings."""
+    """Spending is shown from the start; the expiry date is filed with the card's settings."""
     await setup_entry(hass, mock_entry)
     spent = entity_registry.async_get("sensor.mum_s_cmhk_spent_in_the_last_365_days")
     assert spent is not None
-    assert spent.disabled_by is er.RegistryEntryDisabler.INTEGRATION
-    assert hass.states.get("sensor.mum_s_cmhk_spent_in_the_last_365_days") is None
+    assert spent.disabled_by is None
+    state = hass.states.get("sensor.mum_s_cmhk_spent_in_the_last_365_days")
+    assert state is not None
+    assert (state.state, state.attributes["unit_of_measurement"]) == ("0.0", "HKD")
     expiry = entity_registry.async_get("date.mum_s_cmhk_expiry_date")
     assert expiry is not None
     assert expiry.entity_category is EntityCategory.CONFIG

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+import json
 from unittest.mock import patch
 
 import pytest
@@ -16,7 +17,7 @@ from pytest_homeassistant_custom_component.typing import (
 )
 
 from custom_components.simrenew.const import DOMAIN
-from homeassistant.components.recorder import Recorder
+from homeassistant.components.recorder import Recorder, get_instance, history
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
@@ -25,6 +26,7 @@ from .conftest import DAD_CARD, HUB_OPTIONS, card_subentry, device_of, setup_ent
 
 MUM = "sensor.mum_s_cmhk_status"
 DAD = "sensor.dad_s_csl_status"
+LAST_RENEWED = "sensor.mum_s_cmhk_last_renewed"
 
 
 @pytest.fixture(autouse=True)
@@ -88,3 +90,56 @@ async def test_logbook_lists_receipts_under_the_card(
     assert confirmed.startswith("renewal confirmed: valid until ")
     assert read == f"carrier's message confirmed it: valid until {renewed_to:%-d %b %Y}"
     assert messages["Dad's csl"] == ["balance recorded: 3.00 HKD"]
+
+
+async def test_a_receipt_says_where_it_was_paid_and_keeps_how_to_the_card(
+    recorder_mock: Recorder, hass: HomeAssistant, hass_ws_client: WebSocketGenerator
+) -> None:
+    """The logbook names the channel; the payment method stays on the card, not in the database."""
+    hass.config.components.add("frontend")
+    with patch("homeassistant.components.logbook.frontend.async_register_built_in_panel"):
+        assert await async_setup_component(hass, "logbook", {})
+    entry = MockConfigEntry(
+        domain=DOMAIN, data={}, options=dict(HUB_OPTIONS), subentries_data=[card_subentry()]
+    )
+    await setup_entry(hass, entry)
+    start = dt_util.utcnow() - timedelta(minutes=1)
+    await hass.services.async_call(
+        DOMAIN,
+        "renew",
+        {
+            "entity_id": MUM,
+            "amount": 48,
+            "channel": "kiosk",
+            "payment_method": "Octopus 8812",
+            "reference": "RX-77",
+        },
+        blocking=True,
+    )
+    await hass.async_block_till_done()
+    await async_wait_recording_done(hass)
+    (receipt,) = hass.states.get(LAST_RENEWED).attributes["receipts"]
+    assert receipt["payment_method"] == "Octopus 8812"
+    recorded = await get_instance(hass).async_add_executor_job(
+        history.state_changes_during_period, hass, start, None, LAST_RENEWED
+    )
+    assert recorded[LAST_RENEWED]
+    assert all("receipts" not in state.attributes for state in recorded[LAST_RENEWED])
+    client = await hass_ws_client(hass)
+    device = device_of(hass, entry, next(iter(entry.subentries)))
+    assert device is not None
+    await client.send_json(
+        {
+            "id": 1,
+            "type": "logbook/get_events",
+            "start_time": start.isoformat(),
+            "device_ids": [device.id],
+            "entity_ids": [LAST_RENEWED],
+        }
+    )
+    response = await client.receive_json()
+    assert response["success"], response
+    (renewed,) = [line["message"] for line in response["result"] if line.get("domain") == DOMAIN]
+    assert renewed.startswith("renewed for 48.00 HKD via Kiosk or ATM: valid until ")
+    assert "8812" not in json.dumps(response)
+    assert "RX-77" not in json.dumps(response)

@@ -162,6 +162,24 @@ RECEIPTS: list[tuple[str, dict[str, Any], str, str]] = [
         "simrenew_renewed",
         {
             "old_expiry": "2026-12-01",
+            "new_expiry": "2027-05-21",
+            "amount": 48,
+            "currency": "HKD",
+            "channel": "convenience_store",
+        },
+        "renewed for 48.00 HKD via Convenience store: valid until 21 May 2027 (was 1 Dec 2026)",
+        "已透過便利店續期，付48.00 HKD：有效至2027年5月21日（原為2026年12月1日）",
+    ),
+    (
+        "simrenew_renewed",
+        {"old_expiry": "2026-12-01", "new_expiry": "2027-05-21", "channel": "app"},
+        "renewed via Carrier app: valid until 21 May 2027 (was 1 Dec 2026)",
+        "已透過電訊商應用程式續期：有效至2027年5月21日（原為2026年12月1日）",
+    ),
+    (
+        "simrenew_renewed",
+        {
+            "old_expiry": "2026-12-01",
             "new_expiry": "2027-01-01",
             "amount": 8,
             "channel": "auto_renew",
@@ -219,6 +237,38 @@ async def test_logbook_describes_receipts_in_the_language_set(
     hass.config.language = "zh-Hant"
     await async_get_translations(hass, "zh-Hant", "selector", [DOMAIN])
     assert describe(event) == {"name": "Mum's CMHK", "message": chinese}
+
+
+@pytest.mark.parametrize(
+    ("channel", "chinese"),
+    [
+        ("wallet", "已通过支付宝、微信支付或其他电子钱包续费48.00 HKD：有效期至2027年5月21日"),
+        ("shop", "已通过营业厅续费48.00 HKD：有效期至2027年5月21日"),
+        # Named by no place, or by none the household chose: the renewal alone is told.
+        ("other", "已续费48.00 HKD：有效期至2027年5月21日"),
+        ("carrier_message", "已续费48.00 HKD：有效期至2027年5月21日"),
+        (None, "已续费48.00 HKD：有效期至2027年5月21日"),
+    ],
+)
+async def test_logbook_says_where_a_renewal_was_paid(
+    hass: HomeAssistant, mock_entry: MockConfigEntry, channel: str | None, chinese: str
+) -> None:
+    """A renewal's line names the channel it was paid through, in mainland wording too."""
+    await setup_entry(hass, mock_entry)
+    hass.config.language = "zh-Hans"
+    await async_get_translations(hass, "zh-Hans", "selector", [DOMAIN])
+    event = SimpleNamespace(
+        data={
+            "name": "Mum's CMHK",
+            "old_expiry": "2026-12-01",
+            "new_expiry": "2027-05-21",
+            "amount": 48,
+            "currency": "HKD",
+            "channel": channel,
+        }
+    )
+    message = describers(hass)["simrenew_renewed"](event)["message"]
+    assert message == f"{chinese}（原为2026年12月1日）"
 
 
 async def test_history_newest_first_by_kind_and_limit(

@@ -16,6 +16,7 @@ PARALLEL_UPDATES = 1
 
 RENEW = ButtonEntityDescription(key="renew", translation_key="renew")
 CONFIRM_RENEWAL = ButtonEntityDescription(key="confirm_renewal", translation_key="confirm_renewal")
+UNDO_RENEWAL = ButtonEntityDescription(key="undo_renewal", translation_key="undo_renewal")
 RECORD_USE = ButtonEntityDescription(key="record_use", translation_key="record_use")
 
 
@@ -32,6 +33,7 @@ async def async_setup_entry(
         lambda card_id: [
             SimRenewButton(hub, card_id, RENEW),
             SimRenewConfirmButton(hub, card_id, CONFIRM_RENEWAL),
+            SimRenewUndoButton(hub, card_id, UNDO_RENEWAL),
             *(
                 [SimRenewUseButton(hub, card_id, RECORD_USE)]
                 if hub.cards[card_id].config.activity_interval_days > 0
@@ -66,6 +68,21 @@ class SimRenewConfirmButton(SimRenewCardButton):
     async def async_press(self) -> None:
         """Confirm the renewal waiting for confirmation."""
         await self.hub.async_confirm_renewal([self.card_id], None, pending_only=True)
+
+
+class SimRenewUndoButton(SimRenewCardButton):
+    """Takes back the card's last renewal, as the undo_renewal action does.
+
+    It stays available when there is nothing to undo, and pressing it then says so: Home
+    Assistant's "unavailable" means the card cannot be reached, and a button that came and went
+    with each renewal would write two lines into the card's logbook, among its receipts, for
+    every renewal recorded or undone.
+    """
+
+    @override
+    async def async_press(self) -> None:
+        """Undo the renewal that set the card's expiry."""
+        await self.hub.async_undo_renewal([self.card_id])
 
 
 class SimRenewUseButton(SimRenewCardButton):

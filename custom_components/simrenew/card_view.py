@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from .card_config import CardConfig
+from .history import Receipt
 from .model import CardState
 from .store import BalanceRecord
 
@@ -44,6 +45,8 @@ class CardView:
     standing_expiry: date | None = None
     # An automatic renewal of this cycle was undone: the card counts as not renewed.
     roll_undone: bool = False
+    # The latest renewals' receipts, newest first.
+    receipts: tuple[Receipt, ...] = ()
 
     @property
     def recorded_expiry(self) -> date | None:

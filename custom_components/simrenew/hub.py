@@ -363,6 +363,7 @@ class SimRenewHub(CardChanges):
             added=date.fromisoformat(record["added"]),
             standing_expiry=standing,
             roll_undone=roll_undone,
+            receipts=figures.receipts(),
         )
 
     def _guarded[T](self, what: str, card_id: str | None, work: Callable[[], T]) -> T | None:

@@ -30,6 +30,9 @@ from .spoken_dates import written_date
 type Describe = Callable[[LazyEventPartialState], dict[str, Any]]
 
 _PREFIX = f"component.{DOMAIN}.selector.logbook.options."
+_CHANNELS = f"component.{DOMAIN}.selector.channel.options."
+# Said by no receipt: "other" names no place, and a card that renewed itself has its own words.
+_UNNAMED_CHANNELS = frozenset({"other", "auto_renew"})
 
 
 def shown_day(value: object, language: str) -> str:
@@ -44,6 +47,14 @@ def shown_day(value: object, language: str) -> str:
 def shown_amount(value: object) -> str:
     """Return a sum with two decimals and thousands separators."""
     return f"{value:,.2f}" if isinstance(value, (int, float)) else str(value)
+
+
+def shown_channel(texts: Mapping[str, str], data: Mapping[str, Any]) -> str | None:
+    """Return where a renewal was paid, in the language's words, if it names a place."""
+    channel = data.get("channel")
+    if not isinstance(channel, str) or channel in _UNNAMED_CHANNELS:
+        return None
+    return texts.get(_CHANNELS + channel)
 
 
 def message_key(event_type: str, data: Mapping[str, Any]) -> str:
@@ -68,6 +79,9 @@ def describe(
 ) -> str:
     """Return the logbook message of an event, its days and sums written for people."""
     key = message_key(event_type, data)
+    channel = shown_channel(texts, data) if event_type == EVENT_RENEWED else None
+    if channel is not None:
+        key += "_via"  # the same sentence, saying where it was paid
     message = texts.get(_PREFIX + key, key)
     values = {
         "old_expiry": shown_day(data.get("old_expiry"), language),
@@ -77,6 +91,7 @@ def describe(
         "date": shown_day(data.get("date"), language),
         "amount": shown_amount(data.get("amount")),
         "currency": str(data.get("currency")),
+        "channel": channel or "",
     }
     for name, value in values.items():
         message = message.replace(f"{{{name}}}", value)

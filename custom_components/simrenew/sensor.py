@@ -24,6 +24,7 @@ from .hub import SimRenewConfigEntry, SimRenewHub
 from .model import CardStatus, DeadlineReason, start_of_day
 
 PARALLEL_UPDATES = 0
+RECEIPTS = "receipts"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -108,12 +109,15 @@ SENSORS: tuple[SimRenewSensorEntityDescription, ...] = (
         translation_key="last_renewed",
         device_class=SensorDeviceClass.TIMESTAMP,
         value_fn=lambda card: card.last_renewed,
+        # The last receipts, with how each was paid, are shown here on the card's device: the
+        # logbook can only show what its event carries, and an event reaches every automation
+        # and the event table, so it never says how a renewal was paid. State attributes stay
+        # out of the integration's logs and diagnostics, and these out of the recorder too.
+        attributes_fn=lambda card: {RECEIPTS: [receipt.as_dict() for receipt in card.receipts]},
     ),
     SimRenewSensorEntityDescription(
         key="spent_last_365_days",
         translation_key="spent_last_365_days",
-        # Most households look at spending now and then, not every day.
-        entity_registry_enabled_default=False,
         device_class=SensorDeviceClass.MONETARY,
         suggested_display_precision=2,
         value_fn=lambda card: card.spent_last_365_days,
@@ -235,6 +239,8 @@ class SimRenewCardSensor(SimRenewCardEntity, SensorEntity):
     """A sensor whose value comes from its description's `value_fn`."""
 
     entity_description: SimRenewSensorEntityDescription
+    # The history file keeps the receipts: the database need not hold payment methods again.
+    _unrecorded_attributes = frozenset({RECEIPTS})
 
     @override
     def shown(self) -> object:
