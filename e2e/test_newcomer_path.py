@@ -171,6 +171,11 @@ def todo_summaries(server: Server) -> list[str]:
         if item["entity_id"].startswith("todo.")
     ]
     assert len(lists) == 1, lists
+    # Wait for the list to be there: a card just added may still be joining the household.
+    _wait(
+        lambda: (state(server, lists[0]) or {}).get("state") not in (None, "unavailable"),
+        "the renewal list",
+    )
     answer = _request(
         f"{server.url}/api/services/todo/get_items?return_response",
         {"entity_id": lists[0]},
