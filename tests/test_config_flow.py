@@ -452,7 +452,7 @@ async def test_add_integration_with_a_hub_adds_a_card(
     added = next(s for s in mock_entry.subentries.values() if s.title == "Dad's csl")
     assert added.subentry_type == SUBENTRY_CARD
     assert dict(added.data) == STORED
-    # The hub reloads with the new card's device and entities.
+    # The running hub adds the new card's device and entities.
     assert hass.states.get("sensor.dad_s_csl_days_until_expiry") is not None
 
 
