@@ -38,6 +38,10 @@ FORBIDDEN: dict[str, dict[str, str]] = {
         "App": "應用程式",
         "网": "網",
         "今天": "今日 (Hong Kong writing)",
+        # The household, as the integration page names it; never the frontend's own word.
+        "Hub": "家中的卡 (the household)",
+        "中樞": "家中的卡 (the household)",
+        "家裡的卡": "家中的卡 (Hong Kong wording)",
     },
     "zh-Hans": {
         "续期": "续费",
@@ -58,6 +62,9 @@ FORBIDDEN: dict[str, dict[str, str]] = {
         "行事历": "日历",
         "应用程序": "App",
         "網": "网",
+        "Hub": "家里的卡 (the household)",
+        "中枢": "家里的卡 (the household)",
+        "家中的卡": "家里的卡 (mainland wording)",
     },
 }
 

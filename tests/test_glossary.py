@@ -42,6 +42,9 @@ def readme_section(language: str) -> str:
         ("请及早增值", "zh-Hans"),
         ("已过限期", "zh-Hans"),
         ("SIM 卡", "zh-Hans"),
+        ("增加 Hub", "zh-Hant"),
+        ("添加中枢", "zh-Hans"),
+        ("可在家中的卡中找到", "zh-Hans"),
         ("Top-ups can take up to two working days", "en"),
     ],
 )
@@ -58,6 +61,8 @@ def test_the_glossary_catches_slips(text: str, language: str) -> None:
         ("以Apple Pay付款", "zh-Hant"),
         ("请最迟在12月1日续费", "zh-Hans"),
         ("SIM卡续费提醒", "zh-Hans"),
+        ("可在家中的卡之中找到", "zh-Hant"),
+        ("GitHub上的说明", "zh-Hans"),
     ],
 )
 def test_the_glossary_lets_good_texts_through(text: str, language: str) -> None:
