@@ -129,7 +129,7 @@ async def test_user_flow_creates_hub_with_first_card(hass: HomeAssistant) -> Non
     result = await hass.config_entries.flow.async_configure(result["flow_id"], FORM_INPUT)
     await hass.async_block_till_done()
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == "SIM Renew"
+    assert result["title"] == "Household SIM cards"
     entry = result["result"]
     assert entry.data == {}
     assert entry.options == {"reminder_days": [14, 7, 3, 1, 0], "reminder_time": "09:00:00"}
