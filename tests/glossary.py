@@ -42,6 +42,10 @@ FORBIDDEN: dict[str, dict[str, str]] = {
         "復原|撤消|取消續期": "撤銷 (undo)",
         "支付方式": "付款方式 (payment method)",
         "收條|票據": "收據 (receipt)",
+        # The household, as the integration page names it; never the frontend's own word.
+        "Hub": "家中的卡 (the household)",
+        "中樞": "家中的卡 (the household)",
+        "家裡的卡": "家中的卡 (Hong Kong wording)",
     },
     "zh-Hans": {
         "续期": "续费",
@@ -65,6 +69,9 @@ FORBIDDEN: dict[str, dict[str, str]] = {
         "还原|撤消|取消续费": "撤销 (undo)",
         "支付方式": "付款方式 (payment method)",
         "收条|票据": "收据 (receipt)",
+        "Hub": "家里的卡 (the household)",
+        "中枢": "家里的卡 (the household)",
+        "家中的卡": "家里的卡 (mainland wording)",
     },
 }
 

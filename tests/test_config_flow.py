@@ -129,7 +129,7 @@ async def test_user_flow_creates_hub_with_first_card(hass: HomeAssistant) -> Non
     result = await hass.config_entries.flow.async_configure(result["flow_id"], FORM_INPUT)
     await hass.async_block_till_done()
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == "SIM Renew"
+    assert result["title"] == "Household SIM cards"
     entry = result["result"]
     assert entry.data == {}
     assert entry.options == {"reminder_days": [14, 7, 3, 1, 0], "reminder_time": "09:00:00"}
@@ -452,7 +452,7 @@ async def test_add_integration_with_a_hub_adds_a_card(
     added = next(s for s in mock_entry.subentries.values() if s.title == "Dad's csl")
     assert added.subentry_type == SUBENTRY_CARD
     assert dict(added.data) == STORED
-    # The hub reloads with the new card's device and entities.
+    # The running hub adds the new card's device and entities.
     assert hass.states.get("sensor.dad_s_csl_days_until_expiry") is not None
 
 

@@ -46,6 +46,9 @@ def readme_section(language: str) -> str:
         ("支付方式：八達通", "zh-Hant"),
         ("还原续费", "zh-Hans"),
         ("收条", "zh-Hans"),
+        ("增加 Hub", "zh-Hant"),
+        ("添加中枢", "zh-Hans"),
+        ("可在家中的卡中找到", "zh-Hans"),
         ("Top-ups can take up to two working days", "en"),
     ],
 )
@@ -66,6 +69,8 @@ def test_the_glossary_catches_slips(text: str, language: str) -> None:
         ("付款方式：八達通", "zh-Hant"),
         ("撤销续费", "zh-Hans"),
         ("收据", "zh-Hans"),
+        ("可在家中的卡之中找到", "zh-Hant"),
+        ("GitHub上的说明", "zh-Hans"),
     ],
 )
 def test_the_glossary_lets_good_texts_through(text: str, language: str) -> None:

@@ -63,13 +63,16 @@ from .plan_form import (
 from .plans import stored_period, stored_plans
 from .reminder_times import async_card_times
 from .spoken_dates import written_days
+from .texts import SelectorTexts
 from .validation import vol
 from .zone_labels import async_zone_names, card_schema_with_zones
 
 if TYPE_CHECKING:
     from .hub import SimRenewConfigEntry
 
-HUB_TITLE = "SIM Renew"
+# The household's name on the integration page, in Home Assistant's language when it is made;
+# the words come from the translations (this is what a language without them falls back to).
+HUB_TITLE = "Household SIM cards"
 
 DEFAULT_OPTIONS: dict[str, Any] = {
     CONF_REMINDER_DAYS: list(DEFAULT_REMINDER_DAYS),
@@ -103,6 +106,13 @@ def household_days(hass: HomeAssistant, hub: ConfigEntry | None) -> dict[str, st
     """Return the household's reminder days, which a card left without its own will use."""
     days = HubOptions.from_options(hub.options if hub else DEFAULT_OPTIONS).reminder_days
     return {"household_days": written_days(days, hass.config.language)}
+
+
+async def async_household_title(hass: HomeAssistant) -> str:
+    """Return the new household's name in Home Assistant's language: "家中的卡", "家里的卡"."""
+    texts = SelectorTexts(hass, "household")
+    await texts.async_load()
+    return texts.fill("title", HUB_TITLE)
 
 
 class SimRenewConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -139,7 +149,7 @@ class SimRenewConfigFlow(ConfigFlow, domain=DOMAIN):
             if not errors:
                 await self.async_set_unique_id(DOMAIN, raise_on_progress=False)
                 return self.async_create_entry(
-                    title=HUB_TITLE,
+                    title=await async_household_title(self.hass),
                     data={},
                     options=DEFAULT_OPTIONS,
                     subentries=[

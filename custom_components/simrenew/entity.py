@@ -83,6 +83,12 @@ def add_card_entities(
     async_add_entities: AddConfigEntryEntitiesCallback,
     build: Callable[[str], Iterable[Entity]],
 ) -> None:
-    """Add each card's entities under the card's own subentry."""
-    for card_id in hub.cards:
-        async_add_entities(build(card_id), config_subentry_id=card_id)
+    """Add each card's entities under the card's own subentry, now and for cards added later."""
+
+    @callback
+    def add(card_ids: Iterable[str]) -> None:
+        for card_id in card_ids:
+            async_add_entities(build(card_id), config_subentry_id=card_id)
+
+    add(list(hub.cards))
+    hub.entity_adders.append(add)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date, datetime
 from functools import partial
@@ -86,6 +86,8 @@ class SimRenewHub(CardChanges):
         self.device_models = DeviceModels(hass)
         # Set up by the integration, which knows how to read a message; followed from start.
         self.message_sources: MessageSources | None = None
+        # One per platform: adds the entities of cards added while the hub runs.
+        self.entity_adders: list[Callable[[Iterable[str]], None]] = []
         self._read_entry()
 
     @property
@@ -227,6 +229,7 @@ class SimRenewHub(CardChanges):
             # the history before they are compared.
             old_configs, old_options = self.configs, self.options
             self._read_entry()
+            added = self._start_added_cards(old_configs)
             if old_options.persistent_notification and not self.options.persistent_notification:
                 # Turned off: the notifications already shown go too.
                 for card_id in self.entry.subentries:
@@ -237,19 +240,42 @@ class SimRenewHub(CardChanges):
             for card_id in removed:
                 del self.records[card_id]
                 self.ledger.forget_figures(card_id)
-            if corrections or removed or rules_set:
+            if corrections or removed or rules_set or added:
                 await self.ledger.async_save()
             self._announce(corrections)
             for card_id in removed:
                 # A deleted card's reminder is no one's to act on.
                 self.notifier.dismiss(card_id)
         self._delete_stale_issues()
-        if self.device_layout() != before:
+        layout = self.device_layout()
+        kept = {card_id: layout.get(card_id) for card_id in before}
+        if kept != before or layout.keys() - before.keys() - set(added):
             return False
         self._household_stale = True
         self.calendar_version += 1
         self._async_refresh(dt_util.utcnow())
+        # A reload would take every entity of the household through "unavailable": a new
+        # card's entities join the running platforms instead, once its state is known.
+        shown = [card_id for card_id in added if card_id in self.cards]
+        for adder in self.entity_adders:
+            adder(shown)
         return True
+
+    def _start_added_cards(self, old_configs: dict[str, CardConfig]) -> list[str]:
+        """Give each card added since the last read a history from today; return them.
+
+        A card that appears with a history already (one mended after it could not be read) is
+        left to a reload, which checks that history against its settings.
+        """
+        appeared = [card_id for card_id in self.configs if card_id not in old_configs]
+        if any(card_id in self.records for card_id in appeared):
+            return []
+        now = dt_util.utcnow()
+        for card_id in appeared:
+            today = local_today(now, self.configs[card_id].time_zone)
+            self.records[card_id] = empty_record(today.isoformat())
+        self.notifier.card_ids |= set(appeared)
+        return appeared
 
     def _start_activity_rules(self, old_configs: dict[str, CardConfig]) -> bool:
         """Count a newly set activity rule from today, not from a use long ago.
