@@ -84,7 +84,7 @@ async def test_logbook_lists_receipts_under_the_card(
             entry["message"] for entry in response["result"] if entry.get("domain") == DOMAIN
         ]
     renewed, confirmed, read = messages["Mum's CMHK"]
-    assert renewed.startswith("renewed for 48.00 HKD: valid until ")
+    assert renewed.startswith("renewed for HK$48: valid until ")
     assert confirmed.startswith("renewal confirmed: valid until ")
     assert read == f"carrier's message confirmed it: valid until {renewed_to:%-d %b %Y}"
-    assert messages["Dad's csl"] == ["balance recorded: 3.00 HKD"]
+    assert messages["Dad's csl"] == ["balance recorded: HK$3"]

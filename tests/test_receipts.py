@@ -149,8 +149,8 @@ RECEIPTS: list[tuple[str, dict[str, Any], str, str]] = [
     (
         "simrenew_renewed",
         {"old_expiry": "2026-12-01", "new_expiry": "2027-05-21", "amount": 1048, "currency": "HKD"},
-        "renewed for 1,048.00 HKD: valid until 21 May 2027 (was 1 Dec 2026)",
-        "已續期，付1,048.00 HKD：有效至2027年5月21日（原為2026年12月1日）",
+        "renewed for HK$1,048: valid until 21 May 2027 (was 1 Dec 2026)",
+        "已續期，付HK$1,048：有效至2027年5月21日（原為2026年12月1日）",
     ),
     (
         "simrenew_renewed",
@@ -190,8 +190,8 @@ RECEIPTS: list[tuple[str, dict[str, Any], str, str]] = [
     (
         "simrenew_balance_recorded",
         {"amount": 12.5, "currency": "CNY"},
-        "balance recorded: 12.50 CNY",
-        "已記錄餘額：12.50 CNY",
+        "balance recorded: ¥12.50",
+        "已記錄餘額：¥12.50",
     ),
     (
         "simrenew_activity_recorded",
