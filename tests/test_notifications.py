@@ -90,7 +90,7 @@ async def test_a_reminder_shows_up_in_notifications_and_goes_when_renewed(
 @pytest.mark.parametrize(
     ("language", "title", "says"),
     [
-        ("zh-Hant", "SIM卡增值提醒", "Mum's CMHK將於12月1日到期，尚餘7日。"),
+        ("zh-Hant", "SIM卡續期提醒", "Mum's CMHK將於12月1日到期，尚餘7日。"),
         ("zh-Hans", "SIM卡续费提醒", "Mum's CMHK将于12月1日到期，还剩7天。"),
     ],
 )
@@ -213,7 +213,7 @@ async def test_a_renewal_says_what_it_did_in_chinese_and_undo_takes_it_back(
     )
     await hass.async_block_till_done()
     note = shown(hass)[f"simrenew_{card_id}"]
-    assert note["title"] == "已記錄增值"
+    assert note["title"] == "已記錄續期"
     assert note["message"].startswith(
         "Mum's CMHK的有效期已由12月1日改為2027年5月21日。\n\n記錄金額：HK$50。"
     )
