@@ -11,17 +11,31 @@ SPACE_BESIDE_CHINESE = re.compile(rf"[{CJK}] |(?<!#) (?=[{CJK}])")
 # "12月1日前" leaves open whether the 1st itself still counts; "或之前" or "最迟在" does not.
 DATE_THEN_BEFORE = re.compile(r"(日|\})前")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# "HKD 38.00" or "38.00 HKD", where people write HK$38.
+MONEY_AS_CODE = r"(?:[A-Z]{3} \d[\d,]*\.00(?!\d)|\d\.00 [A-Z]{3})"
+
+# Hong Kong carriers, which a mainland reader's examples do not name (a card's own name may).
+HONG_KONG_CARRIERS = re.compile(r"CMHK|(?<![A-Za-z])csl(?![A-Za-z])|3HK|SmarTone|ValueGB")
 
 # word that must not appear (a pattern) -> the word this language uses for that idea
 FORBIDDEN: dict[str, dict[str, str]] = {
     "en": {
         "working days": "minutes online, a day or two through some channels",
         "Expiring soon": "Due soon: the deadline may be a use, not the expiry",
+        # Home Assistant fills texts in without plural rules: the code picks "1 day".
+        r"(?<![\d.,])1 (days|months)": "1 day, 1 month",
+        MONEY_AS_CODE: "HK$38, ¥8.50: the sum as people write it",
     },
     "zh-Hant": {
         "续": "續期 (Traditional characters)",
         "續費": "續期",
-        "充": "增值",
+        "充": "續期",
+        # One word for the act, as the buttons and actions name it.
+        "增值": "續期 (one word for the act)",
+        # Home Assistant's own zh-Hant words for its concepts.
+        "動作": "操作 (Home Assistant's word for an action)",
+        "標籤": "分類 (Home Assistant's word for a label)",
+        "感應器": "感測器 (Home Assistant's word for a sensor)",
         "运营商": "電訊商",
         "運營商": "電訊商",
         "预付": "儲值卡",
@@ -46,11 +60,18 @@ FORBIDDEN: dict[str, dict[str, str]] = {
         "Hub": "家中的卡 (the household)",
         "中樞": "家中的卡 (the household)",
         "家裡的卡": "家中的卡 (Hong Kong wording)",
+        "天": "日 (Hong Kong writes 最後一日, 明日, 20日)",
+        MONEY_AS_CODE: "HK$38: the sum as people write it",
     },
     "zh-Hans": {
         "续期": "续费",
         "續": "续费 (Simplified characters)",
-        "增值": "充值",
+        "增值": "续费",
+        "充值": "续费 (one word for the act)",
+        "(?<!超)过期限": "已超过期限",
+        "过了期限": "超过期限",
+        "操作": "动作 (Home Assistant's word for an action)",
+        MONEY_AS_CODE: "¥8: the sum as people write it",
         "電訊商": "运营商",
         "电讯商": "运营商",
         "储值": "预付费卡",

@@ -124,8 +124,8 @@ def calls_of(events: list[Event], domain: str, service: str) -> list[dict[str, A
     ("language", "expected"),
     [
         ("en", "Mum's CMHK expires on 1 Dec 2026, in 7 days. Top it up in good time."),
-        ("zh-Hant", "Mum's CMHK將於12月1日到期，尚餘7日，請及早增值。"),
-        ("zh-Hans", "Mum's CMHK将于12月1日到期，还剩7天，请及早充值续费。"),
+        ("zh-Hant", "Mum's CMHK將於12月1日到期，尚餘7日，請及早續期。"),
+        ("zh-Hans", "Mum's CMHK将于12月1日到期，还剩7天，请及早续费。"),
     ],
 )
 async def test_phone_reminder_and_renewed_button(
@@ -272,8 +272,8 @@ async def test_one_tap_on_two_phones_snoozes_once(
     ("language", "expected"),
     [
         ("en", "Reminder: Mum's CMHK expires in 7 days. Please top it up in good time."),
-        ("zh-Hant", "提提你，Mum's CMHK還有7日到期，請及早增值。"),
-        ("zh-Hans", "提醒一下，Mum's CMHK还有7天到期，请及早充值。"),
+        ("zh-Hant", "提提你，Mum's CMHK還有7日到期，請及早續期。"),
+        ("zh-Hans", "提醒一下，Mum's CMHK还有7天到期，请及早续费。"),
     ],
 )
 async def test_speaker_announcement(
@@ -430,15 +430,15 @@ PHONE_TEXTS: list[tuple[str, str, str, tuple[str, ...], tuple[str, ...]]] = [
     (
         "deadline",
         "zh-Hant",
-        "SIM卡增值提醒",
-        ("Mum's CMHK將於12月1日到期", "尚餘7日", "增值"),
+        "SIM卡續期提醒",
+        ("Mum's CMHK將於12月1日到期", "尚餘7日", "續期"),
         ("2026年", *LAST_DAY_WORDS),
     ),
     (
         "deadline",
         "zh-Hans",
         "SIM卡续费提醒",
-        ("Mum's CMHK将于12月1日到期", "还剩7天", "充值"),
+        ("Mum's CMHK将于12月1日到期", "还剩7天", "续费"),
         ("2026年", *LAST_DAY_WORDS),
     ),
     (
@@ -448,8 +448,8 @@ PHONE_TEXTS: list[tuple[str, str, str, tuple[str, ...], tuple[str, ...]]] = [
         ("Today is the last day of Mum's CMHK", "Top it up"),
         (),
     ),
-    ("last_day", "zh-Hant", "SIM卡增值提醒", ("今日是Mum's CMHK有效期的最後一日", "增值"), ()),
-    ("last_day", "zh-Hans", "SIM卡续费提醒", ("今天是Mum's CMHK有效期的最后一天", "充值"), ()),
+    ("last_day", "zh-Hant", "SIM卡續期提醒", ("今日是Mum's CMHK有效期的最後一日", "續期"), ()),
+    ("last_day", "zh-Hans", "SIM卡续费提醒", ("今天是Mum's CMHK有效期的最后一天", "续费"), ()),
     (
         "activity",
         "en",
@@ -462,14 +462,14 @@ PHONE_TEXTS: list[tuple[str, str, str, tuple[str, ...], tuple[str, ...]]] = [
         "zh-Hant",
         "SIM卡使用提醒",
         ("Mum's CMHK須在12月1日或之前", "使用此卡", "尚餘7日", URL),
-        ("增值", *LAST_DAY_WORDS),
+        ("續期", *LAST_DAY_WORDS),
     ),
     (
         "activity",
         "zh-Hans",
         "SIM卡使用提醒",
         ("Mum's CMHK最迟须在12月1日", "使用此卡", "还剩7天", URL),
-        ("充值", "续费", *LAST_DAY_WORDS),
+        ("续费", *LAST_DAY_WORDS),
     ),
     (
         "activity_last_day",
@@ -483,14 +483,14 @@ PHONE_TEXTS: list[tuple[str, str, str, tuple[str, ...], tuple[str, ...]]] = [
         "zh-Hant",
         "SIM卡使用提醒",
         ("今日是Mum's CMHK使用限期的最後一日", "使用此卡"),
-        ("增值",),
+        ("續期",),
     ),
     (
         "activity_last_day",
         "zh-Hans",
         "SIM卡使用提醒",
         ("今天是Mum's CMHK使用期限的最后一天", "使用此卡"),
-        ("充值",),
+        ("续费",),
     ),
     (
         "grace",
@@ -503,14 +503,14 @@ PHONE_TEXTS: list[tuple[str, str, str, tuple[str, ...], tuple[str, ...]]] = [
         "grace",
         "zh-Hant",
         "SIM卡已過限期",
-        ("Mum's CMHK已過限期", "寬限期至12月31日", "尚餘25日", "增值", "永久"),
+        ("Mum's CMHK已過限期", "寬限期至12月31日", "尚餘25日", "續期", "永久"),
         LAST_DAY_WORDS,
     ),
     (
         "grace",
         "zh-Hans",
-        "SIM卡已过期限",
-        ("Mum's CMHK已过期限", "宽限期至12月31日", "还剩25天", "充值", "永久"),
+        "SIM卡已超过期限",
+        ("Mum's CMHK已超过期限", "宽限期至12月31日", "还剩25天", "续费", "永久"),
         LAST_DAY_WORDS,
     ),
     (
@@ -521,7 +521,7 @@ PHONE_TEXTS: list[tuple[str, str, str, tuple[str, ...], tuple[str, ...]]] = [
         LAST_DAY_WORDS,
     ),
     ("grace_snoozed", "zh-Hant", "SIM卡已過限期", ("寬限期至12月31日",), LAST_DAY_WORDS),
-    ("grace_snoozed", "zh-Hans", "SIM卡已过期限", ("宽限期至12月31日",), LAST_DAY_WORDS),
+    ("grace_snoozed", "zh-Hans", "SIM卡已超过期限", ("宽限期至12月31日",), LAST_DAY_WORDS),
     (
         "grace_tomorrow_last",
         "en",
@@ -529,8 +529,8 @@ PHONE_TEXTS: list[tuple[str, str, str, tuple[str, ...], tuple[str, ...]]] = [
         ("Top it up by tomorrow (31 Dec 2026)", "lost for good"),
         ("last day", "today"),
     ),
-    ("grace_tomorrow_last", "zh-Hant", "SIM卡已過限期", ("寬限期明天（12月31日）結束",), ()),
-    ("grace_tomorrow_last", "zh-Hans", "SIM卡已过期限", ("宽限期明天（12月31日）结束",), ()),
+    ("grace_tomorrow_last", "zh-Hant", "SIM卡已過限期", ("寬限期明日（12月31日）結束",), ()),
+    ("grace_tomorrow_last", "zh-Hans", "SIM卡已超过期限", ("宽限期明天（12月31日）结束",), ()),
     (
         "grace_last_day",
         "en",
@@ -542,14 +542,14 @@ PHONE_TEXTS: list[tuple[str, str, str, tuple[str, ...], tuple[str, ...]]] = [
         "grace_last_day",
         "zh-Hant",
         "SIM卡已過限期",
-        ("今日是Mum's CMHK寬限期的最後一日", "增值", "永久"),
+        ("今日是Mum's CMHK寬限期的最後一日", "續期", "永久"),
         (),
     ),
     (
         "grace_last_day",
         "zh-Hans",
-        "SIM卡已过期限",
-        ("今天是Mum's CMHK宽限期的最后一天", "充值", "永久"),
+        "SIM卡已超过期限",
+        ("今天是Mum's CMHK宽限期的最后一天", "续费", "永久"),
         (),
     ),
     (
@@ -559,8 +559,8 @@ PHONE_TEXTS: list[tuple[str, str, str, tuple[str, ...], tuple[str, ...]]] = [
         ("Mum's CMHK passed its deadline (1 Dec 2026)", "Top it up now"),
         LAST_DAY_WORDS,
     ),
-    ("old_snoozed_in_grace", "zh-Hant", "SIM卡增值提醒", ("已過限期", "增值"), LAST_DAY_WORDS),
-    ("old_snoozed_in_grace", "zh-Hans", "SIM卡续费提醒", ("已过期限", "充值"), LAST_DAY_WORDS),
+    ("old_snoozed_in_grace", "zh-Hant", "SIM卡續期提醒", ("已過限期", "續期"), LAST_DAY_WORDS),
+    ("old_snoozed_in_grace", "zh-Hans", "SIM卡续费提醒", ("已超过期限", "续费"), LAST_DAY_WORDS),
     (
         "confirm",
         "en",
@@ -586,8 +586,8 @@ PHONE_TEXTS: list[tuple[str, str, str, tuple[str, ...], tuple[str, ...]]] = [
 # The line under every message that names the card's official page.
 OFFICIAL_ONLY = {
     "en": "Top up only through the carrier's official app, website or shops.",
-    "zh-Hant": "請只透過電訊商的官方應用程式、網站或門市增值。",
-    "zh-Hans": "请只通过运营商的官方App、网站或营业厅充值。",
+    "zh-Hant": "請只透過電訊商的官方應用程式、網站或門市續期。",
+    "zh-Hans": "请只通过运营商的官方App、网站或营业厅续费。",
 }
 
 
@@ -647,7 +647,7 @@ async def test_phone_text_without_official_page(
     ("language", "labels"),
     [
         ("en", ["Renewed", "Remind me tomorrow"]),
-        ("zh-Hant", ["已續期", "明天再提醒"]),
+        ("zh-Hant", ["已續期", "明日再提醒"]),
         ("zh-Hans", ["已续费", "明天再提醒"]),
     ],
 )
@@ -753,37 +753,37 @@ async def test_unknown_reminder_kind_is_left_alone(
 # What each reminder must say and must not say on the speakers.
 SPOKEN_TEXTS: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = [
     ("deadline", "en", ("Mum's CMHK expires in 7 days", "top it up"), ("use the card",)),
-    ("deadline", "zh-Hant", ("提提你，Mum's CMHK還有7日到期", "增值"), ("使用此卡",)),
-    ("deadline", "zh-Hans", ("提醒一下，Mum's CMHK还有7天到期", "充值"), ("使用此卡",)),
+    ("deadline", "zh-Hant", ("提提你，Mum's CMHK還有7日到期", "續期"), ("使用此卡",)),
+    ("deadline", "zh-Hans", ("提醒一下，Mum's CMHK还有7天到期", "续费"), ("使用此卡",)),
     ("last_day", "en", ("today is the last day of Mum's CMHK",), ()),
-    ("last_day", "zh-Hant", ("今日是Mum's CMHK的最後有效日", "增值"), ()),
-    ("last_day", "zh-Hans", ("今天是Mum's CMHK的最后有效日", "充值"), ()),
+    ("last_day", "zh-Hant", ("今日是Mum's CMHK的最後有效日", "續期"), ()),
+    ("last_day", "zh-Hans", ("今天是Mum's CMHK的最后有效日", "续费"), ()),
     ("activity", "en", ("must be used within 7 days", "use the card"), ("top it up", "top up")),
-    ("activity", "zh-Hant", ("須在7日內使用一次", "使用此卡"), ("增值",)),
-    ("activity", "zh-Hans", ("须在7天内使用一次", "使用此卡"), ("充值",)),
+    ("activity", "zh-Hant", ("須在7日內使用一次", "使用此卡"), ("續期",)),
+    ("activity", "zh-Hans", ("须在7天内使用一次", "使用此卡"), ("续费",)),
     ("activity_last_day", "en", ("today is the last day to use Mum's CMHK",), ("top it up",)),
-    ("activity_last_day", "zh-Hant", ("今日是使用Mum's CMHK的最後一日", "使用此卡"), ("增值",)),
-    ("activity_last_day", "zh-Hans", ("今天是使用Mum's CMHK的最后一天", "使用此卡"), ("充值",)),
+    ("activity_last_day", "zh-Hant", ("今日是使用Mum's CMHK的最後一日", "使用此卡"), ("續期",)),
+    ("activity_last_day", "zh-Hans", ("今天是使用Mum's CMHK的最后一天", "使用此卡"), ("续费",)),
     (
         "grace",
         "en",
         ("Mum's CMHK has lapsed", "top it up by 31 December", "lost for good"),
         ("2026", *LAST_DAY_WORDS),
     ),
-    ("grace", "zh-Hant", ("最遲在12月31日增值", "永久"), LAST_DAY_WORDS),
-    ("grace", "zh-Hans", ("最迟在12月31日充值", "永久"), LAST_DAY_WORDS),
+    ("grace", "zh-Hant", ("最遲在12月31日續期", "永久"), LAST_DAY_WORDS),
+    ("grace", "zh-Hans", ("最迟在12月31日续费", "永久"), LAST_DAY_WORDS),
     ("grace_snoozed", "en", ("top it up by 31 December",), LAST_DAY_WORDS),
-    ("grace_snoozed", "zh-Hant", ("最遲在12月31日增值",), LAST_DAY_WORDS),
-    ("grace_snoozed", "zh-Hans", ("最迟在12月31日充值",), LAST_DAY_WORDS),
+    ("grace_snoozed", "zh-Hant", ("最遲在12月31日續期",), LAST_DAY_WORDS),
+    ("grace_snoozed", "zh-Hans", ("最迟在12月31日续费",), LAST_DAY_WORDS),
     ("grace_tomorrow_last", "en", ("top it up by tomorrow", "lost for good"), ("last",)),
-    ("grace_tomorrow_last", "zh-Hant", ("最遲明天增值", "永久"), ("最後一日",)),
-    ("grace_tomorrow_last", "zh-Hans", ("最迟明天充值", "永久"), ("最后一天",)),
+    ("grace_tomorrow_last", "zh-Hant", ("最遲明日續期", "永久"), ("最後一日",)),
+    ("grace_tomorrow_last", "zh-Hans", ("最迟明天续费", "永久"), ("最后一天",)),
     ("grace_last_day", "en", ("today is the last chance to save the number",), ()),
     ("grace_last_day", "zh-Hant", ("今日是Mum's CMHK寬限期的最後一日",), ()),
     ("grace_last_day", "zh-Hans", ("今天是Mum's CMHK宽限期的最后一天",), ()),
     ("old_snoozed_in_grace", "en", ("has passed its deadline",), LAST_DAY_WORDS),
     ("old_snoozed_in_grace", "zh-Hant", ("已過限期",), LAST_DAY_WORDS),
-    ("old_snoozed_in_grace", "zh-Hans", ("已过期限",), LAST_DAY_WORDS),
+    ("old_snoozed_in_grace", "zh-Hans", ("已超过期限",), LAST_DAY_WORDS),
     ("confirm", "en", ("carrier's app shows the new expiry, 23 May 2027",), ("top it up",)),
     ("confirm", "zh-Hant", ("電訊商", "核對新到期日是否為2027年5月23日"), ()),
     ("confirm", "zh-Hans", ("运营商", "核对新到期日是否为2027年5月23日"), ()),

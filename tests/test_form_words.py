@@ -455,5 +455,5 @@ async def test_a_plan_named_with_braces_is_shown_as_named(hass: HomeAssistant) -
     _entry, card_id = await _lapsed(hass, name="Spare {name}", plans=[plan])
     form = await _renewed_step(hass, card_id)
     assert _labels(form)["{amount} off {new_expiry}"] == (
-        "{amount} off {new_expiry}: until 22 Nov 2027, HKD 388.00"
+        "{amount} off {new_expiry}: until 22 Nov 2027, HK$388"
     )

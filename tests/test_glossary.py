@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from .glossary import ISO_DATE, glossary_slips
+from .glossary import HONG_KONG_CARRIERS, ISO_DATE, glossary_slips
 from .test_translations import LANGUAGES, load
 
 ROOT = Path(__file__).parent.parent
@@ -50,6 +50,23 @@ def readme_section(language: str) -> str:
         ("添加中枢", "zh-Hans"),
         ("可在家中的卡中找到", "zh-Hans"),
         ("Top-ups can take up to two working days", "en"),
+        # The words of issue 20's first week, so they cannot come back.
+        ("SIM卡增值提醒", "zh-Hant"),
+        ("可在simrenew.renew動作中選用", "zh-Hant"),
+        ("選擇包含SIM卡的分區、樓層或標籤", "zh-Hant"),
+        ("手機的「最後通知」感應器", "zh-Hant"),
+        ("0代表最後一天", "zh-Hant"),
+        ("尚餘20 天", "zh-Hant"),
+        ("付HKD 38.00", "zh-Hant"),
+        ("SIM卡已过期限", "zh-Hans"),
+        ("{name}已于{deadline}过了期限", "zh-Hans"),
+        ("请及早充值", "zh-Hans"),
+        ("在simrenew.renew操作中选择", "zh-Hans"),
+        ("已续费，支付CNY 8.00", "zh-Hans"),
+        ("Mum's CMHK expires on 23 Nov 2026, in 1 days.", "en"),
+        ("Renew every 1 months", "en"),
+        ("renewed for 48.00 HKD", "en"),
+        ("One renewal costs HKD 50.00.", "en"),
     ],
 )
 def test_the_glossary_catches_slips(text: str, language: str) -> None:
@@ -71,6 +88,11 @@ def test_the_glossary_catches_slips(text: str, language: str) -> None:
         ("收据", "zh-Hans"),
         ("可在家中的卡之中找到", "zh-Hant"),
         ("GitHub上的说明", "zh-Hans"),
+        ("SIM卡已超过期限", "zh-Hans"),
+        ("可在simrenew.renew动作中选择", "zh-Hans"),
+        ("最後一日：尚餘1日，付HK$38", "zh-Hant"),
+        ("in 1 day, in 11 days, every 21 days, 1.5 days", "en"),
+        ("renewed for HK$1,048.50; balance ¥8", "en"),
     ],
 )
 def test_the_glossary_lets_good_texts_through(text: str, language: str) -> None:
@@ -126,3 +148,43 @@ def test_renewal_due_says_what_its_states_mean(language: str, due: str, not_due:
     strings = load(language)
     assert strings["entity.binary_sensor.renewal_due.state.on"] == due
     assert strings["entity.binary_sensor.renewal_due.state.off"] == not_due
+
+
+def test_mainland_readers_get_mainland_examples() -> None:
+    """zh-Hans names 中国移动、中国联通、中国电信 where zh-Hant names CMHK, csl and 3HK."""
+    simplified, traditional = load("zh-Hans"), load("zh-Hant")
+    assert {key for key, text in simplified.items() if HONG_KONG_CARRIERS.search(text)} == set()
+    carrier = "config.step.user.data_description.carrier"
+    for name in ("中国移动", "中国联通", "中国电信"):
+        assert name in simplified[carrier]
+    for name in ("CMHK", "csl", "3HK"):
+        assert name in traditional[carrier]
+    # A plan a mainland user has, such as China Mobile's 8-yuan number-keeping plan.
+    assert "保号套餐" in simplified["selector.plan.fields.name.description"]
+
+
+@pytest.mark.parametrize(
+    ("language", "act"), [("en", "Renew"), ("zh-Hant", "續期"), ("zh-Hans", "续费")]
+)
+def test_one_word_for_the_act_of_renewing(language: str, act: str) -> None:
+    """The button, the reminder's title and the plans' section name the act in one word."""
+    strings = load(language)
+    assert act in strings["entity.button.renew.name"]
+    if language != "en":
+        assert act in strings["selector.notification.options.deadline_title"]
+        assert act in strings["selector.notification.options.renewed_title"]
+        plans = "config_subentries.card.step.reconfigure.sections.renewal_plans.name"
+        assert act in strings[plans]
+
+
+@pytest.mark.parametrize(
+    ("language", "added"),
+    [
+        ("en", "Mum's CMHK was added."),
+        ("zh-Hant", "已加入Mum's CMHK。"),
+        ("zh-Hans", "已添加Mum's CMHK。"),
+    ],
+)
+def test_a_card_added_is_said_in_a_few_words(language: str, added: str) -> None:
+    """Once added, the card is named; where it shows is plain from the page itself."""
+    assert load(language)["config.abort.card_added"].format(name="Mum's CMHK") == added

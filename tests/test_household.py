@@ -168,9 +168,9 @@ async def test_calendar_descriptions(
         hass, "2026-11-20T00:00:00+08:00", "2027-01-01T00:00:00+08:00"
     )
     assert found["Renewal reminder: Soon"] == (
-        "Renew Soon by 25 Nov 2026 (days left: 1).\n"
+        "Renew Soon by 25 Nov 2026: 1 day left.\n"
         "Valid until 25 Nov 2026.\n"
-        "One renewal costs HKD 50.00.\n"
+        "One renewal costs HK$50.\n"
         f"Top up only through the carrier's official app, website or shops: {url}"
     )
     assert found["Last day: Soon"].startswith("Today is the last day of Soon")
@@ -179,7 +179,7 @@ async def test_calendar_descriptions(
         " is lost.\n"
         # Not "valid until 25 Nov" under 25 December: that day has long gone.
         "Its validity ended on 25 Nov 2026.\n"
-        "One renewal costs HKD 50.00.\n"
+        "One renewal costs HK$50.\n"
         f"Top up only through the carrier's official app, website or shops: {url}"
     )
     # On its last day, a card with grace says until when a top-up still saves the number.
@@ -191,7 +191,7 @@ async def test_calendar_descriptions(
     later = await calendar_descriptions(
         hass, "2027-02-20T00:00:00+08:00", "2027-02-21T00:00:00+08:00"
     )
-    assert later["Last day: Later"].endswith("One renewal costs HKD 50.00.")
+    assert later["Last day: Later"].endswith("One renewal costs HK$50.")
 
 
 async def test_calendar_in_chinese(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
@@ -214,7 +214,7 @@ async def test_calendar_in_chinese(hass: HomeAssistant, freezer: FrozenDateTimeF
     # is next.
     assert calendar.attributes["message"] == "續期提醒：Mum's CMHK"
     assert calendar.attributes["description"] == (
-        "請於11月24日或之前為Mum's CMHK續期，尚餘1日。\n有效至11月24日。\n每次續期費用：HKD 50.00。"
+        "請於11月24日或之前為Mum's CMHK續期，尚餘1日。\n有效至11月24日。\n每次續期費用：HK$50。"
     )
     todo_items = await hass.services.async_call(
         "todo",
@@ -396,7 +396,7 @@ async def test_repair_previews_the_renewal_it_records(
         "deadline": "25 Nov 2026",
         "old_expiry": "25 Nov 2026",
         "new_expiry": "25 May 2027",
-        "amount": "HKD 50.00",
+        "amount": "HK$50",
     }
     result = await manager.async_configure(result["flow_id"], {})
     assert result["type"] is FlowResultType.CREATE_ENTRY

@@ -86,10 +86,10 @@ async def test_logbook_lists_receipts_under_the_card(
             entry["message"] for entry in response["result"] if entry.get("domain") == DOMAIN
         ]
     renewed, confirmed, read = messages["Mum's CMHK"]
-    assert renewed.startswith("renewed for 48.00 HKD: valid until ")
+    assert renewed.startswith("renewed for HK$48: valid until ")
     assert confirmed.startswith("renewal confirmed: valid until ")
     assert read == f"carrier's message confirmed it: valid until {renewed_to:%-d %b %Y}"
-    assert messages["Dad's csl"] == ["balance recorded: 3.00 HKD"]
+    assert messages["Dad's csl"] == ["balance recorded: HK$3"]
 
 
 async def test_a_receipt_says_where_it_was_paid_and_keeps_how_to_the_card(
@@ -140,6 +140,6 @@ async def test_a_receipt_says_where_it_was_paid_and_keeps_how_to_the_card(
     response = await client.receive_json()
     assert response["success"], response
     (renewed,) = [line["message"] for line in response["result"] if line.get("domain") == DOMAIN]
-    assert renewed.startswith("renewed for 48.00 HKD via Kiosk or ATM: valid until ")
+    assert renewed.startswith("renewed for HK$48 via Kiosk or ATM: valid until ")
     assert "8812" not in json.dumps(response)
     assert "RX-77" not in json.dumps(response)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
+from hypothesis import given, strategies as st
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -12,7 +14,12 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.simrenew.const import DOMAIN
-from custom_components.simrenew.notifications import message_keys, spoken_date
+from custom_components.simrenew.notifications import (
+    ReminderNotifier,
+    message_keys,
+    spoken_date,
+)
+from custom_components.simrenew.spoken_dates import plural_form
 from homeassistant.components import persistent_notification
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
@@ -20,6 +27,7 @@ from homeassistant.util import dt as dt_util
 
 from .conftest import card_subentry, move_to, setup_entry
 from .glossary import glossary_slips
+from .test_translations import LANGUAGES, load
 
 URL = "https://www.hk.chinamobile.com/en/prepaid"
 
@@ -72,7 +80,7 @@ async def test_a_reminder_shows_up_in_notifications_and_goes_when_renewed(
     assert note["title"] == "Renewal recorded"
     assert note["message"].startswith(
         "Mum's CMHK is now valid until 23 May 2027 (it was 1 Dec 2026).\n\n"
-        "Amount recorded: HKD 50.00.\n\n"
+        "Amount recorded: HK$50.\n\n"
         "Until you confirm that the carrier's app shows the new expiry, reminders for 1 Dec 2026"
     )
     assert URL in note["message"]
@@ -89,7 +97,7 @@ async def test_a_reminder_shows_up_in_notifications_and_goes_when_renewed(
 @pytest.mark.parametrize(
     ("language", "title", "says"),
     [
-        ("zh-Hant", "SIM卡增值提醒", "Mum's CMHK將於12月1日到期，尚餘7日。"),
+        ("zh-Hant", "SIM卡續期提醒", "Mum's CMHK將於12月1日到期，尚餘7日。"),
         ("zh-Hans", "SIM卡续费提醒", "Mum's CMHK将于12月1日到期，还剩7天。"),
     ],
 )
@@ -213,9 +221,9 @@ async def test_a_renewal_says_what_it_did_in_chinese_and_undo_takes_it_back(
     )
     await hass.async_block_till_done()
     note = shown(hass)[f"simrenew_{card_id}"]
-    assert note["title"] == "已記錄增值"
+    assert note["title"] == "已記錄續期"
     assert note["message"].startswith(
-        "Mum's CMHK的有效期已由12月1日改為2027年5月21日。\n\n記錄金額：HKD 50.00。"
+        "Mum's CMHK的有效期已由12月1日改為2027年5月21日。\n\n記錄金額：HK$50。"
     )
     await hass.services.async_call(
         DOMAIN, "undo_renewal", {"entity_id": "sensor.mum_s_cmhk_status"}, blocking=True
@@ -353,3 +361,38 @@ async def test_a_lost_card_names_no_clock_and_a_home_on_the_card_clock_needs_non
     assert message == (
         "Mum's CMHK has expired, and it has no grace period: the carrier may recycle the number."
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "days", "says"),
+    [
+        ("en", 1, "Mum's CMHK expires on 23 Nov 2026, in 1 day."),
+        ("en", 2, "Mum's CMHK expires on 24 Nov 2026, in 2 days."),
+        ("en", 21, "Mum's CMHK expires on 13 Dec 2026, in 21 days."),
+        ("zh-Hant", 1, "Mum's CMHK將於11月23日到期，尚餘1日。"),
+        ("zh-Hans", 1, "Mum's CMHK将于11月23日到期，还剩1天。"),
+    ],
+)
+async def test_a_count_of_days_takes_its_form(
+    hass: HomeAssistant, language: str, days: int, says: str
+) -> None:
+    """In 1 day, in 2 days: English says one day as one; Chinese writes every count alike."""
+    hass.config.language = language
+    notifier = ReminderNotifier(hass, persistent=True, targets=[])
+    await notifier.async_start(set())
+    deadline = date(2026, 11, 22) + timedelta(days=days)
+    data = {"name": "Mum's CMHK", "deadline": deadline.isoformat(), "days_until_deadline": days}
+    text = notifier.text("deadline_message", data)
+    assert text.startswith(says)
+    assert glossary_slips(text, language) == []
+
+
+@given(days=st.integers(min_value=-3660, max_value=3660), language=st.sampled_from(LANGUAGES))
+def test_every_count_of_days_reads_right(days: int, language: str) -> None:
+    """Whatever the count, a language's own words for it: never "1 days" nor "2 day"."""
+    template = load(language)[f"selector.day_count.options.{plural_form(days)}"]
+    text = template.replace("{count}", str(days))
+    assert str(days) in text
+    if language == "en":
+        assert text == (f"{days} day" if days == 1 else f"{days} days")
+    assert glossary_slips(f"in {text}", language) == []

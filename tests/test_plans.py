@@ -291,8 +291,8 @@ async def test_the_repair_offers_the_plans_with_the_default_chosen(hass: HomeAss
     assert field.default() == "180 days"
     options = form["data_schema"].schema[field].config["options"]
     assert options == [
-        {"value": "180 days", "label": "180 days: until 21 May 2027, HKD 50.00"},
-        {"value": "Yearly", "label": "Yearly: until 22 Nov 2027, HKD 388.00"},
+        {"value": "180 days", "label": "180 days: until 21 May 2027, HK$50"},
+        {"value": "Yearly", "label": "Yearly: until 22 Nov 2027, HK$388"},
         {"value": "Monthly", "label": "Monthly: until 22 Dec 2026"},
     ]
     flows = repairs_flow_manager(hass)
@@ -312,8 +312,8 @@ async def test_the_plan_outcomes_read_in_chinese(hass: HomeAssistant) -> None:
     (field,) = form["data_schema"].schema
     labels = [option["label"] for option in form["data_schema"].schema[field].config["options"]]
     assert labels == [
-        "180 days：有效期至2027年5月21日，HKD 50.00",
-        "Yearly：有效期至2027年11月22日，HKD 388.00",
+        "180 days：有效期至2027年5月21日，HK$50",
+        "Yearly：有效期至2027年11月22日，HK$388",
         "Monthly：有效期至12月22日",
     ]
 

@@ -149,8 +149,8 @@ RECEIPTS: list[tuple[str, dict[str, Any], str, str]] = [
     (
         "simrenew_renewed",
         {"old_expiry": "2026-12-01", "new_expiry": "2027-05-21", "amount": 1048, "currency": "HKD"},
-        "renewed for 1,048.00 HKD: valid until 21 May 2027 (was 1 Dec 2026)",
-        "已續期，付1,048.00 HKD：有效至2027年5月21日（原為2026年12月1日）",
+        "renewed for HK$1,048: valid until 21 May 2027 (was 1 Dec 2026)",
+        "已續期，付HK$1,048：有效至2027年5月21日（原為2026年12月1日）",
     ),
     (
         "simrenew_renewed",
@@ -167,8 +167,8 @@ RECEIPTS: list[tuple[str, dict[str, Any], str, str]] = [
             "currency": "HKD",
             "channel": "convenience_store",
         },
-        "renewed for 48.00 HKD via Convenience store: valid until 21 May 2027 (was 1 Dec 2026)",
-        "已透過便利店續期，付48.00 HKD：有效至2027年5月21日（原為2026年12月1日）",
+        "renewed for HK$48 via Convenience store: valid until 21 May 2027 (was 1 Dec 2026)",
+        "已透過便利店續期，付HK$48：有效至2027年5月21日（原為2026年12月1日）",
     ),
     (
         "simrenew_renewed",
@@ -208,8 +208,8 @@ RECEIPTS: list[tuple[str, dict[str, Any], str, str]] = [
     (
         "simrenew_balance_recorded",
         {"amount": 12.5, "currency": "CNY"},
-        "balance recorded: 12.50 CNY",
-        "已記錄餘額：12.50 CNY",
+        "balance recorded: ¥12.50",
+        "已記錄餘額：¥12.50",
     ),
     (
         "simrenew_activity_recorded",
@@ -242,12 +242,12 @@ async def test_logbook_describes_receipts_in_the_language_set(
 @pytest.mark.parametrize(
     ("channel", "chinese"),
     [
-        ("wallet", "已通过支付宝、微信支付或其他电子钱包续费48.00 HKD：有效期至2027年5月21日"),
-        ("shop", "已通过营业厅续费48.00 HKD：有效期至2027年5月21日"),
+        ("wallet", "已通过支付宝、微信支付或其他电子钱包续费，支付HK$48：有效期至2027年5月21日"),
+        ("shop", "已通过营业厅续费，支付HK$48：有效期至2027年5月21日"),
         # Named by no place, or by none the household chose: the renewal alone is told.
-        ("other", "已续费48.00 HKD：有效期至2027年5月21日"),
-        ("carrier_message", "已续费48.00 HKD：有效期至2027年5月21日"),
-        (None, "已续费48.00 HKD：有效期至2027年5月21日"),
+        ("other", "已续费，支付HK$48：有效期至2027年5月21日"),
+        ("carrier_message", "已续费，支付HK$48：有效期至2027年5月21日"),
+        (None, "已续费，支付HK$48：有效期至2027年5月21日"),
     ],
 )
 async def test_logbook_says_where_a_renewal_was_paid(

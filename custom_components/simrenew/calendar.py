@@ -19,6 +19,7 @@ from .household import CalendarDay, calendar_days
 from .household_entity import SimRenewHouseholdEntity
 from .hub import SimRenewConfigEntry
 from .model import start_of_day
+from .money import written_amount
 from .spoken_dates import spoken_date
 
 PARALLEL_UPDATES = 0
@@ -95,7 +96,7 @@ class SimRenewCalendar(SimRenewHouseholdEntity, CalendarEntity):
                 "",
                 name=day.name,
                 deadline=spoken(day.deadline),
-                days=str(day.days),
+                days=self._texts.days(day.days),
             )
         ]
         if (view := self.hub.cards.get(day.card_id)) is not None:
@@ -113,7 +114,7 @@ class SimRenewCalendar(SimRenewHouseholdEntity, CalendarEntity):
             if day.kind == "expiry" and config.grace_days > 0:
                 lines.append(self.text("grace_note", "", grace_end=spoken(grace_end)))
             if config.renewal_cost is not None:
-                cost = f"{config.currency} {config.renewal_cost:,.2f}"
+                cost = written_amount(config.renewal_cost, config.currency)
                 lines.append(self.text("cost", "One renewal costs {cost}.", cost=cost))
             if config.renewal_url:
                 lines.append(f"{self.text('official_page', '')} {config.renewal_url}".strip())

@@ -24,6 +24,7 @@ from .const import (
     EVENT_RENEWED,
     EVENT_UNDONE,
 )
+from .money import written_amount
 from .receipts import CARD_EVENTS
 from .spoken_dates import written_date
 
@@ -44,9 +45,11 @@ def shown_day(value: object, language: str) -> str:
     return written_date(day, language)
 
 
-def shown_amount(value: object) -> str:
-    """Return a sum with two decimals and thousands separators."""
-    return f"{value:,.2f}" if isinstance(value, (int, float)) else str(value)
+def shown_amount(value: object, currency: object) -> str:
+    """Return a sum as people write it, with its currency: HK$48, ¥8.50."""
+    if isinstance(value, (int, float)):
+        return written_amount(value, str(currency or ""))
+    return str(value)
 
 
 def shown_channel(texts: Mapping[str, str], data: Mapping[str, Any]) -> str | None:
@@ -89,8 +92,7 @@ def describe(
         "expiry_date": shown_day(data.get("expiry_date"), language),
         "stated_expiry": shown_day(data.get("stated_expiry"), language),
         "date": shown_day(data.get("date"), language),
-        "amount": shown_amount(data.get("amount")),
-        "currency": str(data.get("currency")),
+        "amount": shown_amount(data.get("amount"), data.get("currency")),
         "channel": channel or "",
     }
     for name, value in values.items():

@@ -20,6 +20,7 @@ from .const import (
     EVENT_RENEWED,
     LOGGER,
 )
+from .money import written_amount
 from .spoken_dates import spoken_date
 from .texts import SelectorTexts
 from .zone_labels import zone_key
@@ -114,9 +115,11 @@ class ReminderNotifier:
         """Return one text filled in with the event's values."""
         language = self.hass.config.language
         today = dt_util.now().date()
+        days = data.get("days_until_deadline")
         values = {
             "name": str(data.get("name", "")),
-            "days": str(data.get("days_until_deadline", "")),
+            # "in 1 day", "in 3 days": the count comes with its unit, in the right form.
+            "days": self._texts.days(days) if isinstance(days, int) else "",
         }
         for field in (
             "deadline",
@@ -232,7 +235,7 @@ class ReminderNotifier:
         """Return what a renewal did: the old and new expiry, the amount, and what to check."""
         lines = [self.text("renewed_message", data)]
         if (amount := data.get("amount")) is not None:
-            paid = f"{data.get('currency', '')} {amount:,.2f}".strip()
+            paid = written_amount(amount, str(data.get("currency", "")))
             lines.append(self._texts.fill("renewed_amount", "renewed_amount", amount=paid))
         if not data.get("confirmed"):
             lines.append(self.text("renewed_check", data))

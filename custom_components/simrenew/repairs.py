@@ -24,6 +24,7 @@ from .const import CONF_EXPIRY_DATE
 from .hub import SimRenewConfigEntry, SimRenewHub
 from .lapsed_issues import async_sync_lapsed_issue
 from .model import CardStatus
+from .money import written_amount
 from .renewal import Renewal
 from .spoken_dates import spoken_date
 from .texts import SelectorTexts
@@ -160,7 +161,7 @@ class LapsedCardFlow(RepairsFlow):
             date.fromisoformat(entry["new_expiry"]), language, today
         )
         if (amount := entry.get("amount")) is not None:
-            placeholders["amount"] = f"{entry['currency']} {amount:,.2f}"
+            placeholders["amount"] = written_amount(amount, entry["currency"])
         return placeholders, {}
 
     async def async_step_renewed(

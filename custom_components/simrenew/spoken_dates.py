@@ -26,3 +26,12 @@ def spoken_date(day: date, language: str, today: date) -> str:
 def written_days(days: tuple[int, ...] | list[int], language: str) -> str:
     """Return reminder days as a list people read in the language: 14, 7, 3 or 14、7、3."""
     return ("、" if language.startswith("zh") else ", ").join(str(day) for day in days)
+
+
+def plural_form(count: int) -> str:
+    """Return the form a count takes in English, "one" (1 day) or "other" (0 days, 3 days).
+
+    Home Assistant fills its texts in without plural rules, so the code picks the form; Chinese
+    writes both alike (1日, 3日).
+    """
+    return "one" if count == 1 else "other"

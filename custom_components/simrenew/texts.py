@@ -8,8 +8,12 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.translation import async_get_translations
 
 from .const import DOMAIN
+from .spoken_dates import plural_form
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
+# A number of days in words, for the texts that say how many are left.
+_DAY_COUNT = f"component.{DOMAIN}.selector.day_count.options."
+_ENGLISH_DAYS = {"one": "{count} day", "other": "{count} days"}
 
 
 class SelectorTexts:
@@ -32,3 +36,9 @@ class SelectorTexts:
         template = self._texts.get(self._prefix + key, default)
         # One pass: a value that reads like a placeholder (a card called "{days}") stays as is.
         return _PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), template)
+
+    def days(self, count: int) -> str:
+        """Return a number of days in words: "1 day", "3 days", "3日", "3天"."""
+        form = plural_form(count)
+        template = self._texts.get(_DAY_COUNT + form, _ENGLISH_DAYS[form])
+        return template.replace("{count}", str(count))
