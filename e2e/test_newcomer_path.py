@@ -21,6 +21,7 @@ from playwright.sync_api import Locator, Page, expect
 import yaml
 
 from custom_components.simrenew.model import add_months
+from custom_components.simrenew.money import written_amount
 from custom_components.simrenew.spoken_dates import spoken_date
 
 from .conftest import ROOT, Server, _request, _websocket
@@ -534,7 +535,7 @@ def test_newcomer_path(server: Server, page: Page) -> None:
         "selector.plan_outcome.options.with_amount",
         plan=yearly,
         new_expiry=spoken_date(renewed_to, profile.language, today),
-        amount=f"{profile.currency} {YEARLY_COST:,.2f}",
+        amount=written_amount(YEARLY_COST, profile.currency),
     )
     flow.get_by_text(outcome, exact=True).click()
     expect(flow.get_by_role("radio", name=outcome)).to_be_checked()

@@ -269,3 +269,24 @@ async def test_a_household_on_one_clock_is_told_nothing_more(hass: HomeAssistant
     await setup_entry(hass, entry)
     form = await hass.config_entries.options.async_init(entry.entry_id)
     assert form["description_placeholders"]["card_times"] == ""
+
+
+async def test_a_reminder_due_as_the_card_is_added_links_to_its_device(
+    hass: HomeAssistant,
+) -> None:
+    """A card added on its last day, after the reminder time: the reminder names its device."""
+    events = async_capture_events(hass, "simrenew_reminder")
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        data={},
+        options=dict(HUB_OPTIONS),
+        subentries_data=[card_subentry(expiry_date="2026-11-22")],
+    )
+    await setup_entry(hass, entry)
+    card_id = next(iter(entry.subentries))
+    device = device_of(hass, entry, card_id)
+    assert device is not None
+    (event,) = events
+    assert event.data["device_id"] == device.id
+    text = notification(hass, entry, "Mum's CMHK")
+    assert f"(/config/devices/device/{device.id})" in text

@@ -6,12 +6,11 @@ from collections.abc import Callable, Iterable
 from typing import override
 
 from homeassistant.core import callback
-from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .card_view import CardView
-from .const import DOMAIN
+from .devices import card_device_info
 from .hub import SimRenewHub
 
 
@@ -56,15 +55,7 @@ class SimRenewCardEntity(WritesWhenShownChanges):
         self.entity_description = description
         config = hub.cards[card_id].config
         self._attr_unique_id = f"{card_id}_{description.key}"
-        self._attr_device_info = DeviceInfo(
-            identifiers={(DOMAIN, card_id)},
-            name=config.name,
-            manufacturer=config.carrier,
-            model=hub.device_models.model(config.card_type),
-            entry_type=DeviceEntryType.SERVICE,
-            # The carrier's official renewal page: the way to top up without phishing sites.
-            configuration_url=config.renewal_url,
-        )
+        self._attr_device_info = card_device_info(card_id, config, hub.device_models)
 
     @property
     def card(self) -> CardView:

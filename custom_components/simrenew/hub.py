@@ -23,7 +23,7 @@ from .const import (
     SUBENTRY_CARD,
 )
 from .device_models import DeviceModels
-from .devices import registered_device_ids
+from .devices import register_card_devices, registered_device_ids
 from .history_file import is_day
 from .lapsed_issues import LAPSED_PREFIX, async_sync_lapsed_issue, async_sync_unreadable_issues
 from .ledger import Ledger
@@ -136,6 +136,7 @@ class SimRenewHub(CardChanges):
             for card_id in missing:
                 today = local_today(now, self.configs[card_id].time_zone)
                 records[card_id] = empty_record(today.isoformat())
+            register_card_devices(self.hass, self.entry.entry_id, self.configs, self.device_models)
             recovered = self._reconcile_expiries(now)
             if missing or removed or recovered:
                 await self.ledger.async_save()
@@ -253,6 +254,12 @@ class SimRenewHub(CardChanges):
             return False
         self._household_stale = True
         self.calendar_version += 1
+        register_card_devices(
+            self.hass,
+            self.entry.entry_id,
+            {card_id: self.configs[card_id] for card_id in added if card_id in self.configs},
+            self.device_models,
+        )
         self._async_refresh(dt_util.utcnow())
         # A reload would take every entity of the household through "unavailable": a new
         # card's entities join the running platforms instead, once its state is known.
