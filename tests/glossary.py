@@ -56,6 +56,8 @@ FORBIDDEN: dict[str, dict[str, str]] = {
         "復原|撤消|取消續期": "撤銷 (undo)",
         "支付方式": "付款方式 (payment method)",
         "收條|票據": "收據 (receipt)",
+        # What a service gives back; 回覆 is a reply to a message.
+        "回覆": "傳回 (a service returns data)",
         # The household, as the integration page names it; never the frontend's own word.
         "Hub": "家中的卡 (the household)",
         "中樞": "家中的卡 (the household)",
@@ -69,6 +71,9 @@ FORBIDDEN: dict[str, dict[str, str]] = {
         "增值": "续费",
         "充值": "续费 (one word for the act)",
         "(?<!超)过期限": "已超过期限",
+        # "已超过期限{deadline}" reads as if the date were the deadline's name: date, then verb.
+        r"超过期限\{": "已于{deadline}超过期限",
+        "保住号码": "保号 (keeping the number)",
         "过了期限": "超过期限",
         "操作": "动作 (Home Assistant's word for an action)",
         MONEY_AS_CODE: "¥8: the sum as people write it",

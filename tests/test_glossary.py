@@ -67,6 +67,9 @@ def readme_section(language: str) -> str:
         ("Renew every 1 months", "en"),
         ("renewed for 48.00 HKD", "en"),
         ("One renewal costs HKD 50.00.", "en"),
+        ("回覆所選卡的續期紀錄", "zh-Hant"),
+        ("{name}已超过期限{deadline}", "zh-Hans"),
+        ("请最迟在{grace_end}再续费，以保住号码", "zh-Hans"),
     ],
 )
 def test_the_glossary_catches_slips(text: str, language: str) -> None:
@@ -93,6 +96,9 @@ def test_the_glossary_catches_slips(text: str, language: str) -> None:
         ("最後一日：尚餘1日，付HK$38", "zh-Hant"),
         ("in 1 day, in 11 days, every 21 days, 1.5 days", "en"),
         ("renewed for HK$1,048.50; balance ¥8", "en"),
+        ("傳回所選卡的續期紀錄", "zh-Hant"),
+        ("{name}已于{deadline}超过期限", "zh-Hans"),
+        ("请最迟在{grace_end}再续费，以保号", "zh-Hans"),
     ],
 )
 def test_the_glossary_lets_good_texts_through(text: str, language: str) -> None:
