@@ -453,12 +453,14 @@ def test_newcomer_path(server: Server, page: Page) -> None:
     page.goto(f"{server.url}/config/integrations/integration/simrenew")
     through_main_button = profile.language == "zh-Hans"
     if through_main_button:
-        page.get_by_text(text.ui("ui.panel.config.integrations.integration_page.add_hub")).click()
+        # The page's main button, named by the integration in the user's language.
+        page.get_by_text(text.ours("config.initiate_flow.user"), exact=True).first.click()
         card_form = "config.step.add_card"
     else:
-        page.get_by_text(
-            text.ours("config_subentries.card.initiate_flow.user"), exact=True
-        ).first.click()
+        # The card list's own button, after the main one (which may read the same in Chinese).
+        page.get_by_role(
+            "button", name=text.ours("config_subentries.card.initiate_flow.user"), exact=True
+        ).last.click()
         card_form = "config_subentries.card.step.user"
     expect(page.get_by_text(text.ours(f"{card_form}.title")).first).to_be_visible()
     field(page, text.ours(f"{card_form}.data.name")).fill(dad)

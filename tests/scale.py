@@ -155,8 +155,8 @@ async def measure(hass: HomeAssistant, freezer: FrozenDateTimeFactory, cards: in
     unsubscribe()
 
     calendars = [state.entity_id for state in hass.states.async_all("calendar")]
-    # Home Assistant adds at most 10,000 enabled entities per config entry: at twelve a card,
-    # past about 830 cards the household calendar may be among those it leaves out.
+    # Home Assistant adds at most 10,000 enabled entities per config entry: at thirteen a card,
+    # past about 760 cards the household calendar may be among those it leaves out.
     query_ms = float("nan")
     if calendars:
         started = time.process_time()
