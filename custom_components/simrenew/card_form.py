@@ -32,7 +32,12 @@ from homeassistant.util import dt as dt_util, slugify
 
 from .card_config import has_hidden_characters, parse_iso_date
 from .card_numbers import check_phone_numbers
-from .carrier_zone import AUTOMATIC_ZONE, inferred_time_zone
+from .carrier_zone import (
+    AUTOMATIC_ZONE,
+    etc_hours_behind_utc,
+    evidenced_time_zone,
+    inferred_time_zone,
+)
 from .const import (
     CONF_ACTIVITY_INTERVAL_DAYS,
     CONF_AUTO_RENEW,
@@ -79,7 +84,7 @@ from .plan_form import (
 )
 from .plans import parse_period, plain_name, stored_period
 from .validation import vol
-from .zones import async_get_zone
+from .zones import async_canonical_zone_name, async_get_zone
 
 SECTION_ADVANCED = "advanced"
 ADVANCED_FIELDS = (
@@ -371,11 +376,38 @@ def _resolve_zone(data: dict[str, Any], home_zone: str) -> None:
     )
 
 
+async def _reversed_sign(data: Mapping[str, Any], zone: str) -> bool:
+    """Return whether an Etc/GMT+N zone was most likely meant as UTC+N.
+
+    "Etc/GMT+8" is eight hours behind UTC; chosen for a card whose number or type puts it
+    ahead of UTC (a Hong Kong card), it would move every day of the card to the wrong date.
+    A card whose numbers and type say nothing keeps any zone, west of UTC or not.
+    """
+    if etc_hours_behind_utc(zone) is None:
+        return False
+    card_type = data.get(CONF_CARD_TYPE)
+    evidenced = evidenced_time_zone(
+        data.get(CONF_PHONE_NUMBER),
+        data.get(CONF_SECOND_PHONE_NUMBER),
+        card_type if isinstance(card_type, str) else None,
+    )
+    if evidenced is None or (expected := await async_get_zone(evidenced)) is None:
+        return False
+    offset = expected.utcoffset(dt_util.utcnow())
+    return offset is not None and offset.total_seconds() > 0
+
+
 async def _check_dates(data: dict[str, Any]) -> dict[str, str]:
     """Return errors for an unknown time zone or an expiry that is not a plausible date."""
-    zone = await async_get_zone(data.get(CONF_TIME_ZONE, DEFAULT_TIME_ZONE))
+    name = data.get(CONF_TIME_ZONE, DEFAULT_TIME_ZONE)
+    if isinstance(name, str):
+        name = await async_canonical_zone_name(name)
+    zone = await async_get_zone(name)
     if zone is None:
         return {CONF_TIME_ZONE: "invalid_time_zone"}
+    data[CONF_TIME_ZONE] = name
+    if await _reversed_sign(data, name):
+        return {CONF_TIME_ZONE: "zone_sign_reversed"}
     # The date selector accepts "2027-5-15"; only the ISO form is stored.
     expiry = parse_iso_date(data[CONF_EXPIRY_DATE])
     if expiry is None:
