@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from datetime import date
 import math
-from typing import Any, cast
+from typing import Any, cast, override
 import unicodedata
 
 from yarl import URL
@@ -166,6 +166,14 @@ class ReminderTimeSelector(TimeSelector):
     def __init__(self) -> None:
         """Ask for hours and minutes only."""
         super().__init__(cast(TimeSelectorConfig, {"no_second": True}))
+
+    @override
+    def __call__(self, data: object) -> str:
+        """Pass the answer on unchecked: the step refuses a wrong one with a translated error.
+
+        The time selector's own check would answer a script's "25:00" in English instead.
+        """
+        return cast(str, data)
 
 
 CARD_SCHEMA = vol.Schema(
