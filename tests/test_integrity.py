@@ -354,7 +354,8 @@ async def test_a_reminder_snoozed_in_grace_is_a_grace_reminder(
     ("service", "data", "key"),
     [
         ("renew", {}, "no_renewal_period"),
-        ("record_activity", {"date": "2026-11-21"}, "date_before_card"),
+        # Without an activity rule a use may be dated up to 400 days before the card was added.
+        ("record_activity", {"date": "2025-10-15"}, "date_before_card"),
         ("set_expiry", {"expiry_date": "2020-01-01"}, "expiry_out_of_range"),
     ],
 )
