@@ -407,9 +407,8 @@ async def _reversed_sign(data: Mapping[str, Any], zone: str) -> bool:
 
 async def _check_dates(data: dict[str, Any]) -> dict[str, str]:
     """Return errors for an unknown time zone or an expiry that is not a plausible date."""
-    name = data.get(CONF_TIME_ZONE, DEFAULT_TIME_ZONE)
-    if isinstance(name, str):
-        name = await async_canonical_zone_name(name)
+    # Answers come through `flatten_input`, which makes the zone text.
+    name = await async_canonical_zone_name(str(data.get(CONF_TIME_ZONE, DEFAULT_TIME_ZONE)))
     zone = await async_get_zone(name)
     if zone is None:
         return {CONF_TIME_ZONE: "invalid_time_zone"}
