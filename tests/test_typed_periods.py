@@ -60,6 +60,7 @@ def test_periods_people_type(typed: str, period: Period) -> None:
         "百日",
         "一八〇日",  # digit by digit is how years are written
         "十十日",
+        "十一百日",  # hundreds are counted in one digit
         "二十年",  # beyond 120 months
         "半個月",  # fifteen days, or a month's half: not sure enough to store
         "年",
