@@ -15,8 +15,8 @@ from custom_components.simrenew.const import DOMAIN
 from custom_components.simrenew.receipts import HISTORY_KINDS
 from custom_components.simrenew.services import (
     MAX_HISTORY_LIMIT,
-    SNOOZE_SCHEMA,
     number,
+    snooze_days,
     whole_number,
 )
 from custom_components.simrenew.validation import vol
@@ -53,17 +53,28 @@ async def test_set_balance_as_of_beyond_the_calendar(
     assert mock_entry.runtime_data.records == records
 
 
-@pytest.mark.parametrize("days", [0, 31, 10**7, -1, 1.5, float("nan"), float("inf"), "x", True])
-def test_snooze_days_are_refused_by_the_schema(days: object) -> None:
-    """The action's schema takes the number box's range: whole days from 1 to 30."""
-    with pytest.raises(vol.Invalid):
-        SNOOZE_SCHEMA({"entity_id": DAYS, "days": days})
+@pytest.mark.parametrize(
+    "days", [0, 31, 10**7, -1, 1.5, float("nan"), float("inf"), "x", True, None, [3], " 31 "]
+)
+async def test_snooze_days_outside_the_range_get_a_translated_error(
+    hass: HomeAssistant, mock_entry: MockConfigEntry, days: object
+) -> None:
+    """A script's snooze outside 1 to 30 whole days: the translated error, not the schema's."""
+    await setup_entry(hass, mock_entry)
+    records = copy.deepcopy(mock_entry.runtime_data.records)
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN, "snooze", {"entity_id": DAYS, "days": days}, blocking=True
+        )
+    assert err.value.translation_key == "invalid_snooze"
+    assert err.value.translation_placeholders == {"days": str(days).strip()[:12], "max": "30"}
+    assert mock_entry.runtime_data.records == records
 
 
 def test_action_numbers() -> None:
     """Numbers come as numbers or digits; huge integers are no float and no crash."""
-    assert SNOOZE_SCHEMA({"entity_id": DAYS, "days": " 7 "})["days"] == 7
-    assert SNOOZE_SCHEMA({"entity_id": DAYS, "days": 30.0})["days"] == 30
+    assert snooze_days(" 7 ") == 7
+    assert snooze_days(30.0) == 30
     assert number("12.5") == 12.5
     for bad in (10**400, "abc", [1], None, True):
         with pytest.raises(vol.Invalid):
@@ -156,8 +167,8 @@ async def test_described_actions_match_their_schemas(
         MAX_HISTORY_LIMIT
     )
     box = services["snooze"]["fields"]["days"]["selector"]["number"]
-    SNOOZE_SCHEMA({"entity_id": DAYS, "days": box["min"]})
-    SNOOZE_SCHEMA({"entity_id": DAYS, "days": box["max"]})
+    assert snooze_days(box["min"]) == box["min"]
+    assert snooze_days(box["max"]) == box["max"]
     for outside in (box["min"] - 1, box["max"] + 1):
-        with pytest.raises(vol.Invalid):
-            SNOOZE_SCHEMA({"entity_id": DAYS, "days": outside})
+        with pytest.raises(ServiceValidationError):
+            snooze_days(outside)

@@ -375,6 +375,27 @@ async def _choose(hass: HomeAssistant, form: Any, plan: str) -> Any:
     return result
 
 
+async def test_a_renewal_the_day_before_the_card_was_added_is_recorded(
+    hass: HomeAssistant,
+) -> None:
+    """Moved to a zone where today is the day before it was added, the card still renews."""
+    entry, card_id = await _lapsed(hass, plans=[YEARLY, PROMO])
+    subentry = entry.subentries[card_id]
+    hass.config_entries.async_update_subentry(
+        entry, subentry, data={**subentry.data, "time_zone": "Pacific/Pago_Pago"}
+    )
+    await hass.async_block_till_done()
+    form = await _renewed_step(hass, card_id)
+    assert form["step_id"] == "renewed_plan"
+    assert not form["errors"]
+    await _choose(hass, form, "Yearly")
+    (renewal,) = [
+        e for e in entry.runtime_data.records[card_id]["history"] if e["kind"] == "renewal"
+    ]
+    assert renewal["date"] == "2026-11-21"
+    assert entry.runtime_data.records[card_id]["added"] == "2026-11-22"
+
+
 def _labels(form: Any) -> dict[str, str]:
     """Return the repair's plan choices, value to label."""
     (field,) = form["data_schema"].schema.values()
@@ -382,17 +403,13 @@ def _labels(form: Any) -> dict[str, str]:
 
 
 async def test_when_no_plan_can_renew_the_step_says_why_at_once(hass: HomeAssistant) -> None:
-    """Moved to a zone where today is the day before it was added, the card renews with none.
+    """Added by a clock more than a year ahead, the card renews today with no plan.
 
     The step says why before anything is chosen, names the expiry the card has now, and
     offers each plan by its name alone; choosing one records nothing.
     """
     entry, card_id = await _lapsed(hass, plans=[YEARLY, PROMO])
-    subentry = entry.subentries[card_id]
-    hass.config_entries.async_update_subentry(
-        entry, subentry, data={**subentry.data, "time_zone": "Pacific/Pago_Pago"}
-    )
-    await hass.async_block_till_done()
+    entry.runtime_data.records[card_id]["added"] = "2028-01-01"
     form = await _renewed_step(hass, card_id)
     assert form["step_id"] == "renewed_plan"
     assert form["errors"] == {"base": "date_before_card"}

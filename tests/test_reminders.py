@@ -10,8 +10,8 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.simrenew.const import DOMAIN
-from custom_components.simrenew.validation import vol
 from homeassistant.core import Event, HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.util import dt as dt_util
 
 from .conftest import card_subentry, move_to, setup_entry
@@ -205,11 +205,12 @@ async def test_renewal_rearms_and_snooze(
     assert snoozed["snoozed"] is True
     assert snoozed["stage"] == 6
 
-    # The action's schema takes 1 to 30 days, as its number box does.
-    with pytest.raises(vol.Invalid):
+    # The action takes 1 to 30 days, as its number box does; outside them, a translated error.
+    with pytest.raises(ServiceValidationError) as err:
         await hass.services.async_call(
             DOMAIN, "snooze", {"entity_id": STATUS, "days": 0}, blocking=True
         )
+    assert err.value.translation_key == "invalid_snooze"
 
     subentry = next(iter(entry.subentries.values()))
     hass.config_entries.async_update_subentry(

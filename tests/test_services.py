@@ -298,7 +298,8 @@ async def test_list_cards_soonest_first(hass: HomeAssistant) -> None:
 
 BAD_CALLS = [
     ("renew", {"date": "2026-11-23"}, "date_in_future"),
-    ("renew", {"date": "2026-11-01"}, "date_before_card"),
+    # Added on 22 November with a 180-day period: a renewal from 26 May on may be recorded.
+    ("renew", {"date": "2026-05-25"}, "date_before_card"),
     ("renew", {"amount": -1}, "invalid_amount"),
     ("renew", {"currency": "XYZ"}, "invalid_currency"),
     ("renew", {"new_expiry": "2019-01-01"}, "expiry_out_of_range"),

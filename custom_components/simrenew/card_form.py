@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 import math
-from typing import Any, cast
+from typing import Any, cast, override
 import unicodedata
 
 from yarl import URL
@@ -31,7 +31,12 @@ from homeassistant.util import dt as dt_util, slugify
 
 from .card_config import has_hidden_characters, parse_iso_date
 from .card_numbers import check_phone_numbers
-from .carrier_zone import AUTOMATIC_ZONE, inferred_time_zone
+from .carrier_zone import (
+    AUTOMATIC_ZONE,
+    etc_hours_behind_utc,
+    evidenced_time_zone,
+    inferred_time_zone,
+)
 from .const import (
     CONF_ACTIVITY_INTERVAL_DAYS,
     CONF_AUTO_RENEW,
@@ -78,7 +83,7 @@ from .plan_form import (
 )
 from .plans import parse_period, plain_name, stored_period
 from .validation import vol
-from .zones import async_get_zone
+from .zones import async_canonical_zone_name, async_get_zone
 
 SECTION_ADVANCED = "advanced"
 ADVANCED_FIELDS = (
@@ -160,6 +165,14 @@ class ReminderTimeSelector(TimeSelector):
     def __init__(self) -> None:
         """Ask for hours and minutes only."""
         super().__init__(cast(TimeSelectorConfig, {"no_second": True}))
+
+    @override
+    def __call__(self, data: object) -> str:
+        """Pass the answer on unchecked: the step refuses a wrong one with a translated error.
+
+        The time selector's own check would answer a script's "25:00" in English instead.
+        """
+        return cast(str, data)
 
 
 CARD_SCHEMA = vol.Schema(
@@ -372,11 +385,37 @@ def _resolve_zone(data: dict[str, Any], home_zone: str) -> None:
     )
 
 
+async def _reversed_sign(data: Mapping[str, Any], zone: str) -> bool:
+    """Return whether an Etc/GMT+N zone was most likely meant as UTC+N.
+
+    "Etc/GMT+8" is eight hours behind UTC; chosen for a card whose number or type puts it
+    ahead of UTC (a Hong Kong card), it would move every day of the card to the wrong date.
+    A card whose numbers and type say nothing keeps any zone, west of UTC or not.
+    """
+    if etc_hours_behind_utc(zone) is None:
+        return False
+    card_type = data.get(CONF_CARD_TYPE)
+    evidenced = evidenced_time_zone(
+        data.get(CONF_PHONE_NUMBER),
+        data.get(CONF_SECOND_PHONE_NUMBER),
+        card_type if isinstance(card_type, str) else None,
+    )
+    if evidenced is None or (expected := await async_get_zone(evidenced)) is None:
+        return False
+    offset = expected.utcoffset(dt_util.utcnow())
+    return offset is not None and offset.total_seconds() > 0
+
+
 async def _check_dates(data: dict[str, Any]) -> dict[str, str]:
     """Return errors for an unknown time zone or an expiry that is not a plausible date."""
-    zone = await async_get_zone(data.get(CONF_TIME_ZONE, DEFAULT_TIME_ZONE))
+    # Answers come through `flatten_input`, which makes the zone text.
+    name = await async_canonical_zone_name(str(data.get(CONF_TIME_ZONE, DEFAULT_TIME_ZONE)))
+    zone = await async_get_zone(name)
     if zone is None:
         return {CONF_TIME_ZONE: "invalid_time_zone"}
+    data[CONF_TIME_ZONE] = name
+    if await _reversed_sign(data, name):
+        return {CONF_TIME_ZONE: "zone_sign_reversed"}
     if not data.get(CONF_EXPIRY_DATE):
         # Never today by default: an untouched date would raise a false last-day alarm.
         return {CONF_EXPIRY_DATE: "expiry_required"}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .card_config import normalize_phone_number
 
 # A form's answer that asks for the zone to be worked out from the card's number and type.
@@ -72,6 +74,24 @@ def number_zone(phone_number: str | None) -> str | None:
         if (code := digits[:length]) in COUNTRY_ZONES:
             return COUNTRY_ZONES[code]
     return None
+
+
+# POSIX counts Etc/GMT zones the other way round: "Etc/GMT+8" is eight hours behind UTC.
+_ETC_WEST_OF_UTC = re.compile(r"Etc/GMT\+([1-9]|1[0-2])")
+
+
+def etc_hours_behind_utc(zone: str) -> int | None:
+    """Return how many hours an Etc/GMT+N zone is behind UTC, or None for any other zone."""
+    if (match := _ETC_WEST_OF_UTC.fullmatch(zone)) is None:
+        return None
+    return int(match.group(1))
+
+
+def evidenced_time_zone(
+    phone_number: str | None, second_phone_number: str | None, card_type: str | None
+) -> str | None:
+    """Return the zone a card's numbers or type point to; None if they say nothing sure."""
+    return inferred_time_zone(phone_number, second_phone_number, card_type, "") or None
 
 
 def inferred_time_zone(

@@ -23,10 +23,13 @@ from .card_config import CardConfig, HubOptions
 from .card_view import CardView
 from .const import CONF_ANCHOR_DAY, CONF_EXPIRY_DATE, DOMAIN, EVENT_CONFIRMED, LOGGER
 from .ledger import Ledger
+from .message_outcomes import LONGEST_WITHOUT_PLANS
 from .model import (
     MONEY_MAX,
+    Period,
     PeriodUnit,
     RenewalMode,
+    add_months,
     expiry_is_plausible,
     local_today,
     renewed_expiry,
@@ -96,6 +99,36 @@ def mark_confirmed(history: list[HistoryEntry]) -> list[HistoryEntry]:
     for entry in marked:
         entry["confirmed"] = True
     return marked
+
+
+def earliest_day(added: date, reach: Period | None) -> date:
+    """Return the earliest day a renewal or use may be dated, for a card added on `added`.
+
+    People add a card after topping it up, often the next day. A renewal counts as long as
+    its period had not run out when the card was added: it may be what gave the card the
+    expiry it was added with. One older than that had lapsed before, and is a mistyped date.
+    Without a period (only the carrier's stated expiry), the reach of the longest renewal
+    carriers sell. Nothing else relies on history starting on the day the card was added:
+    history is ordered by when it was written, reminders and the calendar only look ahead
+    of it, and the activity rule counts from the latest use, whose deadline `activity_reach`
+    keeps from falling before that day.
+    """
+    if reach is None:
+        return added - LONGEST_WITHOUT_PLANS
+    if reach.unit is PeriodUnit.MONTHS:
+        return add_months(added, -reach.length)
+    return added - timedelta(days=reach.length)
+
+
+def activity_reach(config: CardConfig) -> Period | None:
+    """Return how far before the card was added a use may be dated.
+
+    Under an activity rule, a use older than its interval had already lost the card by the
+    day it was added; without a rule a use is history, dated like a renewal without a plan.
+    """
+    if config.activity_interval_days:
+        return Period(length=config.activity_interval_days, unit=PeriodUnit.DAYS)
+    return None
 
 
 def chosen_plan(config: CardConfig, name: str | None) -> Plan | None:
@@ -169,13 +202,18 @@ class CardChanges:
             raise invalid_input("card_unreadable", name=subentry.title) from err
         return config, local_today(dt_util.utcnow(), config.time_zone)
 
-    def _check_day(self, card_id: str, day: date, today: date) -> None:
-        """Refuse a day in the future or before the card was added."""
+    def _check_day(self, card_id: str, day: date, today: date, *reaches: Period | None) -> None:
+        """Refuse a day in the future, or further before the card was added than any reach."""
         if day > today:
             raise invalid_input("date_in_future", date=day.isoformat())
-        added = self.records[card_id]["added"]
-        if day.isoformat() < added:
-            raise invalid_input("date_before_card", date=day.isoformat(), added=added)
+        added = date.fromisoformat(self.records[card_id]["added"])
+        if day < (earliest := max(earliest_day(added, reach) for reach in reaches)):
+            raise invalid_input(
+                "date_before_card",
+                date=day.isoformat(),
+                added=added.isoformat(),
+                earliest=earliest.isoformat(),
+            )
 
     @staticmethod
     def _check_money(amount: float | None, currency: str) -> None:
@@ -210,8 +248,12 @@ class CardChanges:
         """Check one card's renewal and return its history entry, changing nothing."""
         config, today = self._current(card_id)
         day = renewal.renewal_date or today
-        self._check_day(card_id, day, today)
         plan = chosen_plan(config, renewal.plan)
+        # A top-up is also a use: under an activity rule it may not reach further back than
+        # the rule's interval, or the card would count as lost on the day it was added.
+        self._check_day(
+            card_id, day, today, None if plan is None else plan.period, activity_reach(config)
+        )
         amount = renewal.amount
         if amount is None:
             amount = config.renewal_cost if plan is None else plan.cost
@@ -702,9 +744,9 @@ class CardChanges:
         now = dt_util.utcnow()
         planned: list[tuple[str, HistoryEntry]] = []
         for card_id in card_ids:
-            _, today = self._current(card_id)
+            config, today = self._current(card_id)
             used = day or today
-            self._check_day(card_id, used, today)
+            self._check_day(card_id, used, today, activity_reach(config))
             planned.append(
                 (
                     card_id,

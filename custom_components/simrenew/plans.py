@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 import math
-import re
 from typing import Any, TypeGuard
 import unicodedata
 
 from .model import MONEY_MAX, PERIOD_LIMITS, Period, PeriodUnit
+from .typed_periods import read_typed_period
 
 # Carriers sell a handful of plans; more than this is pasted data, not plans to choose from.
 MAX_PLANS = 10
@@ -28,19 +28,6 @@ COMMON_PERIODS: tuple[Period, ...] = (
     Period(length=6, unit=PeriodUnit.MONTHS),
     Period(length=12, unit=PeriodUnit.MONTHS),
 )
-
-# What people type after the number, in English and Chinese, and how many of a unit each is.
-_UNIT_WORDS: dict[str, tuple[PeriodUnit, int]] = {
-    **dict.fromkeys(("", "d", "day", "days", "_days", "日", "天"), (PeriodUnit.DAYS, 1)),
-    **dict.fromkeys(
-        ("w", "wk", "week", "weeks", "週", "周", "星期", "個星期", "个星期"), (PeriodUnit.DAYS, 7)
-    ),
-    **dict.fromkeys(
-        ("m", "mo", "month", "months", "_months", "月", "個月", "个月"), (PeriodUnit.MONTHS, 1)
-    ),
-    **dict.fromkeys(("y", "yr", "year", "years", "年"), (PeriodUnit.MONTHS, 12)),
-}
-_TYPED_PERIOD = re.compile(r"(\d{1,6})\s*(.*)")
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -61,20 +48,11 @@ def parse_period(value: object) -> Period | None:
     """Return the period a form value names, or None if it is none a card can have.
 
     Takes the form's own values ("180_days") and what people type: "45", "45 days", "45 日",
-    "2 個月", "2个月", "1 year". A bare number is days, as carriers mostly count.
+    "2 個月", "三個月", "半年", "6 mths", "1 year"; see `read_typed_period`.
     """
     if not isinstance(value, str):
         return None
-    text = unicodedata.normalize("NFKC", value).strip().casefold()
-    if (match := _TYPED_PERIOD.fullmatch(text)) is None:
-        return None
-    unit_word = match.group(2).strip().removesuffix(".")
-    if (unit := _UNIT_WORDS.get(unit_word)) is None:
-        return None
-    length = int(match.group(1)) * unit[1]
-    if not 0 < length <= PERIOD_LIMITS[unit[0]]:
-        return None
-    return Period(length=length, unit=unit[0])
+    return read_typed_period(value)
 
 
 def plain_name(period: Period) -> str:

@@ -134,14 +134,8 @@ READ_MESSAGE_SCHEMA = vol.Schema(
 )
 CONFIRM_RENEWAL_SCHEMA = vol.Schema({**TARGET_FIELDS, vol.Optional("expiry_date"): cv.date})
 RECORD_ACTIVITY_SCHEMA = vol.Schema({**TARGET_FIELDS, vol.Optional("date"): cv.date})
-SNOOZE_SCHEMA = vol.Schema(
-    {
-        **TARGET_FIELDS,
-        vol.Optional("days", default=1): vol.All(
-            whole_number, vol.Range(min=1, max=MAX_SNOOZE_DAYS)
-        ),
-    }
-)
+# The days are checked in the action, so that a script's 0 or 31 gets a translated error.
+SNOOZE_SCHEMA = vol.Schema({**TARGET_FIELDS, vol.Optional("days", default=1): object})
 
 
 def _listed(value: object) -> list[str]:
@@ -358,10 +352,25 @@ async def _async_record_activity(call: ServiceCall) -> None:
     await hub.async_record_activity(card_ids, call.data.get("date"))
 
 
+def snooze_days(value: object) -> int:
+    """Return the whole days of a snooze, from 1 to the limit; refuse anything else in words."""
+    try:
+        days: int | None = whole_number(value)
+    except vol.Invalid:
+        days = None
+    if days is None or not 1 <= days <= MAX_SNOOZE_DAYS:
+        # Cut short: what a script sent is echoed, not a page of it.
+        raise invalid_input(
+            "invalid_snooze", days=str(value).strip()[:12], max=str(MAX_SNOOZE_DAYS)
+        )
+    return days
+
+
 async def _async_snooze(call: ServiceCall) -> None:
     """Remind about each targeted card again after some days."""
+    days = snooze_days(call.data["days"])
     hub, card_ids = _targets(call.hass, call)
-    await hub.async_snooze(card_ids, call.data["days"])
+    await hub.async_snooze(card_ids, days)
 
 
 async def _async_confirm_renewal(call: ServiceCall) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+import asyncio
+import unicodedata
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.util import dt as dt_util
@@ -14,6 +16,28 @@ from .model import DEFAULT_TIME_ZONE
 # Reading a zone file is blocking I/O. Every zone a card can name was loaded here first, by the
 # card form or when the hub starts; holding them keeps later lookups free of file reads.
 _LOADED: dict[str, ZoneInfo] = {}
+# Every IANA name by the key it is typed under; listing them reads the zone database's folders.
+_NAMES: dict[str, str] = {}
+
+
+def _typed_key(name: str) -> str:
+    """Return the key a typed zone name is found by: "Asia/Hong Kong" is "asia/hong_kong"."""
+    parts = unicodedata.normalize("NFKC", name).casefold().split("/")
+    return "/".join("_".join(part.split()) for part in parts)
+
+
+async def async_canonical_zone_name(typed: str) -> str:
+    """Return the IANA name a zone typed in any case or with spaces is; else the text as typed.
+
+    People type "asia/hong_kong" or "Asia/Hong Kong"; the zone database, and the card, name it
+    "Asia/Hong_Kong". What names no zone is left for the zone check to refuse.
+    """
+    if typed in _LOADED:
+        return typed
+    if not _NAMES:
+        names = await asyncio.get_running_loop().run_in_executor(None, available_timezones)
+        _NAMES.update((_typed_key(name), name) for name in names)
+    return _NAMES.get(_typed_key(typed), typed)
 
 
 async def async_get_zone(name: str) -> ZoneInfo | None:
