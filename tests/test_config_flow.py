@@ -744,6 +744,7 @@ async def test_options_flow(hass: HomeAssistant, mock_entry: MockConfigEntry) ->
         "persistent_notification": True,
         "notify_targets": [],
         "message_sources": [],
+        "phones": [],
     }
 
 

@@ -361,6 +361,7 @@ def _check_options(stored: dict[str, Any]) -> None:
         "persistent_notification",
         "notify_targets",
         "message_sources",
+        "phones",
     }
     reminder_days = stored["reminder_days"]
     assert all(type(day) is int and 0 <= day <= MAX_REMINDER_DAYS for day in reminder_days)
@@ -376,6 +377,7 @@ def _check_options(stored: dict[str, Any]) -> None:
     assert read.persistent_notification is stored["persistent_notification"]
     assert list(read.notify_targets) == targets
     assert list(read.message_sources) == stored["message_sources"]
+    assert list(read.phones) == stored["phones"]
 
 
 async def _lapse(hass: HomeAssistant, household: MockConfigEntry, on: date) -> ir.IssueEntry:

@@ -18,6 +18,7 @@ from .message_reader import async_handle_message
 from .message_sources import MessageSources
 from .migration import async_migrate_cards
 from .notifications import notification_id
+from .phones import async_listen_for_taps
 from .services import async_setup_services
 from .store import HistoryUnavailableError
 from .zones import async_load_card_zones
@@ -71,6 +72,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: SimRenewConfigEntry) -> 
         lambda: entry.async_create_task(hass, ledger.async_save(), "simrenew save sources"),
     )
     hub.message_sources.follow(hub.options.message_sources)
+    entry.async_on_unload(async_listen_for_taps(hass, hub))
     await hub.async_start()
     entry.async_on_unload(hub.async_stop)
     entry.async_on_unload(

@@ -349,6 +349,8 @@ class HubOptions:
     # Reminders reach people without an automation: a notification per card by default.
     persistent_notification: bool = True
     notify_targets: tuple[str, ...] = ()
+    # The companion app's notify actions, such as notify.mobile_app_pixel_9.
+    phones: tuple[str, ...] = ()
     # Entities whose state is a carrier's message (a phone's last notification, say).
     message_sources: tuple[str, ...] = ()
 
@@ -358,6 +360,7 @@ class HubOptions:
         when = parse_time_of_day(options.get("reminder_time"))
         targets = options.get("notify_targets")
         sources = options.get("message_sources")
+        phones = options.get("phones")
         return cls(
             # Stored options that cannot be read fall back to the defaults rather than stop
             # every card's reminders.
@@ -369,6 +372,13 @@ class HubOptions:
                 target
                 for target in (targets if isinstance(targets, list) else [])
                 if isinstance(target, str) and target.startswith("notify.")
+            ),
+            phones=tuple(
+                dict.fromkeys(
+                    phone
+                    for phone in (phones if isinstance(phones, list) else [])
+                    if isinstance(phone, str) and phone.startswith("notify.mobile_app_")
+                )
             ),
             message_sources=tuple(
                 source

@@ -22,6 +22,7 @@ from homeassistant.helpers.selector import (
     BooleanSelector,
     EntitySelector,
     EntitySelectorConfig,
+    SelectOptionDict,
     SelectSelector,
     SelectSelectorConfig,
     SelectSelectorMode,
@@ -46,6 +47,7 @@ from .const import (
     CONF_NAME,
     CONF_NOTIFY_TARGETS,
     CONF_PERSISTENT_NOTIFICATION,
+    CONF_PHONES,
     CONF_REMINDER_DAYS,
     CONF_REMINDER_TIME,
     DEFAULT_REMINDER_TIME,
@@ -53,6 +55,7 @@ from .const import (
     SUBENTRY_CARD,
 )
 from .model import DEFAULT_REMINDER_DAYS
+from .phones import phone_names
 from .plan_form import (
     CONF_DEFAULT_PLAN,
     SECTION_PLANS,
@@ -95,6 +98,24 @@ OPTIONS_SCHEMA = vol.Schema(
         ),
     }
 )
+
+
+def options_schema(phones: Mapping[str, str]) -> vol.Schema:
+    """Return the options form, listing the household's phones by their devices' names."""
+    return OPTIONS_SCHEMA.extend(
+        {
+            vol.Optional(CONF_PHONES): SelectSelector(
+                SelectSelectorConfig(
+                    options=[
+                        SelectOptionDict(value=value, label=label)
+                        for value, label in phones.items()
+                    ],
+                    multiple=True,
+                    mode=SelectSelectorMode.DROPDOWN,
+                )
+            )
+        }
+    )
 
 
 def suggestions_for_new_card(hass: HomeAssistant) -> dict[str, Any]:
@@ -369,7 +390,17 @@ class SimRenewOptionsFlow(OptionsFlow):
                 errors[CONF_NOTIFY_TARGETS] = "invalid_notify_targets"
             if sources is None:
                 errors[CONF_MESSAGE_SOURCES] = "invalid_message_sources"
-            if days and when is not None and targets is not None and sources is not None:
+            phones = list(dict.fromkeys(user_input.get(CONF_PHONES, [])))
+            # A phone must still be there: one gone since the form showed would get nothing.
+            if any(phone not in phone_names(self.hass) for phone in phones):
+                errors[CONF_PHONES] = "invalid_phones"
+            if (
+                not errors
+                and days
+                and when is not None
+                and targets is not None
+                and sources is not None
+            ):
                 return self.async_create_entry(
                     data={
                         CONF_REMINDER_DAYS: days,
@@ -379,6 +410,7 @@ class SimRenewOptionsFlow(OptionsFlow):
                         ),
                         CONF_NOTIFY_TARGETS: targets,
                         CONF_MESSAGE_SOURCES: sources,
+                        CONF_PHONES: phones,
                     }
                 )
         suggested = user_input or {
@@ -394,17 +426,29 @@ class SimRenewOptionsFlow(OptionsFlow):
             ),
             CONF_NOTIFY_TARGETS: self.config_entry.options.get(CONF_NOTIFY_TARGETS, []),
             CONF_MESSAGE_SOURCES: self.config_entry.options.get(CONF_MESSAGE_SOURCES, []),
+            CONF_PHONES: self.config_entry.options.get(CONF_PHONES, []),
         }
         # Where the time is set, when it really reaches cards whose day ends on another clock.
         shown_time = parse_time_of_day(suggested.get(CONF_REMINDER_TIME)) or time(9, 0)
         return self.async_show_form(
             step_id="init",
-            data_schema=self.add_suggested_values_to_schema(OPTIONS_SCHEMA, suggested),
+            data_schema=self.add_suggested_values_to_schema(
+                options_schema(self._phones(suggested.get(CONF_PHONES))), suggested
+            ),
             errors=errors,
             description_placeholders={
                 "card_times": await async_card_times(self.hass, self.config_entry, shown_time)
             },
         )
+
+    def _phones(self, chosen: object) -> dict[str, str]:
+        """Return the phones to list: the household's, and any chosen one since gone."""
+        phones = phone_names(self.hass)
+        for phone in chosen if isinstance(chosen, list) else []:
+            # Listed by its action name, so it can be taken off.
+            if isinstance(phone, str):
+                phones.setdefault(phone, phone.removeprefix("notify."))
+        return phones
 
 
 def _cards_of(hub: ConfigEntry, exclude: str | None = None) -> list[Mapping[str, Any]]:

@@ -35,6 +35,7 @@ CONF_REMINDER_TIME: Final = "reminder_time"
 CONF_PERSISTENT_NOTIFICATION: Final = "persistent_notification"
 CONF_NOTIFY_TARGETS: Final = "notify_targets"
 CONF_MESSAGE_SOURCES: Final = "message_sources"
+CONF_PHONES: Final = "phones"
 
 DEFAULT_CURRENCY: Final = "HKD"
 DEFAULT_REMINDER_TIME: Final = "09:00:00"

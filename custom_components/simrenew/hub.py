@@ -100,6 +100,8 @@ class SimRenewHub(CardChanges):
         self.options = HubOptions.from_options(self.entry.options)
         self.notifier.persistent = self.options.persistent_notification
         self.notifier.targets = list(self.options.notify_targets)
+        self.notifier.phones.phones = list(self.options.phones)
+        self.notifier.phones.settle()
         if self.message_sources is not None:
             self.message_sources.follow(self.options.message_sources)
         self.configs = {}

@@ -21,6 +21,7 @@ from .const import (
     LOGGER,
 )
 from .money import written_amount
+from .phones import PhoneSender
 from .spoken_dates import spoken_date
 from .texts import SelectorTexts
 from .zone_labels import zone_key
@@ -88,6 +89,8 @@ class ReminderNotifier:
         self.zones: dict[str, str] = {}
         self._texts = SelectorTexts(hass, "notification")
         self._zone_names = SelectorTexts(hass, "time_zone")
+        # The household's phones, through the companion app, with buttons.
+        self.phones = PhoneSender(hass, self._texts)
 
     async def async_start(self, card_ids: set[str]) -> list[CALLBACK_TYPE]:
         """Load the texts and listen for the hub's events; return what stops listening."""
@@ -182,8 +185,16 @@ class ReminderNotifier:
             return
         title, body = self.message(data)
         reachable = self._reachable_targets()
-        # A reminder must reach someone: with no notify entity left, it shows in Notifications.
-        if self.persistent or not reachable:
+        url = data.get("renewal_url")
+        on_phone = self.phones.send(
+            card_id,
+            str(data.get("kind", "expired")),
+            title,
+            body,
+            url if isinstance(url, str) else None,
+        )
+        # A reminder must reach someone: with no notify entity or phone, it shows in Notifications.
+        if self.persistent or not (reachable or on_phone):
             # Links work only inside Home Assistant: a phone's notification goes without them.
             shown = f"{body}\n\n{links}" if (links := self.links(data)) else body
             persistent_notification.async_create(
@@ -248,6 +259,9 @@ class ReminderNotifier:
         """Say what a renewal changed, in place of the card's reminder."""
         if (card_id := event.data.get("card_id")) not in self.card_ids:
             return
+        # Renewed anywhere: the phones' buttons would renew it a second time.
+        if self.phones.forget(card_id):
+            self.phones.clear(card_id)
         if not self.persistent:
             self.dismiss(card_id)
             return

@@ -1,0 +1,255 @@
+"""Reminders on the household's phones through the companion app, with buttons that act once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+import re
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.util import dt as dt_util, slugify
+
+from .const import DOMAIN, LOGGER
+from .renewal import Renewal
+from .validation import vol
+
+if TYPE_CHECKING:
+    from .hub import SimRenewHub
+    from .texts import SelectorTexts
+
+PHONE_PREFIX = "mobile_app_"
+EVENT_NOTIFICATION_ACTION = "mobile_app_notification_action"
+PHONE_ISSUE_PREFIX = "phone_unreachable_"
+# A button left this long is stale: the card may have changed in ways the phone cannot show.
+ANSWER_WITHIN_SECONDS = 12 * 3600
+RENEWED, SNOOZE, CONFIRMED = "RENEWED", "SNOOZE", "CONFIRMED"
+
+# SIMRENEW_<what>_<card id>_<when sent>. The phone blueprint's ids end in a run's context id,
+# never in "_<digits>", so a tap on its buttons is never taken for one of these.
+_ACTION_ID = re.compile(r"SIMRENEW_(RENEWED|SNOOZE|CONFIRMED)_([A-Za-z0-9]{1,64})_([0-9]{1,12})")
+
+
+@dataclass(frozen=True, slots=True)
+class Tap:
+    """A button of one of simrenew's own notifications: what it does, to which card, when sent."""
+
+    what: str
+    card_id: str
+    sent: int
+
+
+def action_id(what: str, card_id: str, sent: int) -> str:
+    """Return the id of a notification's button."""
+    return f"SIMRENEW_{what}_{card_id}_{sent}"
+
+
+def parse_action(value: object) -> Tap | None:
+    """Return the button a tap answers, or None for anything not one of simrenew's own."""
+    if not isinstance(value, str) or not (match := _ACTION_ID.fullmatch(value)):
+        return None
+    return Tap(match.group(1), match.group(2), int(match.group(3)))
+
+
+def notification_tag(card_id: str) -> str:
+    """Return a card's tag on a phone: a newer notification replaces the older."""
+    # The phone blueprint's tag too: a household with both sees one notification per card.
+    return f"{DOMAIN}-{card_id}"
+
+
+def phone_names(hass: HomeAssistant) -> dict[str, str]:
+    """Return the household's phones, by notify action name, named as their devices are."""
+    services = sorted(
+        name
+        for name in hass.services.async_services_for_domain("notify")
+        if name.startswith(PHONE_PREFIX)
+    )
+    named: dict[str, str] = {}
+    registry = dr.async_get(hass)
+    for entry in hass.config_entries.async_entries("mobile_app"):
+        name = str(entry.data.get("device_name") or entry.title)
+        devices = dr.async_entries_for_config_entry(registry, entry.entry_id)
+        shown = next((d.name_by_user or d.name or name for d in devices), name)
+        named[f"{PHONE_PREFIX}{slugify(name)}"] = shown
+    return {f"notify.{service}": named.get(service, service) for service in services}
+
+
+class PhoneSender:
+    """Sends each card's reminder to the chosen phones and answers their buttons once."""
+
+    def __init__(self, hass: HomeAssistant, texts: SelectorTexts) -> None:
+        """Nothing is sent until phones are chosen."""
+        self.hass = hass
+        self.phones: list[str] = []
+        self._texts = texts
+        # Per card, when its live notification was sent: the only one whose buttons act.
+        self._live: dict[str, int] = {}
+        self._last_sent = 0
+        # Phones that failed, said once each until they work again.
+        self._failing: set[str] = set()
+
+    def _stamp(self) -> int:
+        """Return when a notification is sent, in seconds, distinct from the one before."""
+        self._last_sent = max(int(dt_util.utcnow().timestamp()), self._last_sent + 1)
+        return self._last_sent
+
+    def buttons(self, kind: str, card_id: str, sent: int, url: str | None) -> list[dict[str, str]]:
+        """Return a reminder's buttons: renewed and snooze before the end, confirm when asked."""
+        if kind in ("deadline", "grace"):
+            return [
+                {"action": action_id(RENEWED, card_id, sent), "title": self._label("renewed")},
+                {"action": action_id(SNOOZE, card_id, sent), "title": self._label("snooze")},
+            ]
+        if kind != "confirm":
+            return []
+        offered = [
+            {"action": action_id(CONFIRMED, card_id, sent), "title": self._label("confirmed")}
+        ]
+        if url:
+            # Android opens `uri`, iOS `url`.
+            offered.append(
+                {"action": "URI", "title": self._label("open_page"), "uri": url, "url": url}
+            )
+        return offered
+
+    def _label(self, button: str) -> str:
+        """Return a button's title in Home Assistant's language."""
+        key = f"phone_{button}"
+        return self._texts.fill(key, key)
+
+    @callback
+    def send(self, card_id: str, kind: str, title: str, body: str, url: str | None) -> bool:
+        """Send a card's reminder to every chosen phone there is; return whether one is."""
+        reachable = self._reachable()
+        if not reachable:
+            return False
+        sent = self._stamp()
+        self._live[card_id] = sent
+        data: dict[str, Any] = {"tag": notification_tag(card_id)}
+        if url:
+            data["url"] = url
+            data["clickAction"] = url
+        if buttons := self.buttons(kind, card_id, sent, url):
+            data["actions"] = buttons
+        self._send_all(reachable, {"title": title, "message": body, "data": data}, card_id)
+        return True
+
+    @callback
+    def clear(self, card_id: str) -> None:
+        """Clear a card's notification on every chosen phone."""
+        self._live.pop(card_id, None)
+        if reachable := self._reachable():
+            message = {"message": "clear_notification", "data": {"tag": notification_tag(card_id)}}
+            self._send_all(reachable, message, card_id)
+
+    @callback
+    def forget(self, card_id: str) -> bool:
+        """Make the buttons of a card's notification stale; return whether it had one live."""
+        return self._live.pop(card_id, None) is not None
+
+    def _reachable(self) -> list[str]:
+        """Return the chosen phones whose notify action exists; a repair names each missing one."""
+        reachable = []
+        for phone in self.phones:
+            if self.hass.services.has_service("notify", phone.removeprefix("notify.")):
+                reachable.append(phone)
+            else:
+                self._failed(phone, "missing")
+        return reachable
+
+    def _send_all(self, phones: list[str], message: dict[str, Any], card_id: str) -> None:
+        """Send one message to each phone on its own: one that fails stops no other."""
+        for phone in phones:
+            self.hass.async_create_task(
+                self._async_send(phone, message), f"{DOMAIN} phone {card_id}", eager_start=True
+            )
+
+    async def _async_send(self, phone: str, message: dict[str, Any]) -> None:
+        """Send one message to one phone."""
+        try:
+            await self.hass.services.async_call(
+                "notify", phone.removeprefix("notify."), message, blocking=True
+            )
+        except (TimeoutError, HomeAssistantError, OSError, ValueError, vol.Invalid) as err:
+            self._failed(phone, type(err).__name__)
+            return
+        if phone in self._failing:
+            self._failing.discard(phone)
+            ir.async_delete_issue(self.hass, DOMAIN, phone_issue_id(phone))
+
+    def _failed(self, phone: str, why: str) -> None:
+        """Say once that a phone cannot be reached, and raise a repair that names it."""
+        if phone in self._failing:
+            return
+        self._failing.add(phone)
+        # Without the phone's name: the log may be shared; the repair names it.
+        LOGGER.warning("A reminder could not reach one of the chosen phones (%s)", why)
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            phone_issue_id(phone),
+            is_fixable=False,
+            is_persistent=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key="phone_unreachable",
+            translation_placeholders={"phone": phone_names(self.hass).get(phone, phone)},
+        )
+
+    @callback
+    def settle(self) -> None:
+        """Withdraw the repairs of phones no longer chosen."""
+        for phone in list(self._failing):
+            if phone not in self.phones:
+                self._failing.discard(phone)
+                ir.async_delete_issue(self.hass, DOMAIN, phone_issue_id(phone))
+
+    @callback
+    def take(self, value: object, known: Callable[[str], bool]) -> Tap | None:
+        """Return the tap to act on, once: None for a stale, repeated or foreign one."""
+        if (tap := parse_action(value)) is None or not known(tap.card_id):
+            return None
+        if self._live.get(tap.card_id) != tap.sent:
+            return None
+        self._live.pop(tap.card_id)
+        if dt_util.utcnow().timestamp() - tap.sent > ANSWER_WITHIN_SECONDS:
+            return None
+        return tap
+
+
+def phone_issue_id(phone: str) -> str:
+    """Return the id of a phone's repair."""
+    return f"{PHONE_ISSUE_PREFIX}{phone.removeprefix('notify.')}"
+
+
+async def async_act(hub: SimRenewHub, tap: Tap) -> None:
+    """Do what a button says: record the renewal, snooze a day, or confirm."""
+    try:
+        if tap.what == RENEWED:
+            await hub.async_renew([tap.card_id], Renewal(source="notification"))
+        elif tap.what == SNOOZE:
+            await hub.async_snooze([tap.card_id], 1)
+        else:
+            await hub.async_confirm_renewal([tap.card_id], None, pending_only=True)
+    except HomeAssistantError as err:
+        LOGGER.warning("A notification's button could not act on its card: %s", err)
+
+
+@callback
+def async_listen_for_taps(hass: HomeAssistant, hub: SimRenewHub) -> CALLBACK_TYPE:
+    """Answer the buttons of simrenew's own notifications, once per notification."""
+
+    @callback
+    def _tapped(event: Event) -> None:
+        sender: PhoneSender = hub.notifier.phones
+        if (tap := sender.take(event.data.get("action"), lambda card: card in hub.configs)) is None:
+            return
+
+        async def _async_answer() -> None:
+            await async_act(hub, tap)
+            sender.clear(tap.card_id)
+
+        hub.entry.async_create_task(hass, _async_answer(), f"{DOMAIN} tap {tap.card_id}")
+
+    return hass.bus.async_listen(EVENT_NOTIFICATION_ACTION, _tapped)
