@@ -101,7 +101,6 @@ class SimRenewCalendar(SimRenewHouseholdEntity, CalendarEntity):
         ]
         if (view := self.hub.cards.get(day.card_id)) is not None:
             config = view.config
-            grace_end = day.deadline + timedelta(days=config.grace_days)
             if day.kind == "grace_end":
                 # Under the last day to save the number, "valid until" a month earlier misleads.
                 lines.append(self.text("lapsed_on", "", expiry=spoken(day.deadline)))
@@ -112,7 +111,7 @@ class SimRenewCalendar(SimRenewHouseholdEntity, CalendarEntity):
                     )
                 )
             if day.kind == "expiry" and config.grace_days > 0:
-                lines.append(self.text("grace_note", "", grace_end=spoken(grace_end)))
+                lines.append(self.text("grace_note", "", grace_end=spoken(view.grace_end)))
             if config.renewal_cost is not None:
                 cost = written_amount(config.renewal_cost, config.currency)
                 lines.append(self.text("cost", "One renewal costs {cost}.", cost=cost))

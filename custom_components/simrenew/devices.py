@@ -53,7 +53,11 @@ def register_card_devices(
     notification's link to the card need the device already.
     """
     registry = dr.async_get(hass)
+    # Devices from an earlier run are already there; their entities keep them up to date.
+    known = registered_device_ids(hass, entry_id)
     for card_id, config in cards.items():
+        if card_id in known:
+            continue
         registry.async_get_or_create(
             config_entry_id=entry_id,
             config_subentry_id=card_id,
