@@ -152,11 +152,27 @@ def expect_row(page: Page, name: str, shown: str) -> None:
     expect(page.locator("body")).to_match_aria_snapshot(f"- list: /{row}/")
 
 
+def hub_entry_id(server: Server) -> str:
+    """Return the id of the household's config entry: there is one."""
+    entries = _request(
+        f"{server.url}/api/config/config_entries/entry", token=server.tokens["access_token"]
+    )
+    (hub,) = [entry["entry_id"] for entry in entries if entry["domain"] == "simrenew"]
+    return str(hub)
+
+
+def only_entity(server: Server, domain: str) -> str:
+    """Return the one entity of a domain (the household's calendar, its to-do list)."""
+    states = _request(f"{server.url}/api/states", token=server.tokens["access_token"])
+    found = [item["entity_id"] for item in states if item["entity_id"].startswith(f"{domain}.")]
+    assert len(found) == 1, found
+    return str(found[0])
+
+
 def add_card_by_api(server: Server, data: dict[str, Any]) -> None:
     """Add a card through the household's "Add card" flow, as its form sends it."""
     token = server.tokens["access_token"]
-    entries = _request(f"{server.url}/api/config/config_entries/entry", token=token)
-    (hub,) = [entry["entry_id"] for entry in entries if entry["domain"] == "simrenew"]
+    hub = hub_entry_id(server)
     base = f"{server.url}/api/config/config_entries/subentries/flow"
     form = _request(base, {"handler": [hub, "card"]}, token=token)
     done = _request(f"{base}/{form['flow_id']}", data, token=token)
@@ -166,12 +182,7 @@ def add_card_by_api(server: Server, data: dict[str, Any]) -> None:
 def todo_summaries(server: Server) -> list[str]:
     """Return what the household's renewal list asks, item by item."""
     token = server.tokens["access_token"]
-    lists = [
-        item["entity_id"]
-        for item in _request(f"{server.url}/api/states", token=token)
-        if item["entity_id"].startswith("todo.")
-    ]
-    assert len(lists) == 1, lists
+    lists = [only_entity(server, "todo")]
     # Wait for the list to be there: a card just added may still be joining the household.
     _wait(
         lambda: (state(server, lists[0]) or {}).get("state") not in (None, "unavailable"),
@@ -237,8 +248,7 @@ def set_reminder_time(server: Server, value: str) -> None:
 def set_option(server: Server, key: str, value: object) -> None:
     """Set one of the hub's options through its options flow, keeping the other options."""
     token = server.tokens["access_token"]
-    entries = _request(f"{server.url}/api/config/config_entries/entry", token=token)
-    (hub,) = [entry["entry_id"] for entry in entries if entry["domain"] == "simrenew"]
+    hub = hub_entry_id(server)
     base = f"{server.url}/api/config/config_entries/options/flow"
     form = _request(base, {"handler": hub}, token=token)
     shown = {
@@ -345,12 +355,7 @@ def test_newcomer_path(server: Server, page: Page) -> None:
 
     # The household calendar exists and lists the first card's expiry.
     token = server.tokens["access_token"]
-    calendars = [
-        item["entity_id"]
-        for item in _request(f"{server.url}/api/states", token=token)
-        if item["entity_id"].startswith("calendar.")
-    ]
-    assert len(calendars) == 1, calendars
+    calendars = [only_entity(server, "calendar")]
     answer = _request(
         f"{server.url}/api/services/calendar/get_events?return_response",
         {"entity_id": calendars[0], "duration": {"days": 400}},
