@@ -745,6 +745,10 @@ async def test_options_flow(hass: HomeAssistant, mock_entry: MockConfigEntry) ->
         "notify_targets": [],
         "message_sources": [],
         "phones": [],
+        # Nobody chose speakers: quiet hours are stored at their defaults all the same.
+        "speakers": [],
+        "quiet_hours_start": "22:00:00",
+        "quiet_hours_end": "08:00:00",
     }
 
 

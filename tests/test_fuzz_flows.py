@@ -355,14 +355,21 @@ async def test_fuzz_options(
 
 def _check_options(stored: dict[str, Any]) -> None:
     """Check stored options: the contract's types, and read back exactly as stored."""
-    assert set(stored) == {
+    assert set(stored) - {"tts_entity"} == {
         "reminder_days",
         "reminder_time",
         "persistent_notification",
         "notify_targets",
         "message_sources",
         "phones",
+        "speakers",
+        "quiet_hours_start",
+        "quiet_hours_end",
     }
+    for key in ("quiet_hours_start", "quiet_hours_end"):
+        quiet = parse_time_of_day(stored[key])
+        assert quiet is not None
+        assert quiet.isoformat(timespec="seconds") == stored[key]
     reminder_days = stored["reminder_days"]
     assert all(type(day) is int and 0 <= day <= MAX_REMINDER_DAYS for day in reminder_days)
     assert reminder_days == sorted(set(reminder_days), reverse=True) != []

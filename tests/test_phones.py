@@ -14,7 +14,6 @@ from custom_components.simrenew.phones import (
     action_id,
     notification_tag,
     parse_action,
-    phone_issue_id,
     phone_names,
 )
 from homeassistant.components import persistent_notification
@@ -28,6 +27,12 @@ from homeassistant.util import dt as dt_util
 
 from .conftest import HUB_OPTIONS, card_subentry, move_to, setup_entry
 from .glossary import glossary_slips
+
+
+def phone_issue_id(phone: str) -> str:
+    """Return the repair id a phone's trouble is raised under."""
+    return f"phone_unreachable_{phone.removeprefix('notify.')}"
+
 
 URL = "https://www.hk.chinamobile.com/en/prepaid"
 PIXEL = "notify.mobile_app_pixel_9"

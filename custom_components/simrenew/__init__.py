@@ -7,6 +7,7 @@ from homeassistant.const import EVENT_CORE_CONFIG_UPDATE, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv, issue_registry as ir
+from homeassistant.helpers.start import async_at_started
 from homeassistant.helpers.typing import ConfigType
 from homeassistant.util import dt as dt_util
 
@@ -20,6 +21,7 @@ from .migration import async_migrate_cards
 from .notifications import notification_id
 from .phones import async_listen_for_taps
 from .services import async_setup_services
+from .speakers import waiting_store
 from .store import HistoryUnavailableError
 from .zones import async_load_card_zones
 
@@ -63,6 +65,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: SimRenewConfigEntry) -> 
     await hub.device_models.async_load()
     for stop in await hub.notifier.async_start(set(hub.configs)):
         entry.async_on_unload(stop)
+    speakers = hub.notifier.speakers
+    await speakers.async_load(waiting_store(hass, entry.entry_id))
+    # Written before the next hub reads it: a reload loses no announcement that waits.
+    entry.async_on_unload(speakers.async_save)
     hub.message_sources = MessageSources(
         hass,
         lambda message: async_handle_message(
@@ -75,6 +81,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: SimRenewConfigEntry) -> 
     entry.async_on_unload(async_listen_for_taps(hass, hub))
     await hub.async_start()
     entry.async_on_unload(hub.async_stop)
+    # What waited through a restart is said once the speakers' integrations are up.
+    entry.async_on_unload(async_at_started(hass, hub.async_started))
     entry.async_on_unload(
         hass.bus.async_listen(EVENT_CORE_CONFIG_UPDATE, hub.async_core_config_updated)
     )
@@ -101,6 +109,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: SimRenewConfigEntry) ->
 async def async_remove_entry(hass: HomeAssistant, entry: SimRenewConfigEntry) -> None:
     """Delete the household's history and its cards' repairs with the household."""
     await async_remove_ledger(hass, entry.entry_id)
+    await waiting_store(hass, entry.entry_id).async_remove()
     for card_id in entry.subentries:
         ir.async_delete_issue(hass, DOMAIN, lapsed_issue_id(card_id))
         # Nothing is left to act on a removed household's reminders.

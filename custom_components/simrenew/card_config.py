@@ -28,6 +28,7 @@ from .model import (
     RenewalMode,
 )
 from .plans import Plan, find_plan, stored_plans
+from .quiet_hours import DEFAULT_QUIET_END, DEFAULT_QUIET_START, QuietHours
 
 type ZoneLookup = Callable[[str], ZoneInfo | None]
 
@@ -353,6 +354,10 @@ class HubOptions:
     phones: tuple[str, ...] = ()
     # Entities whose state is a carrier's message (a phone's last notification, say).
     message_sources: tuple[str, ...] = ()
+    # Media players that say reminders aloud, with the text-to-speech entity that speaks.
+    speakers: tuple[str, ...] = ()
+    tts_entity: str | None = None
+    quiet_hours: QuietHours = field(default_factory=QuietHours)
 
     @classmethod
     def from_options(cls, options: Mapping[str, Any]) -> HubOptions:
@@ -361,6 +366,10 @@ class HubOptions:
         targets = options.get("notify_targets")
         sources = options.get("message_sources")
         phones = options.get("phones")
+        speakers = options.get("speakers")
+        tts_entity = options.get("tts_entity")
+        quiet_start = parse_time_of_day(options.get("quiet_hours_start"))
+        quiet_end = parse_time_of_day(options.get("quiet_hours_end"))
         return cls(
             # Stored options that cannot be read fall back to the defaults rather than stop
             # every card's reminders.
@@ -384,6 +393,20 @@ class HubOptions:
                 source
                 for source in (sources if isinstance(sources, list) else [])
                 if isinstance(source, str) and "." in source
+            ),
+            speakers=tuple(
+                dict.fromkeys(
+                    speaker
+                    for speaker in (speakers if isinstance(speakers, list) else [])
+                    if isinstance(speaker, str) and speaker.startswith("media_player.")
+                )
+            ),
+            tts_entity=tts_entity
+            if isinstance(tts_entity, str) and tts_entity.startswith("tts.")
+            else None,
+            quiet_hours=QuietHours(
+                DEFAULT_QUIET_START if quiet_start is None else quiet_start,
+                DEFAULT_QUIET_END if quiet_end is None else quiet_end,
             ),
         )
 

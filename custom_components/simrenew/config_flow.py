@@ -17,7 +17,6 @@ from homeassistant.config_entries import (
     SubentryFlowResult,
 )
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.selector import (
     BooleanSelector,
     EntitySelector,
@@ -54,6 +53,7 @@ from .const import (
     DOMAIN,
     SUBENTRY_CARD,
 )
+from .entity_choice import chosen_entity_ids
 from .model import DEFAULT_REMINDER_DAYS
 from .phones import phone_names
 from .plan_form import (
@@ -65,6 +65,7 @@ from .plan_form import (
 )
 from .plans import stored_period, stored_plans
 from .reminder_times import async_card_times
+from .speaker_form import SPEAKER_FIELDS, read_speaker_fields, speaker_suggestions
 from .spoken_dates import written_days
 from .texts import SelectorTexts
 from .validation import vol
@@ -113,7 +114,8 @@ def options_schema(phones: Mapping[str, str]) -> vol.Schema:
                     multiple=True,
                     mode=SelectSelectorMode.DROPDOWN,
                 )
-            )
+            ),
+            **SPEAKER_FIELDS,
         }
     )
 
@@ -378,8 +380,10 @@ class SimRenewOptionsFlow(OptionsFlow):
         if user_input is not None:
             days = parse_reminder_days(user_input[CONF_REMINDER_DAYS])
             when = parse_time_of_day(user_input[CONF_REMINDER_TIME])
-            targets = _entity_ids(self.hass, user_input.get(CONF_NOTIFY_TARGETS, []), ("notify",))
-            sources = _entity_ids(
+            targets = chosen_entity_ids(
+                self.hass, user_input.get(CONF_NOTIFY_TARGETS, []), ("notify",)
+            )
+            sources = chosen_entity_ids(
                 self.hass, user_input.get(CONF_MESSAGE_SOURCES, []), MESSAGE_SOURCE_DOMAINS
             )
             if not days:
@@ -390,6 +394,8 @@ class SimRenewOptionsFlow(OptionsFlow):
                 errors[CONF_NOTIFY_TARGETS] = "invalid_notify_targets"
             if sources is None:
                 errors[CONF_MESSAGE_SOURCES] = "invalid_message_sources"
+            speakers, speaker_errors = read_speaker_fields(self.hass, user_input)
+            errors.update(speaker_errors)
             phones = list(dict.fromkeys(user_input.get(CONF_PHONES, [])))
             # A phone must still be there: one gone since the form showed would get nothing.
             if any(phone not in phone_names(self.hass) for phone in phones):
@@ -411,6 +417,7 @@ class SimRenewOptionsFlow(OptionsFlow):
                         CONF_NOTIFY_TARGETS: targets,
                         CONF_MESSAGE_SOURCES: sources,
                         CONF_PHONES: phones,
+                        **speakers,
                     }
                 )
         suggested = user_input or {
@@ -427,6 +434,7 @@ class SimRenewOptionsFlow(OptionsFlow):
             CONF_NOTIFY_TARGETS: self.config_entry.options.get(CONF_NOTIFY_TARGETS, []),
             CONF_MESSAGE_SOURCES: self.config_entry.options.get(CONF_MESSAGE_SOURCES, []),
             CONF_PHONES: self.config_entry.options.get(CONF_PHONES, []),
+            **speaker_suggestions(self.config_entry.options),
         }
         # Where the time is set, when it really reaches cards whose day ends on another clock.
         shown_time = parse_time_of_day(suggested.get(CONF_REMINDER_TIME)) or time(9, 0)
@@ -458,24 +466,3 @@ def _cards_of(hub: ConfigEntry, exclude: str | None = None) -> list[Mapping[str,
         for subentry_id, subentry in hub.subentries.items()
         if subentry.subentry_type == SUBENTRY_CARD and subentry_id != exclude
     ]
-
-
-def _entity_ids(
-    hass: HomeAssistant, values: list[str], domains: tuple[str, ...]
-) -> list[str] | None:
-    """Return the chosen entities by entity id, once each; None if one is missing or another's.
-
-    An entity must exist (in the registry or with a state): a typed name of none would take
-    reminders, or messages, nowhere.
-    """
-    # The entity picker may hand back registry ids, which the hub would not find.
-    registry = er.async_get(hass)
-    chosen: list[str] = []
-    for value in values:
-        entity_id = er.async_resolve_entity_id(registry, value)
-        if entity_id is None or entity_id.split(".", 1)[0] not in domains:
-            return None
-        if registry.async_get(entity_id) is None and hass.states.get(entity_id) is None:
-            return None
-        chosen.append(entity_id)
-    return list(dict.fromkeys(chosen))

@@ -81,6 +81,8 @@ class SimRenewHub(CardChanges):
         self.calendar_version = 0
         self._household_stale = True
         self.notifier = ReminderNotifier(hass, persistent=True, targets=[])
+        self.notifier.speakers.wake = self._wake_by
+        self.notifier.speakers.today_of = self._carrier_today
         # Cards whose stored settings cannot be read, by id, with the title they were saved as.
         self.unreadable: dict[str, str] = {}
         self.device_models = DeviceModels(hass)
@@ -102,6 +104,11 @@ class SimRenewHub(CardChanges):
         self.notifier.targets = list(self.options.notify_targets)
         self.notifier.phones.phones = list(self.options.phones)
         self.notifier.phones.settle()
+        speakers = self.notifier.speakers
+        speakers.speakers = list(self.options.speakers)
+        speakers.tts_entity = self.options.tts_entity
+        speakers.quiet = self.options.quiet_hours
+        speakers.settle()
         if self.message_sources is not None:
             self.message_sources.follow(self.options.message_sources)
         self.configs = {}
@@ -423,6 +430,8 @@ class SimRenewHub(CardChanges):
             return
         changed, wakes = self._refresh_views(now)
         wakes.extend(self._process_reminders(now))
+        if released := self.notifier.speakers.release(lambda card: card in self.configs):
+            wakes.append(released)
         for card_id in changed:
             view = self.cards[card_id]
             self._guarded(
@@ -529,6 +538,25 @@ class SimRenewHub(CardChanges):
             record["snoozed_until"],
             record.get("confirm"),
         )
+
+    @callback
+    def async_started(self, hass: HomeAssistant) -> None:
+        """Once Home Assistant is up, say what waited through its restart."""
+        if self.notifier.speakers.waiting:
+            self._wake_by(dt_util.utcnow())
+
+    @callback
+    def _wake_by(self, when: datetime) -> None:
+        """Have the hub's one timer wake by `when`, keeping an earlier wake it already has."""
+        if self.stopped:
+            return
+        if self.scheduler.next_wake is None or when < self.scheduler.next_wake:
+            self.scheduler.schedule(when)
+
+    def _carrier_today(self, card_id: str) -> date:
+        """Return today on a card's carrier's clock (Home Assistant's for one no longer known)."""
+        config = self.configs.get(card_id)
+        return dt_util.now(config.time_zone if config else None).date()
 
     def live_hub(self) -> SimRenewHub | None:
         """Return the hub now running for this household: this one, or the one that replaced it."""

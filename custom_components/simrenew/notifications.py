@@ -14,14 +14,17 @@ from homeassistant.util import dt as dt_util
 
 from .const import (
     DOMAIN,
+    EVENT_CONFIRMED,
     EVENT_EXPIRED,
     EVENT_MESSAGE_READ,
     EVENT_REMINDER,
     EVENT_RENEWED,
+    EVENT_UNDONE,
     LOGGER,
 )
 from .money import written_amount
 from .phones import PhoneSender
+from .speakers import SpeakerAnnouncer
 from .spoken_dates import spoken_date
 from .texts import SelectorTexts
 from .zone_labels import zone_key
@@ -91,6 +94,9 @@ class ReminderNotifier:
         self._zone_names = SelectorTexts(hass, "time_zone")
         # The household's phones, through the companion app, with buttons.
         self.phones = PhoneSender(hass, self._texts)
+        # The household's speakers, in short, outside quiet hours.
+        self._speech = SelectorTexts(hass, "speech")
+        self.speakers = SpeakerAnnouncer(hass, self._speech)
 
     async def async_start(self, card_ids: set[str]) -> list[CALLBACK_TYPE]:
         """Load the texts and listen for the hub's events; return what stops listening."""
@@ -102,6 +108,8 @@ class ReminderNotifier:
             bus.async_listen(EVENT_EXPIRED, self._handle),
             bus.async_listen(EVENT_RENEWED, self._handle_renewed),
             bus.async_listen(EVENT_MESSAGE_READ, self._handle_message_read),
+            bus.async_listen(EVENT_CONFIRMED, self._handle_settled),
+            bus.async_listen(EVENT_UNDONE, self._handle_settled),
             bus.async_listen(EVENT_CORE_CONFIG_UPDATE, self._async_language_changed),
         ]
 
@@ -113,6 +121,7 @@ class ReminderNotifier:
         """Read the notifications' texts and the zones' names in Home Assistant's language."""
         await self._texts.async_load()
         await self._zone_names.async_load()
+        await self._speech.async_load()
 
     def text(self, key: str, data: dict[str, Any]) -> str:
         """Return one text filled in with the event's values."""
@@ -193,6 +202,7 @@ class ReminderNotifier:
             body,
             url if isinstance(url, str) else None,
         )
+        self.speakers.announce(data)
         # A reminder must reach someone: with no notify entity or phone, it shows in Notifications.
         if self.persistent or not (reachable or on_phone):
             # Links work only inside Home Assistant: a phone's notification goes without them.
@@ -259,7 +269,8 @@ class ReminderNotifier:
         """Say what a renewal changed, in place of the card's reminder."""
         if (card_id := event.data.get("card_id")) not in self.card_ids:
             return
-        # Renewed anywhere: the phones' buttons would renew it a second time.
+        # Renewed anywhere: a waiting announcement and the phones' buttons are out of date.
+        self.speakers.withdraw(card_id)
         if self.phones.forget(card_id):
             self.phones.clear(card_id)
         if not self.persistent:
@@ -272,6 +283,12 @@ class ReminderNotifier:
         persistent_notification.async_create(
             self.hass, body, title=title, notification_id=notification_id(card_id)
         )
+
+    @callback
+    def _handle_settled(self, event: Event) -> None:
+        """Drop a waiting announcement of a renewal since confirmed or taken back."""
+        if (card_id := event.data.get("card_id")) in self.card_ids:
+            self.speakers.withdraw(card_id)
 
     @callback
     def _handle_message_read(self, event: Event) -> None:

@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.helpers import device_registry as dr
 from homeassistant.util import dt as dt_util, slugify
 
 from .const import DOMAIN, LOGGER
 from .renewal import Renewal
+from .unreachable import UnreachableTargets
 from .validation import vol
 
 if TYPE_CHECKING:
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
 
 PHONE_PREFIX = "mobile_app_"
 EVENT_NOTIFICATION_ACTION = "mobile_app_notification_action"
-PHONE_ISSUE_PREFIX = "phone_unreachable_"
 # A button left this long is stale: the card may have changed in ways the phone cannot show.
 ANSWER_WITHIN_SECONDS = 12 * 3600
 RENEWED, SNOOZE, CONFIRMED = "RENEWED", "SNOOZE", "CONFIRMED"
@@ -88,7 +88,12 @@ class PhoneSender:
         self._live: dict[str, int] = {}
         self._last_sent = 0
         # Phones that failed, said once each until they work again.
-        self._failing: set[str] = set()
+        self.unreachable = UnreachableTargets(
+            hass,
+            "phones",
+            "phone_unreachable",
+            lambda phone: {"phone": phone_names(hass).get(phone, phone)},
+        )
 
     def _stamp(self) -> int:
         """Return when a notification is sent, in seconds, distinct from the one before."""
@@ -156,7 +161,7 @@ class PhoneSender:
             if self.hass.services.has_service("notify", phone.removeprefix("notify.")):
                 reachable.append(phone)
             else:
-                self._failed(phone, "missing")
+                self.unreachable.failed(phone, "missing")
         return reachable
 
     def _send_all(self, phones: list[str], message: dict[str, Any], card_id: str) -> None:
@@ -173,37 +178,14 @@ class PhoneSender:
                 "notify", phone.removeprefix("notify."), message, blocking=True
             )
         except (TimeoutError, HomeAssistantError, OSError, ValueError, vol.Invalid) as err:
-            self._failed(phone, type(err).__name__)
+            self.unreachable.failed(phone, type(err).__name__)
             return
-        if phone in self._failing:
-            self._failing.discard(phone)
-            ir.async_delete_issue(self.hass, DOMAIN, phone_issue_id(phone))
-
-    def _failed(self, phone: str, why: str) -> None:
-        """Say once that a phone cannot be reached, and raise a repair that names it."""
-        if phone in self._failing:
-            return
-        self._failing.add(phone)
-        # Without the phone's name: the log may be shared; the repair names it.
-        LOGGER.warning("A reminder could not reach one of the chosen phones (%s)", why)
-        ir.async_create_issue(
-            self.hass,
-            DOMAIN,
-            phone_issue_id(phone),
-            is_fixable=False,
-            is_persistent=False,
-            severity=ir.IssueSeverity.WARNING,
-            translation_key="phone_unreachable",
-            translation_placeholders={"phone": phone_names(self.hass).get(phone, phone)},
-        )
+        self.unreachable.worked(phone)
 
     @callback
     def settle(self) -> None:
         """Withdraw the repairs of phones no longer chosen."""
-        for phone in list(self._failing):
-            if phone not in self.phones:
-                self._failing.discard(phone)
-                ir.async_delete_issue(self.hass, DOMAIN, phone_issue_id(phone))
+        self.unreachable.settle(self.phones)
 
     @callback
     def take(self, value: object, known: Callable[[str], bool]) -> Tap | None:
@@ -216,11 +198,6 @@ class PhoneSender:
         if dt_util.utcnow().timestamp() - tap.sent > ANSWER_WITHIN_SECONDS:
             return None
         return tap
-
-
-def phone_issue_id(phone: str) -> str:
-    """Return the id of a phone's repair."""
-    return f"{PHONE_ISSUE_PREFIX}{phone.removeprefix('notify.')}"
 
 
 async def async_act(hub: SimRenewHub, tap: Tap) -> None:

@@ -23,6 +23,32 @@ def spoken_date(day: date, language: str, today: date) -> str:
     return written_date(day, language)
 
 
+FULL_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def said_date(day: date, language: str, today: date) -> str:
+    """Return a date as people say it aloud: 28 October, or 10月28日; the year only if another."""
+    # Voices read "Oct" as a word, so months are spelled out.
+    if language.startswith("zh"):
+        year = f"{day.year}年" if day.year != today.year else ""
+        return f"{year}{day.month}月{day.day}日"
+    year = f" {day.year}" if day.year != today.year else ""
+    return f"{day.day} {FULL_MONTHS[day.month - 1]}{year}"
+
+
 def written_days(days: tuple[int, ...] | list[int], language: str) -> str:
     """Return reminder days as a list people read in the language: 14, 7, 3 or 14、7、3."""
     return ("、" if language.startswith("zh") else ", ").join(str(day) for day in days)
