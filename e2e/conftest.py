@@ -229,7 +229,7 @@ def server(
     config_dir = tmp_path_factory.mktemp(f"ha-config-{profile.language}")
     port = _free_port()
     (config_dir / "configuration.yaml").write_text(
-        "frontend:\nconfig:\nhistory:\n"
+        "frontend:\nconfig:\nhistory:\nmobile_app:\n"
         f"http:\n  server_host: 127.0.0.1\n  server_port: {port}\n"
         f"homeassistant:\n  time_zone: {profile.time_zone}\n  country: {profile.country}\n"
         f"  currency: {profile.currency}\n  language: {profile.language}\n"
