@@ -2,7 +2,8 @@
 
 Added from the card picker to a new dashboard, it lists every card soonest deadline first in the
 viewer's language; it renews one choosing a plan, shows a refusal in words, confirms the renewal,
-and undoes another card's renewal. Once the household is removed, its module is no longer served.
+undoes another card's renewal, and takes in a card added while it is open. Once the household
+is removed, its module is no longer served.
 """
 
 from __future__ import annotations
@@ -32,9 +33,9 @@ from .ui_texts import Texts
 
 DASHBOARD = "simrenew-card"
 NAMES = {
-    "en": ("Grandma's CMHK", "Work csl", "Travel SIM"),
-    "zh-Hant": ("婆婆的CMHK", "公司的csl", "旅行卡"),
-    "zh-Hans": ("奶奶的移动卡", "公司的联通卡", "旅行卡"),
+    "en": ("Grandma's CMHK", "Work csl", "Travel SIM", "Spare SIM"),
+    "zh-Hant": ("婆婆的CMHK", "公司的csl", "旅行卡", "後備卡"),
+    "zh-Hans": ("奶奶的移动卡", "公司的联通卡", "旅行卡", "备用卡"),
 }
 YEARLY = {"en": "Yearly", "zh-Hant": "年費", "zh-Hans": "包年"}
 YEARLY_COST = 180
@@ -114,7 +115,8 @@ def add_plan(server: Server, card: str, plan: dict[str, Any]) -> None:
     step = _request(f"{base}/{form['flow_id']}", values, token=token)
     while step["type"] == "form":
         step = _request(f"{base}/{form['flow_id']}", _shown(step["data_schema"]), token=token)
-    assert step["type"] == "abort" and step["reason"] == "reconfigure_successful", step
+    assert step["type"] == "abort", step
+    assert step["reason"] == "reconfigure_successful", step
 
 
 def written(page: Page, day: date) -> str:
@@ -179,7 +181,7 @@ def test_dashboard_card(server: Server, page: Page) -> None:
     profile = server.profile
     text = Texts(profile.language)
     card = card_texts(profile.language)
-    granny, work, travel = NAMES[profile.language]
+    granny, work, travel, spare = NAMES[profile.language]
     today = today_in(profile.card_time_zone)
     # A household of its own: the walk ends by removing it.
     _remove_households(server)
@@ -323,7 +325,9 @@ def test_dashboard_card(server: Server, page: Page) -> None:
     sim(page, granny).get_by_role("button", name=card["confirm_go"]).click()
     refusal = sim(page, granny).get_by_role("alert")
     expect(refusal).to_contain_text(card["refused"].split("{reason}")[0])
-    expect(refusal).to_contain_text(text.ours("exceptions.expiry_out_of_range.message", expiry_date="2000-01-01"))
+    expect(refusal).to_contain_text(
+        text.ours("exceptions.expiry_out_of_range.message", expiry_date="2000-01-01")
+    )
     assert state(server, granny_status)["attributes"]["unconfirmed"] is True  # type: ignore[index]
 
     # Confirmed as recorded: the card moves to its new place in the list by itself.
@@ -340,15 +344,28 @@ def test_dashboard_card(server: Server, page: Page) -> None:
     _wait_for_state(server, travel_expiry_entity, travel_expiry.isoformat())
     expect(sim(page, travel)).not_to_contain_text(card["unconfirmed"])
 
+    # A card added while the dashboard is open takes its place by itself.
+    add_card(
+        server,
+        {
+            **common,
+            "name": spare,
+            "expiry_date": (today + timedelta(days=200)).isoformat(),
+            "renewal_period": "180_days",
+            "advanced": advanced,
+        },
+    )
+    expect_order(page, [work, travel, spare, granny])
+
     # Dark, and a phone's width.
     page.emulate_media(color_scheme="dark")
     page.reload()
-    expect_order(page, [work, travel, granny])
+    expect_order(page, [work, travel, spare, granny])
     card_shot(page, "dashboard-card-dark", server)
     page.emulate_media(color_scheme="light")
     page.set_viewport_size({"width": 390, "height": 844})
     page.reload()
-    expect_order(page, [work, travel, granny])
+    expect_order(page, [work, travel, spare, granny])
     card_shot(page, "dashboard-card-phone", server, whole_page=True)
 
     # A tap on a card's name opens its device page.

@@ -263,3 +263,35 @@ async def test_what_people_name_their_cards_reaches_the_card_as_typed(
     await client.close()
     assert await hass.config_entries.async_remove(entry.entry_id)
     await hass.async_block_till_done()
+
+
+async def test_fifty_cards_come_in_one_message_and_one_change_sends_one_more(
+    hass: HomeAssistant, hass_ws_client: WebSocketGenerator
+) -> None:
+    """A large household is sent whole, in deadline order; one card's change is one message."""
+    entry = household(
+        *(
+            card_subentry(
+                name=f"Card {number:02d}",
+                phone_number=f"+8529000{number:04d}",
+                expiry_date=f"2027-{1 + number % 12:02d}-{1 + number % 28:02d}",
+            )
+            for number in range(50)
+        )
+    )
+    await setup_entry(hass, entry)
+    client = await hass_ws_client(hass)
+    await client.send_json({"id": 1, "type": "simrenew/subscribe_cards"})
+    assert (await client.receive_json())["success"]
+    cards = await next_cards(client, 1)
+    assert len(cards) == 50
+    assert [card["deadline"] for card in cards] == sorted(card["deadline"] for card in cards)
+    await hass.services.async_call(
+        DOMAIN, "renew", {"entity_id": cards[-1]["entities"]["status"]}, blocking=True
+    )
+    await hass.async_block_till_done()
+    changed = await next_cards(client, 1)
+    assert sum(card["unconfirmed"] for card in changed) == 1
+    # Nothing else was sent: the next message is the answer to a ping.
+    await client.send_json({"id": 2, "type": "ping"})
+    assert (await client.receive_json())["type"] == "pong"

@@ -228,6 +228,7 @@ function viewerLanguage(hass) {
 function say(language, key, values = {}) {
   const table = STRINGS[language] || STRINGS.en;
   const text = table[key] !== undefined ? table[key] : STRINGS.en[key];
+  if (text === undefined) return key;
   return text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? values[name] : whole));
 }
 
@@ -381,10 +382,13 @@ class SimRenewCard extends HTMLElement {
 
   _subscribe() {
     if (!this._hass || !this.isConnected || this._unsubscribe) return;
+    // After a refusal (the integration not set up), ask again at most once a minute.
+    if (this._retryAfter && Date.now() < this._retryAfter) return;
     this._unsubscribe = this._hass.connection.subscribeMessage(
       (message) => {
         this._cards = message.cards;
         this._failed = false;
+        this._retryAfter = undefined;
         this._render(true);
       },
       { type: "simrenew/subscribe_cards" },
@@ -393,6 +397,7 @@ class SimRenewCard extends HTMLElement {
       // The integration is gone, or not yet loaded: say so, and try again on the next update.
       this._unsubscribe = undefined;
       this._failed = true;
+      this._retryAfter = Date.now() + 60000;
       this._render(true);
     });
     if (this._hass.loadBackendTranslation) {
