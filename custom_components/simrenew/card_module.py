@@ -10,7 +10,11 @@ from typing import Final
 
 from aiohttp import web
 
-from homeassistant.components.frontend import add_extra_js_url, remove_extra_js_url
+from homeassistant.components.frontend import (
+    DATA_EXTRA_MODULE_URL,
+    add_extra_js_url,
+    remove_extra_js_url,
+)
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.http import HomeAssistantView
 from homeassistant.loader import async_get_integration
@@ -63,8 +67,8 @@ class CardModuleView(HomeAssistantView):
 
 async def async_offer_card(hass: HomeAssistant) -> None:
     """Serve the module and have every frontend load it; once, whatever the households."""
-    if "frontend" not in hass.config.components:
-        return  # nothing shows dashboards: there is no one to serve
+    if DATA_EXTRA_MODULE_URL not in hass.data or "http" not in hass.config.components:
+        return  # no frontend runs (or it failed to start): nothing shows dashboards
     if (module := hass.data.get(DATA_CARD_MODULE)) is None:
         body = await hass.async_add_executor_job(MODULE_FILE.read_bytes)
         version = (await async_get_integration(hass, DOMAIN)).version
