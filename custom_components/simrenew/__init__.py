@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from homeassistant.components import persistent_notification
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import EVENT_CORE_CONFIG_UPDATE, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryNotReady
@@ -11,6 +12,8 @@ from homeassistant.helpers.start import async_at_started
 from homeassistant.helpers.typing import ConfigType
 from homeassistant.util import dt as dt_util
 
+from .card_module import async_offer_card, withdraw_card
+from .card_subscription import async_cards_changed, async_setup_card_subscription
 from .const import DOMAIN
 from .hub import SimRenewConfigEntry, SimRenewHub
 from .lapsed_issues import lapsed_issue_id
@@ -40,6 +43,7 @@ PLATFORMS: list[Platform] = [
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the actions, once for every hub."""
     async_setup_services(hass)
+    async_setup_card_subscription(hass)
     return True
 
 
@@ -91,6 +95,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: SimRenewConfigEntry) -> 
     )
     entry.async_on_unload(entry.add_update_listener(_async_entry_updated))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    entry.async_on_unload(hub.async_add_listener(None, lambda: async_cards_changed(hass)))
+    await async_offer_card(hass)
+    async_cards_changed(hass)
     return True
 
 
@@ -103,7 +110,17 @@ async def _async_entry_updated(hass: HomeAssistant, entry: SimRenewConfigEntry) 
 
 async def async_unload_entry(hass: HomeAssistant, entry: SimRenewConfigEntry) -> bool:
     """Stop the hub and remove its entities."""
-    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    if unloaded:
+        async_cards_changed(hass)
+        if not any(
+            other.state is ConfigEntryState.LOADED
+            for other in hass.config_entries.async_entries(DOMAIN)
+            if other.entry_id != entry.entry_id
+        ):
+            # The last household is going: dashboards stop loading the card.
+            withdraw_card(hass)
+    return unloaded
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: SimRenewConfigEntry) -> None:
