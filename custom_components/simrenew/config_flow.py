@@ -242,6 +242,12 @@ class SimRenewConfigFlow(ConfigFlow, domain=DOMAIN):
             description_placeholders=self._product.warning_placeholders(self.hass.config.language),
         )
 
+    async def async_step_unofficial_url(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show the warning about the renewal page again."""
+        return self._warn()
+
     async def async_step_keep_url(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
@@ -421,6 +427,12 @@ class CardSubentryFlow(ConfigSubentryFlow):
             menu_options=[CHANGE_URL, KEEP_URL],
             description_placeholders=self._product.warning_placeholders(self.hass.config.language),
         )
+
+    async def async_step_unofficial_url(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Show the warning about the renewal page again."""
+        return self._warn()
 
     async def async_step_keep_url(
         self, user_input: dict[str, Any] | None = None
