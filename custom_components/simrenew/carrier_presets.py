@@ -124,3 +124,10 @@ def unofficial_url(preset: Preset | None, data: Mapping[str, Any]) -> str | None
 def chosen_preset(presets: Presets, data: Mapping[str, Any]) -> Preset | None:
     """Return the product a card was made from, if it is still one of the presets."""
     return presets.get(data.get(CONF_PRODUCT))
+
+
+def balance_checks(presets: Presets, data: Mapping[str, Any]) -> list[dict[str, str]]:
+    """Return the ways a card's product gives its balance and expiry: method and code each."""
+    if (preset := chosen_preset(presets, data)) is None:
+        return []
+    return [{"method": check.method, "code": check.code} for check in preset.checks]
