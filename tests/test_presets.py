@@ -1,4 +1,4 @@
-"""The carrier presets are data: each fact sourced and dated, each page official, each plan valid."""
+"""Carrier presets are data: each fact sourced and dated, each page official, each plan valid."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def test_every_fact_names_a_source_with_its_date() -> None:
     for product in RAW["products"]:
         named = [product[key] for key in FACTS if key in product]
         named += product.get("plans", []) + product.get("renewal_urls", [])
-        named += product.get("checks", []) + [product["official_domains"]]
+        named += [*product.get("checks", []), product["official_domains"]]
         assert named, product["id"]
         for fact in named:
             assert fact["source"] in sources, product["id"]
@@ -107,7 +107,9 @@ def test_three_languages_everywhere() -> None:
     for preset in PRESETS.products.values():
         names = [preset.name, *(plan.name for plan in preset.plans)]
         for name in names:
-            assert name.en and name.zh_hant and name.zh_hans, preset.key
+            assert name.en, preset.key
+            assert name.zh_hant, preset.key
+            assert name.zh_hans, preset.key
         assert preset.name.read("zh-Hant") == preset.name.zh_hant
         assert preset.name.read("zh-Hans") == preset.name.zh_hans
         assert preset.name.read("fr") == preset.name.en

@@ -44,7 +44,7 @@ async def _first_form(hass: HomeAssistant) -> Any:
 async def test_a_picked_product_fills_the_form_and_saves_untouched(
     hass: HomeAssistant, language: str, typed: str
 ) -> None:
-    """Picked (or typed in any of its names), a product fills the form; saved as shown, it is kept."""
+    """Picked (or typed in any of its names), a product fills the form; saved as shown, kept."""
     await hass.config.async_update(language=language)
     result = await _first_form(hass)
     offered = _options(result["data_schema"])
@@ -72,7 +72,7 @@ async def test_a_picked_product_fills_the_form_and_saves_untouched(
 
 
 async def test_other_keeps_todays_form(hass: HomeAssistant) -> None:
-    """ "Other" leads to the form as it always was, with nothing filled in and no product kept."""
+    """Other leads to the form as it always was, with nothing filled in and no product kept."""
     result = await _first_form(hass)
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {"product": "other"})
     assert result["description_placeholders"]["preset_note"] == ""
@@ -117,7 +117,7 @@ async def test_an_unofficial_page_needs_a_second_yes(
     assert result["menu_options"] == ["change_url", "keep_url"]
     assert result["description_placeholders"]["domains"] == "three.com.hk"
     # The warning's own step shows it again (a frontend reopening the flow asks for it).
-    flow: Any = manager._progress[result["flow_id"]]  # noqa: SLF001
+    flow: Any = manager._progress[result["flow_id"]]
     assert (await flow.async_step_unofficial_url())["menu_options"] == ["change_url", "keep_url"]
     result = await manager.async_configure(result["flow_id"], {"next_step_id": "change_url"})
     assert result["errors"]["renewal_url"] == "renewal_url_not_official"
@@ -138,7 +138,7 @@ async def test_the_first_card_warns_too(hass: HomeAssistant) -> None:
     sent["advanced"]["renewal_url"] = PHISHING
     result = await manager.async_configure(result["flow_id"], sent)
     assert result["step_id"] == "unofficial_url"
-    flow: Any = manager._progress[result["flow_id"]]  # noqa: SLF001
+    flow: Any = manager._progress[result["flow_id"]]
     assert (await flow.async_step_unofficial_url())["step_id"] == "unofficial_url"
     result = await manager.async_configure(result["flow_id"], {"next_step_id": "change_url"})
     assert result["errors"]["renewal_url"] == "renewal_url_not_official"

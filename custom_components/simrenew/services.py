@@ -488,7 +488,10 @@ async def _async_list_cards(call: ServiceCall) -> ServiceResponse:
                 else view.config.default_plan.name,
                 "plans": _plans_of(view.config),
                 # How to ask the carrier, from the card's product: a code to dial or a hotline.
-                "balance_check": balance_checks(presets, _card_data(hubs[view.card_id], view)),
+                "balance_check": cast(
+                    list[JsonValueType],
+                    balance_checks(presets, _card_data(hubs[view.card_id], view)),
+                ),
             }
             for view in cards
         ]
