@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from custom_components.simrenew.presets import load_presets
 
-from .conftest import Server, _request
+from .conftest import Server, _request, _websocket
 from .test_newcomer_path import (
     choose_in_picker,
     entity_id,
@@ -47,6 +47,14 @@ def ensure_household(server: Server) -> None:
         token=token,
     )
     assert done["type"] == "create_entry", done
+
+
+def device_of(server: Server, name: str) -> str:
+    """Return the id of the card's device, found by its name."""
+    token = server.tokens["access_token"]
+    devices = _websocket(server.url, token, {"type": "config/device_registry/list"})["result"]
+    (device,) = [item["id"] for item in devices if item["name"] == name]
+    return str(device)
 
 
 def list_cards(server: Server) -> list[dict[str, Any]]:
@@ -119,6 +127,6 @@ def test_a_card_from_a_product(server: Server, page: Page) -> None:
     assert state(server, kept_until)["state"] == expiry.isoformat()  # type: ignore[index]
 
     # The device page shows the code to dial for the balance and expiry.
-    page.goto(f"{server.url}/config/devices/dashboard")
-    page.get_by_text(name, exact=True).first.click()
+    page.goto(f"{server.url}/config/devices/device/{device_of(server, name)}")
+    expect(page.get_by_text(name, exact=True).first).to_be_visible()
     expect_row(page, text.ours("entity.sensor.balance_check.name"), "*#137*137#, *123")
