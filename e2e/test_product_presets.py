@@ -21,6 +21,7 @@ from .test_newcomer_path import (
     field,
     finish_flow,
     hub_entry_id,
+    shot,
     state,
     today_in,
 )
@@ -103,6 +104,7 @@ def test_a_card_from_a_product(server: Server, page: Page) -> None:
     expect(dialog).to_contain_text("shinetown.com.hk")
     expect(dialog).to_contain_text(presets.collected.read(profile.language))
     expect(field(page, text.ours(f"{form}.data.carrier"))).to_have_value("Shinetown")
+    shot(page, "product-form", server)
     # Only what the carrier alone knows is entered: the card's name and its expiry.
     field(page, text.ours(f"{form}.data.name")).fill(name)
     expiry = today + timedelta(days=100)
