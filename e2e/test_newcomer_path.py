@@ -175,8 +175,19 @@ def add_card_by_api(server: Server, data: dict[str, Any]) -> None:
     hub = hub_entry_id(server)
     base = f"{server.url}/api/config/config_entries/subentries/flow"
     form = _request(base, {"handler": [hub, "card"]}, token=token)
+    _request(f"{base}/{form['flow_id']}", {"product": "other"}, token=token)
     done = _request(f"{base}/{form['flow_id']}", data, token=token)
     assert done["type"] == "create_entry", done
+
+
+def other_product(page: Page, text: Texts, flow: str) -> None:
+    """Answer a new card's first question, its product, with the choice it shows: "Other"."""
+    step = f"{flow}.step.product"
+    expect(page.get_by_text(text.ours(f"{step}.title")).first).to_be_visible()
+    other = text.ours("selector.preset_note.options.other")
+    expect(page.locator("ha-picker-field").get_by_text(other, exact=True)).to_be_visible()
+    page.get_by_role("button", name=text.ui("ui.common.submit")).click()
+    expect(page.get_by_text(text.ours(f"{step}.title"))).to_have_count(0)
 
 
 def todo_summaries(server: Server) -> list[str]:
@@ -293,6 +304,8 @@ def test_newcomer_path(server: Server, page: Page) -> None:
     search = page.locator("dialog-add-integration").get_by_role("textbox").first
     search.fill("SIM Renew")
     page.get_by_text("SIM Renew", exact=True).first.click()
+    # The product comes first: "Other" keeps the form as it is, to be filled in by hand.
+    other_product(page, text, "config")
     expect(page.get_by_text(text.ours(f"{form}.title")).first).to_be_visible()
     field(page, text.ours(f"{form}.data.name")).fill(mum)
     field(page, text.ours(f"{form}.data.carrier")).fill(carrier)
@@ -326,7 +339,9 @@ def test_newcomer_path(server: Server, page: Page) -> None:
     assert box is not None
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 300)
     page.mouse.wheel(0, -5000)
-    expect(page.get_by_text(text.ours(f"{form}.description")).first).to_be_in_viewport()
+    # Its description's own words: the product's note that follows is empty for "Other".
+    intro = text.ours(f"{form}.description").split("\n\n", 1)[0]
+    expect(page.get_by_text(intro).first).to_be_in_viewport()
     shot(page, "config-form", server)
     page.get_by_text(text.ours(f"{form}.sections.advanced.name")).click()
     expect(page.get_by_text(re.compile(r"_days$|^Asia/|^auto$"))).to_have_count(0)
@@ -470,6 +485,7 @@ def test_newcomer_path(server: Server, page: Page) -> None:
             "button", name=text.ours("config_subentries.card.initiate_flow.user"), exact=True
         ).last.click()
         card_form = "config_subentries.card.step.user"
+    other_product(page, text, "config" if through_main_button else "config_subentries.card")
     expect(page.get_by_text(text.ours(f"{card_form}.title")).first).to_be_visible()
     field(page, text.ours(f"{card_form}.data.name")).fill(dad)
     choose(page, text.ours(f"{card_form}.data.renewal_period"), text.ours(PERIOD.format("30_days")))

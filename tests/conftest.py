@@ -183,3 +183,15 @@ async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
+
+
+async def past_product(hass: HomeAssistant, result: Any, product: str = "other") -> Any:
+    """Answer a new card's first question, which product it is: "other" unless told."""
+    if result.get("step_id") != "product":
+        return result
+    manager: Any = (
+        hass.config_entries.subentries
+        if isinstance(result["handler"], tuple)
+        else hass.config_entries.flow
+    )
+    return await manager.async_configure(result["flow_id"], {"product": product})

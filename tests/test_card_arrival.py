@@ -32,7 +32,7 @@ from homeassistant.core import (
 from homeassistant.data_entry_flow import FlowResultType, InvalidData
 from homeassistant.helpers import entity_registry as er
 
-from .conftest import move_to, setup_entry
+from .conftest import move_to, past_product, setup_entry
 from .fuzzing import FUZZ_SETTINGS, card_input
 from .test_config_flow import FORM_INPUT
 from .test_fuzz_flows import NEW_CARD
@@ -125,8 +125,11 @@ def only(entry: ConfigEntry) -> str:
 
 async def add_card(hass: HomeAssistant, entry: ConfigEntry, answers: dict[str, Any]) -> Any:
     """Answer the hub's "Add card" form and let everything it starts finish."""
-    result = await hass.config_entries.subentries.async_init(
-        (entry.entry_id, SUBENTRY_CARD), context={"source": SOURCE_USER}
+    result = await past_product(
+        hass,
+        await hass.config_entries.subentries.async_init(
+            (entry.entry_id, SUBENTRY_CARD), context={"source": SOURCE_USER}
+        ),
     )
     result = await hass.config_entries.subentries.async_configure(result["flow_id"], answers)
     await hass.async_block_till_done()
@@ -145,7 +148,9 @@ async def test_the_first_card_comes_up_with_its_state(
     hass: HomeAssistant, changes: StateChanges
 ) -> None:
     """The first form's household starts with every entity in its state, never unavailable."""
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await past_product(
+        hass, await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    )
     result = await hass.config_entries.flow.async_configure(result["flow_id"], FORM_INPUT)
     await hass.async_block_till_done()
     assert result["type"] is FlowResultType.CREATE_ENTRY
@@ -207,7 +212,9 @@ async def test_add_integration_with_a_hub_leaves_the_other_cards_alone(
     hub = mock_entry.runtime_data
     changes.seen.clear()
 
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await past_product(
+        hass, await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    )
     result = await hass.config_entries.flow.async_configure(result["flow_id"], FORM_INPUT)
     await hass.async_block_till_done()
     assert result["reason"] == "card_added"
@@ -276,8 +283,11 @@ async def test_fuzz_add_card_never_makes_an_entity_unavailable(
     recorded = StateChanges()
     stop = recorded.listen(hass)
     manager = hass.config_entries.subentries
-    result = await manager.async_init(
-        (mock_entry.entry_id, SUBENTRY_CARD), context={"source": SOURCE_USER}
+    result = await past_product(
+        hass,
+        await manager.async_init(
+            (mock_entry.entry_id, SUBENTRY_CARD), context={"source": SOURCE_USER}
+        ),
     )
     try:
         result = await manager.async_configure(result["flow_id"], answers)

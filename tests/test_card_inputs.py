@@ -38,7 +38,7 @@ from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.setup import async_setup_component
 
-from .conftest import CARD_DATA, card_subentry, form_errors, setup_entry
+from .conftest import CARD_DATA, card_subentry, form_errors, past_product, setup_entry
 from .test_config_flow import with_changes
 
 ROOT = "custom_components/simrenew"
@@ -108,8 +108,11 @@ async def test_the_same_number_twice_is_one_card(
 ) -> None:
     """A number already registered, however it is written, aborts "Add card"."""
     await setup_entry(hass, mock_entry)
-    result = await hass.config_entries.subentries.async_init(
-        (mock_entry.entry_id, SUBENTRY_CARD), context={"source": SOURCE_USER}
+    result = await past_product(
+        hass,
+        await hass.config_entries.subentries.async_init(
+            (mock_entry.entry_id, SUBENTRY_CARD), context={"source": SOURCE_USER}
+        ),
     )
     result = await hass.config_entries.subentries.async_configure(
         result["flow_id"], with_changes(phone_number=written)
@@ -128,8 +131,11 @@ async def test_a_number_stored_before_e164_still_counts(hass: HomeAssistant) -> 
         subentries_data=[card_subentry(phone_number="9123 4567")],
     )
     await setup_entry(hass, entry)
-    result = await hass.config_entries.subentries.async_init(
-        (entry.entry_id, SUBENTRY_CARD), context={"source": SOURCE_USER}
+    result = await past_product(
+        hass,
+        await hass.config_entries.subentries.async_init(
+            (entry.entry_id, SUBENTRY_CARD), context={"source": SOURCE_USER}
+        ),
     )
     result = await hass.config_entries.subentries.async_configure(
         result["flow_id"], with_changes(phone_number="+85291234567")
@@ -168,8 +174,11 @@ async def test_names_that_would_collide_or_hide_characters(
 ) -> None:
     """Names giving the same entity ids as another card's, or unreadable ones, are refused."""
     await setup_entry(hass, mock_entry)
-    result = await hass.config_entries.subentries.async_init(
-        (mock_entry.entry_id, SUBENTRY_CARD), context={"source": SOURCE_USER}
+    result = await past_product(
+        hass,
+        await hass.config_entries.subentries.async_init(
+            (mock_entry.entry_id, SUBENTRY_CARD), context={"source": SOURCE_USER}
+        ),
     )
     result = await hass.config_entries.subentries.async_configure(
         result["flow_id"], with_changes(name=name)
@@ -183,7 +192,9 @@ async def test_a_long_carrier_is_refused_and_a_64_character_name_accepted(
     hass: HomeAssistant,
 ) -> None:
     """The carrier has the name's limits; 64 characters are still a name."""
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await past_product(
+        hass, await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    )
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], with_changes(carrier="c" * 65)
     )
@@ -218,7 +229,9 @@ async def test_a_long_carrier_is_refused_and_a_64_character_name_accepted(
 )
 async def test_time_zones_that_are_not_zones(hass: HomeAssistant, name: str) -> None:
     """Paths, directories, long or odd names give the form error, not an exception."""
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await past_product(
+        hass, await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    )
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], with_changes(time_zone=name)
     )
@@ -295,7 +308,9 @@ async def test_zones_are_read_off_the_event_loop(hass: HomeAssistant) -> None:
 
 async def test_an_expiry_that_is_not_an_iso_date(hass: HomeAssistant) -> None:
     """The date selector lets "2027-5-15" through; the form refuses it."""
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await past_product(
+        hass, await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    )
     for written in ("2027-5-15", "2027-05-1"):
         result = await hass.config_entries.flow.async_configure(
             result["flow_id"], with_changes(expiry_date=written)
@@ -334,7 +349,9 @@ async def test_the_expiry_window_is_one_year_back_and_twenty_ahead(
     hass: HomeAssistant, expiry: str, *, accepted: bool
 ) -> None:
     """Today is 22 November 2026 in Hong Kong: calendar years, not 366-day ones."""
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await past_product(
+        hass, await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    )
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], with_changes(expiry_date=expiry)
     )
@@ -393,7 +410,9 @@ async def test_renewal_period_and_unit_are_checked_together(
     hass: HomeAssistant, period: str, unit: str, *, error: bool
 ) -> None:
     """Up to 3660 days or 120 months; 1.5 is not stored as 1."""
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await past_product(
+        hass, await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    )
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"],
         with_changes(renewal_period=f"{period}_{unit}", expiry_date="2027-01-31"),

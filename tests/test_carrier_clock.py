@@ -10,7 +10,7 @@ from homeassistant.config_entries import SOURCE_USER, ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 
-from .conftest import move_to
+from .conftest import move_to, past_product
 
 AUTOMATIC = "Automatic: from the phone number or card type"
 HK_DAYS = "sensor.hong_kong_number_days_until_expiry"
@@ -29,7 +29,9 @@ def state(hass: HomeAssistant, entity_id: str) -> str:
 async def _london_home_with_two_cards(hass: HomeAssistant, expiry: str) -> ConfigEntry:
     """Add, through the forms, a +852 card and a data card with no number, both automatic."""
     await hass.config.async_set_time_zone("Europe/London")
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await past_product(
+        hass, await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    )
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"],
         {
@@ -43,8 +45,11 @@ async def _london_home_with_two_cards(hass: HomeAssistant, expiry: str) -> Confi
     assert result["type"] is FlowResultType.CREATE_ENTRY
     entry = result["result"]
     await hass.async_block_till_done()
-    result = await hass.config_entries.subentries.async_init(
-        (entry.entry_id, SUBENTRY_CARD), context={"source": SOURCE_USER}
+    result = await past_product(
+        hass,
+        await hass.config_entries.subentries.async_init(
+            (entry.entry_id, SUBENTRY_CARD), context={"source": SOURCE_USER}
+        ),
     )
     result = await hass.config_entries.subentries.async_configure(
         result["flow_id"],

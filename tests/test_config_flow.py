@@ -15,7 +15,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
 
-from .conftest import form_errors, setup_entry
+from .conftest import form_errors, past_product, setup_entry
 
 NOW = "2026-11-22T04:00:00+00:00"
 
@@ -121,7 +121,9 @@ def frozen_now(freezer: FrozenDateTimeFactory) -> None:
 
 async def test_user_flow_creates_hub_with_first_card(hass: HomeAssistant) -> None:
     """One form creates the hub, its options and its first card."""
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await past_product(
+        hass, await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    )
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "user"
     assert result["errors"] == {}
@@ -141,7 +143,9 @@ async def test_user_flow_creates_hub_with_first_card(hass: HomeAssistant) -> Non
 
 async def test_user_flow_minimal_card(hass: HomeAssistant) -> None:
     """Only a name and an expiry date are needed; blanks are not stored."""
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await past_product(
+        hass, await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    )
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"],
         {"name": "Travel eSIM", "expiry_date": "2026-12-31", "phone_number": " ", "advanced": {}},
@@ -165,7 +169,9 @@ async def test_user_flow_minimal_card(hass: HomeAssistant) -> None:
 async def test_time_zones_have_readable_names(hass: HomeAssistant) -> None:
     """The zone field names its choices in Home Assistant's language; any zone is allowed."""
     await hass.config.async_update(language="zh-Hant", time_zone="Asia/Hong_Kong")
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await past_product(
+        hass, await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    )
     picker = _field(result, "time_zone")
     # A field that takes typed values shows the value chosen, so the values are the names.
     options = picker.config["options"]
@@ -189,7 +195,9 @@ async def test_time_zones_have_readable_names(hass: HomeAssistant) -> None:
 
 async def test_the_zone_field_is_in_sight_beside_the_phone_number(hass: HomeAssistant) -> None:
     """The carrier's zone follows the phone number on the form, outside "More settings"."""
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await past_product(
+        hass, await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    )
     keys = [str(key) for key in result["data_schema"].schema]
     assert keys.index("time_zone") == keys.index("phone_number") + 1
     assert "time_zone" not in {str(key) for key in _section(result, "advanced").schema.schema}
@@ -213,7 +221,9 @@ async def test_a_zone_named_in_any_language_is_stored_by_its_iana_name(
 ) -> None:
     """A name from another language (Home Assistant's changed meanwhile) still reads back."""
     await hass.config.async_update(language=language)
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await past_product(
+        hass, await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    )
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], with_changes(time_zone=answer)
     )
@@ -252,7 +262,9 @@ async def test_a_first_card_in_a_london_home_counts_on_its_carrier_clock(
 ) -> None:
     """The automatic zone is the one the number or type gives, else the home's; never "auto"."""
     await hass.config.async_set_time_zone("Europe/London")
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await past_product(
+        hass, await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    )
     assert _suggested(result, "time_zone") == AUTOMATIC
     result = await hass.config_entries.flow.async_configure(result["flow_id"], automatic(changes))
     assert result["type"] is FlowResultType.CREATE_ENTRY
@@ -267,8 +279,11 @@ async def test_add_card_in_a_london_home_counts_on_its_carrier_clock(
     """The hub's "Add card" form resolves the automatic zone the same way."""
     await hass.config.async_set_time_zone("Europe/London")
     await setup_entry(hass, mock_entry)
-    result = await hass.config_entries.subentries.async_init(
-        (mock_entry.entry_id, SUBENTRY_CARD), context={"source": SOURCE_USER}
+    result = await past_product(
+        hass,
+        await hass.config_entries.subentries.async_init(
+            (mock_entry.entry_id, SUBENTRY_CARD), context={"source": SOURCE_USER}
+        ),
     )
     assert _suggested(result, "time_zone") == AUTOMATIC
     if changes.get("phone_number") == "9123 4567":
@@ -286,7 +301,9 @@ async def test_a_zone_left_out_or_blank_is_worked_out(hass: HomeAssistant) -> No
     """Answers without a zone (a script's) or with a blank one get the automatic zone."""
     await hass.config.async_set_time_zone("Europe/London")
     for zone in (None, "  "):
-        result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+        result = await past_product(
+            hass, await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+        )
         result = await hass.config_entries.flow.async_configure(
             result["flow_id"], with_changes(card_type="data", phone_number=None, time_zone=zone)
         )
@@ -345,7 +362,9 @@ def _section(result: Any, name: str) -> Any:
 
 async def test_an_error_inside_a_section_is_shown_on_it_and_opens_it(hass: HomeAssistant) -> None:
     """The frontend shows errors only on a section: the section names it and opens."""
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await past_product(
+        hass, await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    )
     assert _section(result, "advanced").options == {"collapsed": True}
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], with_changes(renewal_url="http://a.example")
@@ -376,8 +395,14 @@ async def test_a_card_form_names_the_household_reminder_days(
     hass: HomeAssistant, mock_entry: MockConfigEntry
 ) -> None:
     """Left empty, a card's reminder days are the household's: the form says which they are."""
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    assert result["description_placeholders"] == {"household_days": "14, 7, 3, 1, 0"}
+    result = await past_product(
+        hass, await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    )
+    # "Other": the form names no product's sources.
+    assert result["description_placeholders"] == {
+        "household_days": "14, 7, 3, 1, 0",
+        "preset_note": "",
+    }
 
     await setup_entry(hass, mock_entry)
     hass.config_entries.async_update_entry(
@@ -385,13 +410,18 @@ async def test_a_card_form_names_the_household_reminder_days(
     )
     await hass.async_block_till_done()
     await hass.config.async_update(language="zh-Hant")
-    result = await hass.config_entries.subentries.async_init(
-        (mock_entry.entry_id, SUBENTRY_CARD), context={"source": SOURCE_USER}
+    result = await past_product(
+        hass,
+        await hass.config_entries.subentries.async_init(
+            (mock_entry.entry_id, SUBENTRY_CARD), context={"source": SOURCE_USER}
+        ),
     )
-    assert result["description_placeholders"] == {"household_days": "30、10、3"}
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    assert result["description_placeholders"] == {"household_days": "30、10、3", "preset_note": ""}
+    result = await past_product(
+        hass, await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    )
     assert result["step_id"] == "add_card"
-    assert result["description_placeholders"] == {"household_days": "30、10、3"}
+    assert result["description_placeholders"] == {"household_days": "30、10、3", "preset_note": ""}
 
 
 @pytest.mark.parametrize(("days", "stored"), [(["30", " 2", "30"], [30, 2]), ([], None)])
@@ -399,7 +429,9 @@ async def test_card_reminder_days(
     hass: HomeAssistant, days: list[str], stored: list[int] | None
 ) -> None:
     """A card's own reminder days are stored as whole numbers; none means the household's."""
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await past_product(
+        hass, await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    )
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], with_changes(reminder_days=days)
     )
@@ -413,7 +445,9 @@ async def test_user_flow_errors(
     hass: HomeAssistant, changes: dict[str, Any], field: str, error: str
 ) -> None:
     """Bad input shows an error on its field, keeps the answers and creates nothing."""
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await past_product(
+        hass, await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    )
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], with_changes(**changes)
     )
@@ -430,7 +464,9 @@ async def test_add_integration_with_a_hub_adds_a_card(
 ) -> None:
     """With a hub, the integration page's main button adds a card to it instead of a dead end."""
     await setup_entry(hass, mock_entry)
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await past_product(
+        hass, await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    )
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "add_card"
     # The same card form, with the same defaults as a first card.
@@ -461,7 +497,9 @@ async def test_add_integration_with_a_hub_refuses_a_known_number(
 ) -> None:
     """A card whose number the hub already has is refused, as in "Add card"."""
     await setup_entry(hass, mock_entry)
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await past_product(
+        hass, await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    )
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], with_changes(phone_number="9123 4567")
     )
@@ -474,7 +512,9 @@ async def test_a_hub_set_up_while_the_first_form_is_open_gets_the_card(
     hass: HomeAssistant, mock_entry: MockConfigEntry
 ) -> None:
     """A second first-card form, finished after the hub exists, adds its card to that hub."""
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await past_product(
+        hass, await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    )
     assert result["step_id"] == "user"
     await setup_entry(hass, mock_entry)
     result = await hass.config_entries.flow.async_configure(result["flow_id"], FORM_INPUT)
@@ -486,7 +526,9 @@ async def test_a_hub_set_up_while_the_first_form_is_open_gets_the_card(
 
 async def test_a_new_hub_is_known_by_its_unique_id(hass: HomeAssistant) -> None:
     """The household's hub has one unique id, so a second one is never created."""
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await past_product(
+        hass, await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    )
     result = await hass.config_entries.flow.async_configure(result["flow_id"], FORM_INPUT)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["result"].unique_id == DOMAIN
@@ -495,8 +537,11 @@ async def test_a_new_hub_is_known_by_its_unique_id(hass: HomeAssistant) -> None:
 async def test_add_card(hass: HomeAssistant, mock_entry: MockConfigEntry) -> None:
     """The hub's "Add card" flow adds a second card."""
     await setup_entry(hass, mock_entry)
-    result = await hass.config_entries.subentries.async_init(
-        (mock_entry.entry_id, SUBENTRY_CARD), context={"source": SOURCE_USER}
+    result = await past_product(
+        hass,
+        await hass.config_entries.subentries.async_init(
+            (mock_entry.entry_id, SUBENTRY_CARD), context={"source": SOURCE_USER}
+        ),
     )
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "user"
@@ -520,8 +565,11 @@ async def test_add_card_errors(
 ) -> None:
     """Bad input in "Add card" shows its error and adds nothing."""
     await setup_entry(hass, mock_entry)
-    result = await hass.config_entries.subentries.async_init(
-        (mock_entry.entry_id, SUBENTRY_CARD), context={"source": SOURCE_USER}
+    result = await past_product(
+        hass,
+        await hass.config_entries.subentries.async_init(
+            (mock_entry.entry_id, SUBENTRY_CARD), context={"source": SOURCE_USER}
+        ),
     )
     result = await hass.config_entries.subentries.async_configure(
         result["flow_id"], with_changes(**changes)
@@ -534,8 +582,11 @@ async def test_add_card_errors(
 async def test_add_card_name_in_use(hass: HomeAssistant, mock_entry: MockConfigEntry) -> None:
     """Two cards cannot share a name, whatever its case."""
     await setup_entry(hass, mock_entry)
-    result = await hass.config_entries.subentries.async_init(
-        (mock_entry.entry_id, SUBENTRY_CARD), context={"source": SOURCE_USER}
+    result = await past_product(
+        hass,
+        await hass.config_entries.subentries.async_init(
+            (mock_entry.entry_id, SUBENTRY_CARD), context={"source": SOURCE_USER}
+        ),
     )
     result = await hass.config_entries.subentries.async_configure(
         result["flow_id"], with_changes(name="MUM'S cmhk")
@@ -549,8 +600,11 @@ async def test_add_card_duplicate_number_aborts(
 ) -> None:
     """The same phone number, however written, is the same card."""
     await setup_entry(hass, mock_entry)
-    result = await hass.config_entries.subentries.async_init(
-        (mock_entry.entry_id, SUBENTRY_CARD), context={"source": SOURCE_USER}
+    result = await past_product(
+        hass,
+        await hass.config_entries.subentries.async_init(
+            (mock_entry.entry_id, SUBENTRY_CARD), context={"source": SOURCE_USER}
+        ),
     )
     result = await hass.config_entries.subentries.async_configure(
         result["flow_id"], with_changes(phone_number="+852 9123 4567")
@@ -565,8 +619,11 @@ async def test_card_keeps_esim_second_number_and_notes(
 ) -> None:
     """A dual-number eSIM keeps its second number in E.164 and its notes with plain line ends."""
     await setup_entry(hass, mock_entry)
-    result = await hass.config_entries.subentries.async_init(
-        (mock_entry.entry_id, SUBENTRY_CARD), context={"source": SOURCE_USER}
+    result = await past_product(
+        hass,
+        await hass.config_entries.subentries.async_init(
+            (mock_entry.entry_id, SUBENTRY_CARD), context={"source": SOURCE_USER}
+        ),
     )
     notes = "  Top up in the CMHK app.\r\nBalance: *#1345#\rHotline 1000\nWeChat, Alipay  "
     result = await hass.config_entries.subentries.async_configure(
@@ -597,8 +654,11 @@ async def test_second_number_is_unique_in_the_household(
 ) -> None:
     """Another card's first or second number, however written, is refused as a second number."""
     await setup_entry(hass, mock_entry)
-    flow = await hass.config_entries.subentries.async_init(
-        (mock_entry.entry_id, SUBENTRY_CARD), context={"source": SOURCE_USER}
+    flow = await past_product(
+        hass,
+        await hass.config_entries.subentries.async_init(
+            (mock_entry.entry_id, SUBENTRY_CARD), context={"source": SOURCE_USER}
+        ),
     )
     result = await hass.config_entries.subentries.async_configure(
         flow["flow_id"], with_changes(second_phone_number="9123-4567")
@@ -611,16 +671,22 @@ async def test_second_number_is_unique_in_the_household(
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
     # A third card whose first number is Dad's second is that card again.
-    flow = await hass.config_entries.subentries.async_init(
-        (mock_entry.entry_id, SUBENTRY_CARD), context={"source": SOURCE_USER}
+    flow = await past_product(
+        hass,
+        await hass.config_entries.subentries.async_init(
+            (mock_entry.entry_id, SUBENTRY_CARD), context={"source": SOURCE_USER}
+        ),
     )
     result = await hass.config_entries.subentries.async_configure(
         flow["flow_id"], with_changes(name="Travel", phone_number="13812345678")
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
-    flow = await hass.config_entries.subentries.async_init(
-        (mock_entry.entry_id, SUBENTRY_CARD), context={"source": SOURCE_USER}
+    flow = await past_product(
+        hass,
+        await hass.config_entries.subentries.async_init(
+            (mock_entry.entry_id, SUBENTRY_CARD), context={"source": SOURCE_USER}
+        ),
     )
     result = await hass.config_entries.subentries.async_configure(
         flow["flow_id"],
@@ -678,8 +744,11 @@ async def test_reconfigure_errors_and_duplicates(
 ) -> None:
     """Reconfigure refuses bad input and another card's number, changing nothing."""
     await setup_entry(hass, mock_entry)
-    result = await hass.config_entries.subentries.async_init(
-        (mock_entry.entry_id, SUBENTRY_CARD), context={"source": SOURCE_USER}
+    result = await past_product(
+        hass,
+        await hass.config_entries.subentries.async_init(
+            (mock_entry.entry_id, SUBENTRY_CARD), context={"source": SOURCE_USER}
+        ),
     )
     await hass.config_entries.subentries.async_configure(result["flow_id"], FORM_INPUT)
     await hass.async_block_till_done()

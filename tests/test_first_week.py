@@ -15,7 +15,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from homeassistant.helpers.translation import async_get_translations
 
-from .conftest import HUB_OPTIONS, card_subentry, device_of, move_to, setup_entry
+from .conftest import HUB_OPTIONS, card_subentry, device_of, move_to, past_product, setup_entry
 
 TODO = "todo.sim_renew_renewals"
 DATA = "Dad's data"
@@ -201,7 +201,9 @@ async def test_an_untouched_expiry_is_asked_for_not_taken_as_today(
 ) -> None:
     """The first form offers no date; sent without one, it names the field and adds nothing."""
     await hass.config.async_update(language=language)
-    form = await hass.config_entries.flow.async_init(DOMAIN, context={"source": "user"})
+    form = await past_product(
+        hass, await hass.config_entries.flow.async_init(DOMAIN, context={"source": "user"})
+    )
     (expiry,) = [key for key in form["data_schema"].schema if str(key) == "expiry_date"]
     assert "suggested_value" not in (expiry.description or {})
     # A date left empty (or cleared: the frontend then sends none) is not sent at all.

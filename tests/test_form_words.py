@@ -30,7 +30,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, section
 from homeassistant.setup import async_setup_component
 
-from .conftest import CARD_DATA, HUB_OPTIONS, card_subentry, form_errors, setup_entry
+from .conftest import CARD_DATA, HUB_OPTIONS, card_subentry, form_errors, past_product, setup_entry
 from .fuzzing import FUZZ_SETTINGS
 
 EVERY_PERIOD = [
@@ -329,8 +329,11 @@ async def test_a_zone_field_sent_empty_is_worked_out(
 ) -> None:
     """A zone cleared to spaces is worked out as the automatic one, not an error nor a blank."""
     await setup_entry(hass, mock_entry)
-    result = await hass.config_entries.subentries.async_init(
-        (mock_entry.entry_id, SUBENTRY_CARD), context={"source": "user"}
+    result = await past_product(
+        hass,
+        await hass.config_entries.subentries.async_init(
+            (mock_entry.entry_id, SUBENTRY_CARD), context={"source": "user"}
+        ),
     )
     sent = answers(result["data_schema"])
     # A number-keeping card, as the form offers, with no number: a Hong Kong card.

@@ -28,7 +28,7 @@ from homeassistant.data_entry_flow import FlowResultType, InvalidData
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from homeassistant.setup import async_setup_component
 
-from .conftest import CARD_DATA, DAD_CARD, HUB_OPTIONS, card_subentry, setup_entry
+from .conftest import CARD_DATA, DAD_CARD, HUB_OPTIONS, card_subentry, past_product, setup_entry
 from .fuzzing import (
     FUZZ_SETTINGS,
     REMINDER_DAY_TEXTS,
@@ -126,7 +126,9 @@ def _errors_of(where: str) -> dict[str, str]:
 
 async def test_the_fuzzed_card_is_accepted_as_it_is(hass: HomeAssistant) -> None:
     """The answers the fuzzing changes are a card the form takes, not one its schema refuses."""
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await past_product(
+        hass, await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    )
     result = await hass.config_entries.flow.async_configure(result["flow_id"], NEW_CARD)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     (subentry,) = result["result"].subentries.values()
@@ -137,7 +139,9 @@ async def test_the_fuzzed_card_is_accepted_as_it_is(hass: HomeAssistant) -> None
 @given(answers=card_input(NEW_CARD))
 async def test_fuzz_first_setup(hass: HomeAssistant, answers: dict[str, Any]) -> None:
     """The first card's form refuses cleanly or creates a hub with a canonical card."""
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await past_product(
+        hass, await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    )
     flow_id = result["flow_id"]
     result = await answer(hass.config_entries.flow, flow_id, answers)
     if result is None:
@@ -168,8 +172,11 @@ async def test_fuzz_add_card(
 ) -> None:
     """Add card refuses cleanly, or adds a canonical card that then counts its days."""
     before = snapshot(household)
-    result = await hass.config_entries.subentries.async_init(
-        (household.entry_id, SUBENTRY_CARD), context={"source": SOURCE_USER}
+    result = await past_product(
+        hass,
+        await hass.config_entries.subentries.async_init(
+            (household.entry_id, SUBENTRY_CARD), context={"source": SOURCE_USER}
+        ),
     )
     flow_id = result["flow_id"]
     result = await answer(hass.config_entries.subentries, flow_id, answers)
@@ -199,7 +206,9 @@ async def test_fuzz_add_integration_with_a_hub(
 ) -> None:
     """Add integration with a hub refuses cleanly, or adds a canonical card to that hub."""
     before = snapshot(household)
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await past_product(
+        hass, await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    )
     flow_id = result["flow_id"]
     result = await answer(hass.config_entries.flow, flow_id, answers)
     if result is None:

@@ -12,7 +12,7 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 
-from .conftest import device_of, move_to, setup_entry
+from .conftest import device_of, move_to, past_product, setup_entry
 from .test_config_flow import FORM_INPUT
 
 ENTITY_KEYS = {
@@ -169,8 +169,11 @@ async def test_add_and_remove_card(
 ) -> None:
     """A card added later gets its device and entities; removing it takes them away."""
     await setup_entry(hass, mock_entry)
-    result = await hass.config_entries.subentries.async_init(
-        (mock_entry.entry_id, SUBENTRY_CARD), context={"source": SOURCE_USER}
+    result = await past_product(
+        hass,
+        await hass.config_entries.subentries.async_init(
+            (mock_entry.entry_id, SUBENTRY_CARD), context={"source": SOURCE_USER}
+        ),
     )
     await hass.config_entries.subentries.async_configure(result["flow_id"], FORM_INPUT)
     await hass.async_block_till_done()

@@ -21,6 +21,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers.translation import async_get_translations
 
+from .conftest import past_product
 from .glossary import glossary_slips
 from .test_config_flow import FORM_INPUT
 from .test_translations import LANGUAGES
@@ -79,7 +80,9 @@ async def test_a_new_household_is_named_in_home_assistants_language(
 ) -> None:
     """The entry the first form creates is the household, named as its user would name it."""
     await hass.config.async_update(language=language)
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await past_product(
+        hass, await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    )
     result = await hass.config_entries.flow.async_configure(result["flow_id"], FORM_INPUT)
     await hass.async_block_till_done()
     assert result["type"] is FlowResultType.CREATE_ENTRY

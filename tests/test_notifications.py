@@ -25,7 +25,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 
-from .conftest import card_subentry, move_to, setup_entry
+from .conftest import card_subentry, move_to, past_product, setup_entry
 from .glossary import glossary_slips
 from .test_translations import LANGUAGES, load
 
@@ -165,7 +165,9 @@ async def test_a_mainland_household_starts_cards_in_its_own_currency_and_zone(
     The zone is the automatic choice; a mainland data card with no number gets the home's zone.
     """
     await hass.config.async_update(currency="CNY", time_zone="Asia/Shanghai", language="zh-Hans")
-    form = await hass.config_entries.flow.async_init(DOMAIN, context={"source": "user"})
+    form = await past_product(
+        hass, await hass.config_entries.flow.async_init(DOMAIN, context={"source": "user"})
+    )
     suggested = {
         str(key): key.description["suggested_value"]
         for key in form["data_schema"].schema

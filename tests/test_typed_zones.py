@@ -16,7 +16,7 @@ from homeassistant.config_entries import SOURCE_USER
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 
-from .conftest import form_errors, setup_entry
+from .conftest import form_errors, past_product, setup_entry
 from .test_config_flow import with_changes
 
 NOW = "2026-11-22T04:00:00+00:00"
@@ -30,7 +30,9 @@ def frozen_now(freezer: FrozenDateTimeFactory) -> None:
 
 async def first_card(hass: HomeAssistant, **changes: Any) -> dict[str, Any]:
     """Send the first card's form with some answers changed; return the flow's result."""
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await past_product(
+        hass, await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    )
     return dict(
         await hass.config_entries.flow.async_configure(result["flow_id"], with_changes(**changes))
     )

@@ -8,6 +8,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, cast, override
 
 from homeassistant.config_entries import (
+    SOURCE_RECONFIGURE,
     ConfigEntry,
     ConfigFlow,
     ConfigFlowResult,
@@ -49,6 +50,7 @@ from .const import (
     CONF_PHONES,
     CONF_REMINDER_DAYS,
     CONF_REMINDER_TIME,
+    CONF_RENEWAL_URL,
     DEFAULT_REMINDER_TIME,
     DOMAIN,
     SUBENTRY_CARD,
@@ -64,6 +66,14 @@ from .plan_form import (
     with_default,
 )
 from .plans import stored_period, stored_plans
+from .product_steps import (
+    CHANGE_URL,
+    KEEP_URL,
+    STEP_PRODUCT,
+    STEP_UNOFFICIAL,
+    ProductSteps,
+    async_stored_product,
+)
 from .reminder_times import async_card_times
 from .speaker_form import SPEAKER_FIELDS, read_speaker_fields, speaker_suggestions
 from .spoken_dates import written_days
@@ -145,6 +155,10 @@ class SimRenewConfigFlow(ConfigFlow, domain=DOMAIN):
     # 1.2: every card with a renewal period names it as its default plan.
     MINOR_VERSION = 3
 
+    def __init__(self) -> None:
+        """Start with the product question unanswered."""
+        self._product = ProductSteps()
+
     def _hub(self) -> ConfigEntry | None:
         """Return the household's hub, if there is one already."""
         return next(iter(self._async_current_entries(include_ignore=False)), None)
@@ -152,6 +166,9 @@ class SimRenewConfigFlow(ConfigFlow, domain=DOMAIN):
     @override
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask for a card: the first of a new hub, or one more for the hub there is."""
+        if user_input is None and not self._product.chosen:
+            # A new card starts with its product: picked, it fills the form in.
+            return await self.async_step_product()
         # Looked up on every step: a hub set up while this form was open gets the card.
         hub = self._hub()
         errors: dict[str, str] = {}
@@ -167,35 +184,104 @@ class SimRenewConfigFlow(ConfigFlow, domain=DOMAIN):
             )
             if abort is not None:
                 return self.async_abort(reason=abort)
-            if not errors and hub is not None:
-                return self._add_card(hub, data)
             if not errors:
-                await self.async_set_unique_id(DOMAIN, raise_on_progress=False)
-                return self.async_create_entry(
-                    title=await async_household_title(self.hass),
-                    data={},
-                    options=DEFAULT_OPTIONS,
-                    subentries=[
-                        {
-                            "subentry_type": SUBENTRY_CARD,
-                            "data": data,
-                            "title": data[CONF_NAME],
-                            "unique_id": None,
-                        }
-                    ],
-                )
-        shown = user_input or names.shown(suggestions_for_new_card(self.hass))
+                data = self._product.stamp(data)
+                if self._product.needs_warning(data, user_input):
+                    return self._warn()
+                return await self._finish(data)
+        shown = user_input or names.shown(
+            self._product.shown(
+                suggestions_for_new_card(self.hass), self.hass.config.language, texts.label
+            )
+        )
+        return await self._card_form(shown, errors)
+
+    async def _card_form(self, shown: dict[str, Any], errors: dict[str, str]) -> ConfigFlowResult:
+        """Show the card's form with `shown` in it."""
+        hub = self._hub()
+        texts = await async_period_texts(self.hass)
+        names = await async_zone_names(self.hass)
         return self.async_show_form(
             # The integration page's main button leads here: with a hub, it adds a card to it.
             step_id="user" if hub is None else "add_card",
             data_schema=self.add_suggested_values_to_schema(
                 card_schema_with_zones(
-                    names, card_schema(texts.label, shown, opened=errors_shown(errors))
+                    names,
+                    card_schema(
+                        texts.label,
+                        shown,
+                        with_plans=self._product.with_plans,
+                        opened=errors_shown(errors),
+                    ),
                 ),
                 shown,
             ),
             errors=errors_shown(errors),
-            description_placeholders=household_days(self.hass, hub),
+            description_placeholders={
+                **household_days(self.hass, hub),
+                **await self._product.async_note(self.hass),
+            },
+        )
+
+    async def async_step_product(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask which product the card is; "Other" leaves the form as it is."""
+        schema = await self._product.async_ask(self.hass, user_input)
+        if schema is None:
+            return await self.async_step_user()
+        return self.async_show_form(
+            step_id=STEP_PRODUCT,
+            data_schema=self.add_suggested_values_to_schema(schema, user_input or {}),
+            errors=self._product.errors,
+        )
+
+    def _warn(self) -> ConfigFlowResult:
+        """Warn that the renewal page is on none of the product's own domains."""
+        return self.async_show_menu(
+            step_id=STEP_UNOFFICIAL,
+            menu_options=[CHANGE_URL, KEEP_URL],
+            description_placeholders=self._product.warning_placeholders(self.hass.config.language),
+        )
+
+    async def async_step_unofficial_url(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show the warning about the renewal page again."""
+        return self._warn()
+
+    async def async_step_keep_url(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Save the card with the page, as the user confirmed after the warning."""
+        return await self._finish(self._product.keep())
+
+    async def async_step_change_url(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show the card's form again, to enter another page."""
+        return await self._card_form(
+            self._product.change(), {CONF_RENEWAL_URL: "renewal_url_not_official"}
+        )
+
+    async def _finish(self, data: dict[str, Any]) -> ConfigFlowResult:
+        """Add the card: to the hub there is, or with a new hub."""
+        # Looked up again: a hub set up while the warning was open gets the card.
+        if (hub := self._hub()) is not None:
+            return self._add_card(hub, data)
+        await self.async_set_unique_id(DOMAIN, raise_on_progress=False)
+        return self.async_create_entry(
+            title=await async_household_title(self.hass),
+            data={},
+            options=DEFAULT_OPTIONS,
+            subentries=[
+                {
+                    "subentry_type": SUBENTRY_CARD,
+                    "data": data,
+                    "title": data[CONF_NAME],
+                    "unique_id": None,
+                }
+            ],
         )
 
     async def async_step_add_card(
@@ -244,6 +330,10 @@ class CardSubentryFlow(ConfigSubentryFlow):
     # A reconfigured card with several plans, waiting for its default plan to be chosen.
     _pending: dict[str, Any] | None = None
 
+    def __init__(self) -> None:
+        """Start with the product question unanswered."""
+        self._product = ProductSteps()
+
     def _keep_changes_made_meanwhile(
         self, data: dict[str, Any], stored: Mapping[str, Any]
     ) -> dict[str, Any]:
@@ -265,6 +355,9 @@ class CardSubentryFlow(ConfigSubentryFlow):
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
         """Ask for a new card."""
+        if user_input is None and not self._product.chosen:
+            # A new card starts with its product: picked, it fills the form in.
+            return await self.async_step_product()
         errors: dict[str, str] = {}
         texts = await async_period_texts(self.hass)
         names = await async_zone_names(self.hass)
@@ -278,19 +371,95 @@ class CardSubentryFlow(ConfigSubentryFlow):
             if abort is not None:
                 return self.async_abort(reason=abort)
             if not errors:
-                return self.async_create_entry(title=data[CONF_NAME], data=data)
-        shown = user_input or names.shown(suggestions_for_new_card(self.hass))
+                data = self._product.stamp(data)
+                if self._product.needs_warning(data, user_input):
+                    return self._warn()
+                return await self._finish(data)
+        shown = user_input or names.shown(
+            self._product.shown(
+                suggestions_for_new_card(self.hass), self.hass.config.language, texts.label
+            )
+        )
+        return await self._new_card_form(shown, errors)
+
+    async def _new_card_form(
+        self, shown: dict[str, Any], errors: dict[str, str]
+    ) -> SubentryFlowResult:
+        """Show a new card's form with `shown` in it."""
+        texts = await async_period_texts(self.hass)
+        names = await async_zone_names(self.hass)
         return self.async_show_form(
             step_id="user",
             data_schema=self.add_suggested_values_to_schema(
                 card_schema_with_zones(
-                    names, card_schema(texts.label, shown, opened=errors_shown(errors))
+                    names,
+                    card_schema(
+                        texts.label,
+                        shown,
+                        with_plans=self._product.with_plans,
+                        opened=errors_shown(errors),
+                    ),
                 ),
                 shown,
             ),
             errors=errors_shown(errors),
-            description_placeholders=household_days(self.hass, self._get_entry()),
+            description_placeholders={
+                **household_days(self.hass, self._get_entry()),
+                **await self._product.async_note(self.hass),
+            },
         )
+
+    async def async_step_product(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Ask which product the card is; "Other" leaves the form as it is."""
+        schema = await self._product.async_ask(self.hass, user_input)
+        if schema is None:
+            return await self.async_step_user()
+        return self.async_show_form(
+            step_id=STEP_PRODUCT,
+            data_schema=self.add_suggested_values_to_schema(schema, user_input or {}),
+            errors=self._product.errors,
+        )
+
+    def _warn(self) -> SubentryFlowResult:
+        """Warn that the renewal page is on none of the product's own domains."""
+        return self.async_show_menu(
+            step_id=STEP_UNOFFICIAL,
+            menu_options=[CHANGE_URL, KEEP_URL],
+            description_placeholders=self._product.warning_placeholders(self.hass.config.language),
+        )
+
+    async def async_step_unofficial_url(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Show the warning about the renewal page again."""
+        return self._warn()
+
+    async def async_step_keep_url(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Save the card with the page, as the user confirmed after the warning."""
+        return await self._finish(self._product.keep())
+
+    async def async_step_change_url(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Show the card's form again, to enter another page."""
+        errors = {CONF_RENEWAL_URL: "renewal_url_not_official"}
+        answers = self._product.change()
+        if self.source == SOURCE_RECONFIGURE:
+            return await self._reconfigure_form(answers, errors)
+        return await self._new_card_form(answers, errors)
+
+    async def _finish(self, data: dict[str, Any]) -> SubentryFlowResult:
+        """Add the new card, or store the reconfigured one (asking for its default plan)."""
+        if self.source != SOURCE_RECONFIGURE:
+            return self.async_create_entry(title=data[CONF_NAME], data=data)
+        if len(stored_plans(data, stored_period(data))) > 1:
+            self._pending = data
+            return await self.async_step_default_plan()
+        return self._save(data)
 
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
@@ -299,6 +468,9 @@ class CardSubentryFlow(ConfigSubentryFlow):
         subentry = self._get_reconfigure_subentry()
         if self._shown_expiry is None:
             self._shown_expiry = subentry.data.get(CONF_EXPIRY_DATE)
+            # The card's product stays its own; its page, as stored, needs no new warning.
+            self._product = await async_stored_product(self.hass, subentry.data)
+            self._product.accepted_url = subentry.data.get(CONF_RENEWAL_URL)
         errors: dict[str, str] = {}
         texts = await async_period_texts(self.hass)
         names = await async_zone_names(self.hass)
@@ -314,12 +486,21 @@ class CardSubentryFlow(ConfigSubentryFlow):
             )
             if abort is not None:
                 return self.async_abort(reason=abort)
-            if not errors and len(stored_plans(data, stored_period(data))) > 1:
-                self._pending = data
-                return await self.async_step_default_plan()
             if not errors:
-                return self._save(data)
+                data = self._product.stamp(data)
+                if self._product.needs_warning(data, user_input):
+                    return self._warn()
+                return await self._finish(data)
         shown = user_input or names.shown(nest_data(subentry.data, texts.label))
+        return await self._reconfigure_form(shown, errors)
+
+    async def _reconfigure_form(
+        self, shown: dict[str, Any], errors: dict[str, str]
+    ) -> SubentryFlowResult:
+        """Show the reconfigure form with `shown` in it."""
+        subentry = self._get_reconfigure_subentry()
+        texts = await async_period_texts(self.hass)
+        names = await async_zone_names(self.hass)
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(

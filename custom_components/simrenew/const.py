@@ -29,6 +29,7 @@ CONF_ANCHOR_DAY: Final = "anchor_day"
 CONF_NOTES: Final = "notes"
 CONF_ESIM: Final = "esim"
 CONF_SECOND_PHONE_NUMBER: Final = "second_phone_number"
+CONF_PRODUCT: Final = "product"
 
 CONF_REMINDER_DAYS: Final = "reminder_days"
 CONF_REMINDER_TIME: Final = "reminder_time"

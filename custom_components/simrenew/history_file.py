@@ -100,6 +100,8 @@ REQUIRED: Final[dict[str, tuple[str, ...]]] = {
     "balance": ("amount", "currency"),
     "message": ("outcome",),
     "activity": ("date",),
+    # A rule learned from the carrier's dates, taken or declined (see learned_rules).
+    "rule": ("renewal_mode", "outcome"),
 }
 
 # Whatever the kind, a field the hub knows must hold what the hub writes there.

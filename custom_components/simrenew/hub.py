@@ -37,6 +37,7 @@ from .model import (
 from .notifications import ReminderNotifier
 from .reminder_keeper import async_process_reminders
 from .renewal import Renewal
+from .rule_issues import async_schedule_rule_issue
 from .scheduler import WakeScheduler
 from .store import (
     CardRecord,
@@ -438,6 +439,11 @@ class SimRenewHub(CardChanges):
                 "update the repair",
                 card_id,
                 partial(async_sync_lapsed_issue, self.hass, self.entry.entry_id, view),
+            )
+            self._guarded(
+                "check the learned rule",
+                card_id,
+                partial(async_schedule_rule_issue, self.hass, self, card_id),
             )
             for listener in self._listeners.get(card_id, ()):
                 self._guarded("update an entity", card_id, listener)

@@ -19,7 +19,7 @@ from .const import (
     EVENT_UNDONE,
 )
 
-HISTORY_KINDS: Final = ("renewal", "correction", "undo", "balance", "activity", "message")
+HISTORY_KINDS: Final = ("renewal", "correction", "undo", "balance", "activity", "message", "rule")
 RECORDED_EVENTS: Final = {
     "renewal": EVENT_RENEWED,
     "correction": EVENT_CORRECTED,

@@ -26,6 +26,7 @@ from .lapsed_issues import async_sync_lapsed_issue
 from .model import CardStatus
 from .money import written_amount
 from .renewal import Renewal
+from .rule_issues import RULE_PREFIX, LearnedRuleFlow
 from .spoken_dates import spoken_date
 from .texts import SelectorTexts
 
@@ -283,4 +284,6 @@ async def async_create_fix_flow(
         or str(data.get("card_id")) not in entry.runtime_data.cards
     ):
         return CardGoneFlow()
+    if issue_id.startswith(RULE_PREFIX):
+        return LearnedRuleFlow(entry.runtime_data, str(data["card_id"]), str(data.get("proposal")))
     return LapsedCardFlow(entry.runtime_data, str(data["card_id"]))

@@ -13,11 +13,12 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
     SensorStateClass,
 )
-from homeassistant.const import UnitOfTime
+from homeassistant.const import EntityCategory, UnitOfTime
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .card_view import CardView
+from .carrier_presets import async_get_presets, balance_checks
 from .entity import SimRenewCardEntity, add_card_entities
 from .household_entity import SimRenewHouseholdEntity
 from .hub import SimRenewConfigEntry, SimRenewHub
@@ -225,13 +226,30 @@ async def async_setup_entry(
 ) -> None:
     """Add the sensors of every card, each under its own subentry."""
     hub = entry.runtime_data
+    presets = await async_get_presets(hass)
     async_add_entities(
         SimRenewHouseholdSensor(hub, description) for description in HOUSEHOLD_SENSORS
     )
-    add_card_entities(
-        hub,
-        async_add_entities,
-        lambda card_id: [SimRenewCardSensor(hub, card_id, description) for description in SENSORS],
+
+    def build(card_id: str) -> list[SimRenewCardSensor]:
+        sensors = [SimRenewCardSensor(hub, card_id, description) for description in SENSORS]
+        # Only a card made from a product whose code is known gets one: no empty sensor.
+        if checks := balance_checks(presets, entry.subentries[card_id].data):
+            sensors.append(SimRenewCardSensor(hub, card_id, balance_check_description(checks)))
+        return sensors
+
+    add_card_entities(hub, async_add_entities, build)
+
+
+def balance_check_description(checks: list[dict[str, str]]) -> SimRenewSensorEntityDescription:
+    """Describe the sensor that shows how to ask the carrier for the balance: "*#137*137#"."""
+    codes = ", ".join(check["code"] for check in checks)
+    return SimRenewSensorEntityDescription(
+        key="balance_check",
+        translation_key="balance_check",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda _card: codes,
+        attributes_fn=lambda _card: {"checks": checks},
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 import math
 from typing import Any, NoReturn, cast
@@ -29,6 +30,8 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.json import JsonValueType
 
 from .card_config import CardConfig, has_hidden_characters
+from .card_view import CardView
+from .carrier_presets import async_get_presets, balance_checks
 from .changes import MAX_SNOOZE_DAYS, invalid_input
 from .const import DOMAIN
 from .hub import SimRenewConfigEntry, SimRenewHub
@@ -451,9 +454,17 @@ async def _async_history(call: ServiceCall) -> ServiceResponse:
     return {"cards": cards}
 
 
+def _card_data(hub: SimRenewHub, view: CardView) -> Mapping[str, Any]:
+    """Return what the user configured for a card; nothing for one removed meanwhile."""
+    subentry = hub.entry.subentries.get(view.card_id)
+    return {} if subentry is None else subentry.data
+
+
 async def _async_list_cards(call: ServiceCall) -> ServiceResponse:
     """Return every card, soonest deadline first."""
-    cards = [view for hub in _loaded_hubs(call.hass) for view in hub.cards.values()]
+    presets = await async_get_presets(call.hass)
+    hubs = {card_id: hub for hub in _loaded_hubs(call.hass) for card_id in hub.cards}
+    cards = [hub.cards[card_id] for card_id, hub in hubs.items()]
     cards.sort(key=lambda view: (view.state.deadline, view.config.name.casefold()))
     return {
         "cards": [
@@ -476,6 +487,11 @@ async def _async_list_cards(call: ServiceCall) -> ServiceResponse:
                 if view.config.default_plan is None
                 else view.config.default_plan.name,
                 "plans": _plans_of(view.config),
+                # How to ask the carrier, from the card's product: a code to dial or a hotline.
+                "balance_check": cast(
+                    list[JsonValueType],
+                    balance_checks(presets, _card_data(hubs[view.card_id], view)),
+                ),
             }
             for view in cards
         ]
