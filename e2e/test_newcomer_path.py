@@ -180,6 +180,24 @@ def add_card_by_api(server: Server, data: dict[str, Any]) -> None:
     assert done["type"] == "create_entry", done
 
 
+def ensure_household(server: Server) -> None:
+    """Make the household with a card of its own, if this runs without the newcomer's path."""
+    token = server.tokens["access_token"]
+    entries = _request(f"{server.url}/api/config/config_entries/entry", token=token)
+    if any(entry["domain"] == "simrenew" for entry in entries):
+        return
+    base = f"{server.url}/api/config/config_entries/flow"
+    flow = _request(base, {"handler": "simrenew"}, token=token)
+    _request(f"{base}/{flow['flow_id']}", {"product": "other"}, token=token)
+    expiry = (today_in(server.profile.card_time_zone) + timedelta(days=60)).isoformat()
+    done = _request(
+        f"{base}/{flow['flow_id']}",
+        {"name": "First card", "expiry_date": expiry, "advanced": {}},
+        token=token,
+    )
+    assert done["type"] == "create_entry", done
+
+
 def other_product(page: Page, text: Texts, flow: str) -> None:
     """Answer a new card's first question, its product, with the choice it shows: "Other"."""
     step = f"{flow}.step.product"

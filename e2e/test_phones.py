@@ -25,6 +25,7 @@ from .test_newcomer_path import (
     OFFICIAL_PAGE,
     _wait,
     add_card_by_api,
+    ensure_household,
     entity_id,
     hub_entry_id,
     set_reminder_time,
@@ -75,29 +76,6 @@ def pushes() -> Iterator[Pushes]:
     service = Pushes()
     yield service
     service.server.shutdown()
-
-
-def ensure_household(server: Server) -> None:
-    """Set the household up through its config flow, unless an earlier test already has."""
-    token = server.tokens["access_token"]
-    entries = _request(f"{server.url}/api/config/config_entries/entry", token=token)
-    if any(entry["domain"] == "simrenew" for entry in entries):
-        return
-    base = f"{server.url}/api/config/config_entries/flow"
-    form = _request(base, {"handler": "simrenew"}, token=token)
-    today = today_in(server.profile.card_time_zone)
-    done = _request(
-        f"{base}/{form['flow_id']}",
-        {
-            "name": f"{CARD[server.profile.language]} 0",
-            "time_zone": server.profile.card_time_zone,
-            "expiry_date": (today + timedelta(days=200)).isoformat(),
-            "currency": server.profile.currency,
-            "advanced": {},
-        },
-        token=token,
-    )
-    assert done["type"] == "create_entry", done
 
 
 def register_phone(server: Server, push_url: str) -> str:

@@ -16,6 +16,7 @@ from custom_components.simrenew.presets import load_presets
 from .conftest import Server, _request, _websocket
 from .test_newcomer_path import (
     choose_in_picker,
+    ensure_household,
     entity_id,
     expect_row,
     field,
@@ -30,24 +31,6 @@ from .ui_texts import Texts
 NAMES = {"en": "Spare Shinetown", "zh-Hant": "後備華美卡", "zh-Hans": "备用华美卡"}
 # What is typed in the product search: part of the product's name, in the home's language.
 TYPED = {"en": "Shinetown", "zh-Hant": "華美", "zh-Hans": "华美"}
-
-
-def ensure_household(server: Server) -> None:
-    """Make the household with a card of its own, if this runs without the newcomer's path."""
-    token = server.tokens["access_token"]
-    entries = _request(f"{server.url}/api/config/config_entries/entry", token=token)
-    if any(entry["domain"] == "simrenew" for entry in entries):
-        return
-    base = f"{server.url}/api/config/config_entries/flow"
-    flow = _request(base, {"handler": "simrenew"}, token=token)
-    _request(f"{base}/{flow['flow_id']}", {"product": "other"}, token=token)
-    expiry = (today_in(server.profile.card_time_zone) + timedelta(days=60)).isoformat()
-    done = _request(
-        f"{base}/{flow['flow_id']}",
-        {"name": "First card", "expiry_date": expiry, "advanced": {}},
-        token=token,
-    )
-    assert done["type"] == "create_entry", done
 
 
 def device_of(server: Server, name: str) -> str:
