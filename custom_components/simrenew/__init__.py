@@ -12,6 +12,7 @@ from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN
 from .hub import SimRenewConfigEntry, SimRenewHub
+from .intents import async_setup_intents
 from .lapsed_issues import lapsed_issue_id
 from .ledger import async_get_ledger, async_remove_ledger
 from .message_reader import async_handle_message
@@ -36,8 +37,9 @@ PLATFORMS: list[Platform] = [
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the actions, once for every hub."""
+    """Register the actions and the built-in agent's intents, once for every hub."""
     async_setup_services(hass)
+    async_setup_intents(hass)
     return True
 
 

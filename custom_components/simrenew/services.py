@@ -28,13 +28,13 @@ from homeassistant.helpers.target import (
 from homeassistant.util import dt as dt_util
 from homeassistant.util.json import JsonValueType
 
-from .card_config import CardConfig, has_hidden_characters
+from .card_config import has_hidden_characters
+from .card_listing import card_listing, soonest_first
 from .changes import MAX_SNOOZE_DAYS, invalid_input
 from .const import DOMAIN
 from .hub import SimRenewConfigEntry, SimRenewHub
 from .message_outcomes import CarrierMessage
 from .message_reader import async_handle_message
-from .plans import described_plans
 from .receipts import HISTORY_KINDS
 from .renewal import Renewal
 from .validation import vol
@@ -324,11 +324,6 @@ def _plan_used(hub: SimRenewHub, card_id: str, asked: str | None) -> str | None:
     return None if plan is None else plan.name
 
 
-def _plans_of(config: CardConfig) -> list[JsonValueType]:
-    """Return a card's plans for scripts, the default first and marked."""
-    return [*described_plans(config.plans, config.default_plan)]
-
-
 async def _async_set_expiry(call: ServiceCall) -> None:
     """Correct the expiry of each targeted card."""
     _check_notes(call)
@@ -453,33 +448,8 @@ async def _async_history(call: ServiceCall) -> ServiceResponse:
 
 async def _async_list_cards(call: ServiceCall) -> ServiceResponse:
     """Return every card, soonest deadline first."""
-    cards = [view for hub in _loaded_hubs(call.hass) for view in hub.cards.values()]
-    cards.sort(key=lambda view: (view.state.deadline, view.config.name.casefold()))
-    return {
-        "cards": [
-            {
-                "card_id": view.card_id,
-                "name": view.config.name,
-                "carrier": view.config.carrier,
-                "expiry_date": view.config.expiry_date.isoformat(),
-                "deadline": view.state.deadline.isoformat(),
-                "days_until_expiry": view.state.days_until_expiry,
-                "days_until_deadline": view.state.days_until_deadline,
-                "status": view.state.status.value,
-                "deadline_reason": view.state.deadline_reason.value,
-                "unconfirmed": view.unconfirmed,
-                "balance": None if view.balance is None else view.balance["amount"],
-                "balance_currency": None if view.balance is None else view.balance["currency"],
-                "renewal_url": view.config.renewal_url,
-                "esim": view.config.esim,
-                "default_plan": None
-                if view.config.default_plan is None
-                else view.config.default_plan.name,
-                "plans": _plans_of(view.config),
-            }
-            for view in cards
-        ]
-    }
+    cards = soonest_first([view for hub in _loaded_hubs(call.hass) for view in hub.cards.values()])
+    return {"cards": [card_listing(view) for view in cards]}
 
 
 @callback

@@ -35,3 +35,27 @@ def plural_form(count: int) -> str:
     writes both alike (1日, 3日).
     """
     return "one" if count == 1 else "other"
+
+
+FULL_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def said_date(day: date, language: str, today: date) -> str:
+    """Return a date as people say it aloud: 28 October, or 10月28日; the year only if another."""
+    if language.startswith("zh"):
+        return spoken_date(day, language, today)
+    said = f"{day.day} {FULL_MONTHS[day.month - 1]}"
+    return said if day.year == today.year else f"{said} {day.year}"
