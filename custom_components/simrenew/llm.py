@@ -254,7 +254,11 @@ class ConfirmRenewalTool(_SimRenewTool):
     ) -> JsonObjectType:
         """Confirm the renewal; return the card as it now stands."""
         hub, view = find_card(exposed_cards(hass, llm_context.assistant), _card_name(args))
-        await async_confirm(hass, hub, view, llm_context.context, _day(args.get("expiry_date")))
+        expiry = _day(args.get("expiry_date"))
+        if expiry is None and not view.unconfirmed:
+            # As the notification's button: confirming nothing would read as a confirmation.
+            raise invalid_input("nothing_to_confirm", name=view.config.name)
+        await async_confirm(hass, hub, view, llm_context.context, expiry)
         return {"confirmed": True, "card": await _now(hass, hub, view, llm_context)}
 
 
