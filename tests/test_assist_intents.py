@@ -12,6 +12,7 @@ from homeassistant.components.homeassistant.exposed_entities import async_expose
 from homeassistant.core import Context, HomeAssistant
 
 from .assist_setup import DAD_DAYS, NOW, async_household
+from .conftest import move_to
 
 
 async def ask(hass: HomeAssistant, text: str, language: str) -> tuple[str, str]:
@@ -179,6 +180,9 @@ async def test_nothing_exposed(hass: HomeAssistant, tmp_path: Path) -> None:
     text, kind = await ask(hass, "媽媽張CMHK幾時到期", "zh-HK")
     assert kind == "error"
     assert text.startswith("未有SIM卡開放給這個助理。")
+    text, kind = await ask(hass, "哪张卡快到期了", "zh-CN")
+    assert kind == "error"
+    assert text.startswith("没有SIM卡向这个助手公开。")
 
 
 @pytest.mark.parametrize(
@@ -220,3 +224,54 @@ async def test_a_card_without_a_period_is_refused_in_words(
     assert kind == "error"
     assert "Dad's csl" in text
     assert hass.states.get("date.dad_s_csl_expiry_date").state == "2027-01-10"
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "answer"),
+    [
+        (
+            "en",
+            "when does mum's cmhk expire",
+            "Mum's CMHK must be used by 25 October, in 2 days, or it stops working; "
+            "it expires on 28 October.",
+        ),
+        (
+            "zh-HK",
+            "媽媽張CMHK幾時到期",
+            "Mum's CMHK須於10月25日或之前使用一次（還有2日），否則會停用；卡有效至10月28日。",
+        ),
+        (
+            "zh-CN",
+            "妈妈的CMHK什么时候到期",
+            "Mum's CMHK须在10月25日或之前使用一次（还有2天），否则会停机；卡有效期至10月28日。",
+        ),
+    ],
+)
+async def test_a_use_due_first_is_said_first(
+    hass: HomeAssistant, tmp_path: Path, language: str, sentence: str, answer: str
+) -> None:
+    """A card that must be used before it expires: the use is the deadline."""
+    await async_household(hass, tmp_path, activity_interval_days=2)
+    text, _ = await ask(hass, sentence, language)
+    assert text == answer
+
+
+async def test_a_use_due_today(
+    hass: HomeAssistant, tmp_path: Path, freezer: FrozenDateTimeFactory
+) -> None:
+    """The last day for a use is said as today."""
+    await async_household(hass, tmp_path, activity_interval_days=2)
+    await move_to(hass, freezer, "2026-10-25T02:00:00+00:00")
+    text, _ = await ask(hass, "when does mum's cmhk expire", "en")
+    assert text == (
+        "Mum's CMHK must be used today, 25 October, or it stops working; it expires on 28 October."
+    )
+
+
+async def test_a_lost_card_is_not_listed_as_due(hass: HomeAssistant, tmp_path: Path) -> None:
+    """A card past its grace is beyond renewing in time: due lists only those still savable."""
+    await async_household(hass, tmp_path, expiry_date="2026-09-01", grace_days=0)
+    assert await ask(hass, "which cards are due within 100 days", "en") == (
+        "One card is due within 100 days. Dad's csl expires on 10 January 2027, in 79 days.",
+        "action_done",
+    )

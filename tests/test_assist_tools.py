@@ -278,3 +278,43 @@ async def test_fuzz_tools(
 async def test_the_llm_platform_loads_with_the_llm_integration(hass: HomeAssistant) -> None:
     """Home Assistant finds the platform itself once the llm integration runs."""
     assert await async_setup_component(hass, "llm", {})
+
+
+async def test_confirm_with_the_carrier_date(hass: HomeAssistant, tmp_path: Path) -> None:
+    """The carrier's own date confirms, correcting the recorded one when they differ."""
+    await async_household(hass, tmp_path)
+    await call(hass, "simrenew__RecordRenewal", {"card": "Mum's CMHK"})
+    confirmed = await call(
+        hass, "simrenew__ConfirmRenewal", {"card": "Mum's CMHK", "expiry_date": "2027-04-20"}
+    )
+    assert confirmed.data["card"]["deadline"] == "2027-04-20"
+    assert confirmed.data["card"]["unconfirmed"] is False
+
+
+async def test_filters_are_checked(hass: HomeAssistant, tmp_path: Path) -> None:
+    """A status or a number of days the tool does not know is refused in words."""
+    await async_household(hass, tmp_path)
+    status = await call(hass, "simrenew__ListCards", {"status": "soon"})
+    assert status.data == {
+        "error": "A status is one of: active, expiring_soon, grace_period, expired."
+    }
+    days = await call(hass, "simrenew__ListCards", {"due_within_days": "lots"}, "zh-HK")
+    assert days.data == {"error": "日數須為0至400的整數。"}
+    name = await call(hass, "simrenew__ListCards", {"name": 5})
+    assert name.error
+
+
+async def test_nothing_exposed_is_said(hass: HomeAssistant, tmp_path: Path) -> None:
+    """Called with nothing exposed (a tool list kept from before), each tool says so."""
+    await async_household(hass, tmp_path, expose=())
+    tool = simrenew_llm.ListCardsTool()
+    result = await tool.async_call(
+        hass, llm.ToolInput(tool_name=tool.name, tool_args={}), context()
+    )
+    assert result.error
+    assert str(result.data["error"]).startswith("No SIM card is exposed to this assistant.")
+    reader = simrenew_llm.ReadCarrierMessageTool()
+    read = await reader.async_call(
+        hass, llm.ToolInput(tool_name=reader.name, tool_args={"message": "hi"}), context()
+    )
+    assert read.error

@@ -17,7 +17,6 @@ from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.translation import async_get_translations
-from homeassistant.util import dt as dt_util
 
 from .card_answers import Said, text_language
 from .card_listing import soonest_first
@@ -151,11 +150,6 @@ async def async_confirm(
     if expiry_date is not None:
         data["expiry_date"] = expiry_date
     await hass.services.async_call(DOMAIN, "confirm_renewal", data, blocking=True, context=context)
-
-
-def today_of(view: CardView) -> date:
-    """Return today in the card's own zone, as its answer counts days."""
-    return dt_util.utcnow().astimezone(view.config.time_zone).date()
 
 
 def current_view(hub: SimRenewHub, card_id: str) -> CardView | None:

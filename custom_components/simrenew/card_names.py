@@ -8,7 +8,7 @@ characters read alike.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 import difflib
 import re
@@ -150,8 +150,3 @@ def _fit(said: tuple[str, ...], card: tuple[str, ...]) -> int:
         return 2
     ratio = difflib.SequenceMatcher(None, "".join(said), "".join(card)).ratio()
     return 1 if ratio >= 0.8 else 0
-
-
-def names_in_order(names: Iterable[str]) -> list[str]:
-    """Return card names in the order they are read out: alphabetical, case aside."""
-    return sorted(names, key=str.casefold)
