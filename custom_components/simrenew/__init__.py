@@ -16,6 +16,7 @@ from .card_module import async_offer_card, withdraw_card
 from .card_subscription import async_cards_changed, async_setup_card_subscription
 from .const import DOMAIN
 from .hub import SimRenewConfigEntry, SimRenewHub
+from .intents import async_setup_intents
 from .lapsed_issues import lapsed_issue_id
 from .ledger import async_get_ledger, async_remove_ledger
 from .message_reader import async_handle_message
@@ -41,9 +42,10 @@ PLATFORMS: list[Platform] = [
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the actions, once for every hub."""
+    """Register the actions and the built-in agent's intents, once for every hub."""
     async_setup_services(hass)
     async_setup_card_subscription(hass)
+    async_setup_intents(hass)
     return True
 
 

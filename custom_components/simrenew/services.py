@@ -29,7 +29,8 @@ from homeassistant.helpers.target import (
 from homeassistant.util import dt as dt_util
 from homeassistant.util.json import JsonValueType
 
-from .card_config import CardConfig, has_hidden_characters
+from .card_config import has_hidden_characters
+from .card_listing import card_listing, soonest_first
 from .card_view import CardView
 from .carrier_presets import async_get_presets, balance_checks
 from .changes import MAX_SNOOZE_DAYS, invalid_input
@@ -37,7 +38,6 @@ from .const import DOMAIN
 from .hub import SimRenewConfigEntry, SimRenewHub
 from .message_outcomes import CarrierMessage
 from .message_reader import async_handle_message
-from .plans import described_plans
 from .receipts import HISTORY_KINDS
 from .renewal import Renewal
 from .validation import vol
@@ -327,11 +327,6 @@ def _plan_used(hub: SimRenewHub, card_id: str, asked: str | None) -> str | None:
     return None if plan is None else plan.name
 
 
-def _plans_of(config: CardConfig) -> list[JsonValueType]:
-    """Return a card's plans for scripts, the default first and marked."""
-    return [*described_plans(config.plans, config.default_plan)]
-
-
 async def _async_set_expiry(call: ServiceCall) -> None:
     """Correct the expiry of each targeted card."""
     _check_notes(call)
@@ -464,29 +459,11 @@ async def _async_list_cards(call: ServiceCall) -> ServiceResponse:
     """Return every card, soonest deadline first."""
     presets = await async_get_presets(call.hass)
     hubs = {card_id: hub for hub in _loaded_hubs(call.hass) for card_id in hub.cards}
-    cards = [hub.cards[card_id] for card_id, hub in hubs.items()]
-    cards.sort(key=lambda view: (view.state.deadline, view.config.name.casefold()))
+    cards = soonest_first([hub.cards[card_id] for card_id, hub in hubs.items()])
     return {
         "cards": [
             {
-                "card_id": view.card_id,
-                "name": view.config.name,
-                "carrier": view.config.carrier,
-                "expiry_date": view.config.expiry_date.isoformat(),
-                "deadline": view.state.deadline.isoformat(),
-                "days_until_expiry": view.state.days_until_expiry,
-                "days_until_deadline": view.state.days_until_deadline,
-                "status": view.state.status.value,
-                "deadline_reason": view.state.deadline_reason.value,
-                "unconfirmed": view.unconfirmed,
-                "balance": None if view.balance is None else view.balance["amount"],
-                "balance_currency": None if view.balance is None else view.balance["currency"],
-                "renewal_url": view.config.renewal_url,
-                "esim": view.config.esim,
-                "default_plan": None
-                if view.config.default_plan is None
-                else view.config.default_plan.name,
-                "plans": _plans_of(view.config),
+                **card_listing(view),
                 # How to ask the carrier, from the card's product: a code to dial or a hotline.
                 "balance_check": cast(
                     list[JsonValueType],
