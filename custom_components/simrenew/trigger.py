@@ -125,13 +125,14 @@ class ReminderDueTrigger(_EventTrigger):
     def matches(self, event_type: str, data: dict[str, Any]) -> bool:
         """Keep the kinds asked for and, when given, the reminder that many days ahead."""
         kinds = self._options.get(OPTION_KINDS) or [kind.value for kind in ReminderKind]
-        if data.get("kind") not in kinds:
+        # Reminders from before reminder kinds were all before the deadline.
+        kind = data.get("kind", ReminderKind.DEADLINE.value)
+        if kind not in kinds:
             return False
         days = self._options.get(OPTION_DAYS_BEFORE)
         # Days before the deadline only mean something for the reminders before it.
         return days is None or (
-            data.get("kind") == ReminderKind.DEADLINE.value
-            and data.get("days_until_deadline") == days
+            kind == ReminderKind.DEADLINE.value and data.get("days_until_deadline") == days
         )
 
 
