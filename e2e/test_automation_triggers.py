@@ -93,6 +93,28 @@ def trigger_variables(server: Server, automation_id: str, run_id: str) -> dict[s
     return found[0]
 
 
+def device_of(server: Server, name: str) -> str:
+    """Return the id of the device with that name."""
+    token = server.tokens["access_token"]
+    devices = _websocket(server.url, token, {"type": "config/device_registry/list"})["result"]
+    (device,) = [item["id"] for item in devices if item["name"] == name]
+    return str(device)
+
+
+def holds(server: Server, key: str, target: dict[str, Any], **options: Any) -> bool:
+    """Return whether one of SIM Renew's conditions holds, as Home Assistant tests it."""
+    answer = _websocket(
+        server.url,
+        server.tokens["access_token"],
+        {
+            "type": "test_condition",
+            "condition": {"condition": f"simrenew.{key}", "target": target, "options": options},
+        },
+    )
+    assert answer["success"], answer
+    return bool(answer["result"]["result"])
+
+
 def remove_test_home(server: Server, created: bool, automation_id: str | None) -> None:
     """Take away what this walk added, so the other walks find the home as they left it."""
     token = server.tokens["access_token"]
@@ -239,5 +261,12 @@ def test_automation_from_the_trigger_list(server: Server, page: Page) -> None:
         assert fired["kind"] == "deadline"
         assert fired["days_until_deadline"] == 3
         assert fired["deadline"] == (today + timedelta(days=3)).isoformat()
+
+        # The conditions answer for the same card in this release too.
+        card = {"device_id": [device_of(server, CARD)]}
+        assert holds(server, "is_due", card)
+        assert holds(server, "days_left_below", card, days=4)
+        assert not holds(server, "days_left_below", card, days=3)
+        assert not holds(server, "in_grace", card, behavior="all")
     finally:
         remove_test_home(server, created, automation_id)

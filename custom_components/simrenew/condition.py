@@ -23,7 +23,7 @@ OPTION_DAYS = "days"
 MAX_DAYS = 400
 
 
-def _schema(options: dict[Any, Any]) -> vol.Schema:
+def _options_schema(options: dict[Any, Any]) -> vol.Schema:
     """Return a condition's schema: any target (none means every card), any or all, options."""
     return vol.Schema(
         {
@@ -43,7 +43,7 @@ def _schema(options: dict[Any, Any]) -> vol.Schema:
 class _CardCondition(Condition):
     """Tests the targeted cards' current state: any of them, or all of them."""
 
-    _schema: ClassVar[vol.Schema] = _schema({})
+    _schema: ClassVar[vol.Schema] = _options_schema({})
 
     @override
     @classmethod
@@ -112,7 +112,7 @@ class AwaitingConfirmationCondition(_CardCondition):
 class DaysLeftBelowCondition(_CardCondition):
     """Fewer days are left until the card's deadline than the number given."""
 
-    _schema = _schema(
+    _schema = _options_schema(
         {vol.Required(OPTION_DAYS): vol.All(vol.Coerce(int), vol.Range(min=0, max=MAX_DAYS))}
     )
 

@@ -37,7 +37,7 @@ OPTION_OUTCOMES = "outcomes"
 MAX_DAYS_BEFORE = 400
 
 
-def _schema(options: dict[Any, Any]) -> vol.Schema:
+def _options_schema(options: dict[Any, Any]) -> vol.Schema:
     """Return a trigger's schema: any target (none means every card) and its own options."""
     return vol.Schema(
         {
@@ -56,7 +56,7 @@ class _EventTrigger(Trigger):
     """Fires on simrenew's own bus events about the targeted cards."""
 
     _event_types: ClassVar[tuple[str, ...]]
-    _schema: ClassVar[vol.Schema] = _schema({})
+    _schema: ClassVar[vol.Schema] = _options_schema({})
 
     @override
     @classmethod
@@ -112,7 +112,7 @@ class ReminderDueTrigger(_EventTrigger):
     """A reminder about a card: before its deadline, in grace, or to confirm a renewal."""
 
     _event_types = (EVENT_REMINDER,)
-    _schema = _schema(
+    _schema = _options_schema(
         {
             vol.Optional(OPTION_KINDS): _choices([kind.value for kind in ReminderKind]),
             vol.Optional(OPTION_DAYS_BEFORE): vol.All(
@@ -157,7 +157,7 @@ class RenewedTrigger(_EventTrigger):
     """A renewal was recorded; or, with confirmed only, the carrier's date settled one."""
 
     _event_types = (EVENT_RENEWED, EVENT_CONFIRMED)
-    _schema = _schema({vol.Optional(OPTION_CONFIRMED_ONLY, default=False): cv.boolean})
+    _schema = _options_schema({vol.Optional(OPTION_CONFIRMED_ONLY, default=False): cv.boolean})
 
     @override
     def matches(self, event_type: str, data: dict[str, Any]) -> bool:
@@ -171,7 +171,7 @@ class MessageReadTrigger(_EventTrigger):
     """A carrier message was read, with what it did."""
 
     _event_types = (EVENT_MESSAGE_READ,)
-    _schema = _schema({vol.Optional(OPTION_OUTCOMES): _choices([o.value for o in Outcome])})
+    _schema = _options_schema({vol.Optional(OPTION_OUTCOMES): _choices([o.value for o in Outcome])})
 
     @override
     def matches(self, event_type: str, data: dict[str, Any]) -> bool:
