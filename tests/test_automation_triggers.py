@@ -476,3 +476,47 @@ async def test_any_outcomes_and_day_counts_are_kept_or_refused(
         assert not 0 <= days <= 400
     else:
         assert kept["options"] == {"days": days, "behavior": "any"}
+
+
+async def test_the_household_stands_for_its_cards(
+    hass: HomeAssistant, home: MockConfigEntry
+) -> None:
+    """The household's device or entities reach every card; strangers' targets reach none."""
+    hub_device = device_of(hass, home, home.entry_id)
+    assert hub_device is not None
+    # The household calendar, to-do list and sensors belong to no card.
+    calendar = next(
+        entity.entity_id
+        for entity in er.async_entries_for_config_entry(er.async_get(hass), home.entry_id)
+        if entity.config_subentry_id is None
+    )
+    strangers = {"entity_id": "input_boolean.guest", "device_id": "not-a-device"}
+    await automations(
+        hass,
+        only_if("hub any", [card_test("is_due", {"device_id": hub_device.id})]),
+        only_if("hub all", [card_test("is_due", {"device_id": hub_device.id}, behavior="all")]),
+        only_if("entity all", [card_test("is_due", {"entity_id": calendar}, behavior="all")]),
+        only_if(
+            "entity below 60",
+            [card_test("days_left_below", {"entity_id": calendar}, days=60, behavior="all")],
+        ),
+        only_if("strangers", [card_test("is_due", strangers)]),
+    )
+    events = async_capture_events(hass, DONE)
+    assert await passing(hass, events) == ["entity below 60", "hub any"]
+
+
+async def test_a_turned_off_automation_stops_listening(
+    hass: HomeAssistant, home: MockConfigEntry
+) -> None:
+    """Once its automation is off, a trigger no longer runs it."""
+    await automations(hass, when("message_read"), when("grace_started"))
+    events = async_capture_events(hass, DONE)
+    await hass.services.async_call(
+        automation.DOMAIN, "turn_off", {"entity_id": "all"}, blocking=True
+    )
+    await hass.services.async_call(
+        DOMAIN, "read_message", {"message": "Hello"}, blocking=True, return_response=True
+    )
+    await hass.async_block_till_done()
+    assert ran(events) == []
