@@ -229,13 +229,15 @@ def server(
     config_dir = tmp_path_factory.mktemp(f"ha-config-{profile.language}")
     port = _free_port()
     (config_dir / "configuration.yaml").write_text(
-        "frontend:\nconfig:\nhistory:\nmobile_app:\n"
+        # The automation editor saves to automations.yaml; Home Assistant loads it from here.
+        "frontend:\nconfig:\nhistory:\nmobile_app:\nautomation: !include automations.yaml\n"
         f"http:\n  server_host: 127.0.0.1\n  server_port: {port}\n"
         f"homeassistant:\n  time_zone: {profile.time_zone}\n  country: {profile.country}\n"
         f"  currency: {profile.currency}\n  language: {profile.language}\n"
         "logger:\n  default: warning\n",
         encoding="utf-8",
     )
+    (config_dir / "automations.yaml").write_text("[]\n", encoding="utf-8")
     (config_dir / "custom_components").mkdir()
     (config_dir / "custom_components" / "simrenew").symlink_to(
         ROOT / "custom_components" / "simrenew"
