@@ -11,7 +11,7 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
-from .const import DOMAIN
+from .const import DOMAIN, LOGGER
 from .quiet_hours import QuietHours
 from .speech import Announcement
 from .spoken_dates import said_date
@@ -58,8 +58,14 @@ class SpeakerAnnouncer:
     async def async_load(self, store: Store[dict[str, Any]]) -> None:
         """Read the announcements that were waiting when Home Assistant stopped."""
         self._store = store
-        stored = await store.async_load() or {}
-        for item in stored.get("waiting", []) if isinstance(stored, dict) else []:
+        try:
+            stored = await store.async_load()
+        except (HomeAssistantError, NotImplementedError, ValueError) as err:
+            # A file from a later release or edited by hand: the household starts regardless.
+            LOGGER.warning("Announcements waiting for quiet hours could not be read (%s)", err)
+            stored = None
+        waiting = stored.get("waiting") if isinstance(stored, dict) else None
+        for item in waiting if isinstance(waiting, list) else []:
             if isinstance(item, dict) and (held := Announcement.from_event(item)) is not None:
                 self.waiting[held.card_id] = held
 
