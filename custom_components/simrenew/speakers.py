@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +17,6 @@ from .quiet_hours import QuietHours
 from .speech import Announcement
 from .spoken_dates import said_date
 from .unreachable import UnreachableTargets
-from .validation import vol
 
 if TYPE_CHECKING:
     from .texts import SelectorTexts
@@ -92,11 +92,13 @@ class SpeakerAnnouncer:
         if not self.chosen or (held := Announcement.from_event(data)) is None:
             return
         now = dt_util.now()
-        if self.quiet.contains(now.time()):
+        if not self.hass.is_running or self.quiet.contains(now.time()):
             # A newer reminder of the card replaces the one waiting, as on a phone.
             self.waiting[held.card_id] = held
             self._changed()
-            self.wake(self.quiet.ends_after(now))
+            if self.hass.is_running:
+                self.wake(self.quiet.ends_after(now))
+            # Starting, the speakers' integrations may not be up: said once Home Assistant is.
             return
         self._say(held)
 
@@ -107,8 +109,11 @@ class SpeakerAnnouncer:
             self._changed()
 
     @callback
-    def release(self, known: Callable[[str], bool]) -> datetime | None:
-        """Say what waited, once quiet hours are over; return when to look again if not yet."""
+    def release(self, current: Callable[[str], tuple[str, date] | None]) -> datetime | None:
+        """Say what waited, once quiet hours are over; return when to look again if not yet.
+
+        `current` gives a card's name and deadline now, None for a card no longer there.
+        """
         if not self.waiting:
             return None
         if not self.hass.is_running:
@@ -121,8 +126,10 @@ class SpeakerAnnouncer:
         self._changed()
         if self.chosen:
             for card_id, held in waiting.items():
-                if known(card_id):
-                    self._say(held)
+                # Renamed meanwhile: said by its name now. Its deadline moved (a corrected
+                # expiry, a recorded use): the held sentence would give a wrong date.
+                if (now_is := current(card_id)) is not None and now_is[1] == held.deadline:
+                    self._say(replace(held, name=now_is[0]))
         return None
 
     def sentence(self, held: Announcement, today: date) -> str:
@@ -171,7 +178,9 @@ class SpeakerAnnouncer:
                 {"entity_id": voice, "media_player_entity_id": speaker, "message": message},
                 blocking=True,
             )
-        except (TimeoutError, HomeAssistantError, OSError, ValueError, vol.Invalid) as err:
+        except Exception as err:  # noqa: BLE001
+            # Whatever a speaker's integration raises, its text may hold what was said: only
+            # its kind is logged, and the other speakers and the hub go on.
             self.unreachable.failed(speaker, type(err).__name__)
             return
         self.unreachable.worked(speaker)
