@@ -45,6 +45,8 @@ class SpeakerAnnouncer:
         self.wake: Callable[[datetime], None] = lambda _when: None
         # The newest reminder per card waiting for quiet hours to end.
         self.waiting: dict[str, Announcement] = {}
+        # Sentences due at this moment, said together once every card's reminder is in.
+        self._due: list[str] = []
         self._store: Store[dict[str, Any]] | None = None
         self.unreachable = UnreachableTargets(
             hass, "speakers", "speaker_unreachable", self._describe
@@ -151,13 +153,23 @@ class SpeakerAnnouncer:
         return said
 
     def _say(self, held: Announcement) -> None:
-        """Say one reminder on every chosen speaker, each on its own."""
-        message = self.sentence(held, self.today_of(held.card_id))
+        """Say one reminder on every chosen speaker, with the others due at the same moment."""
+        self._due.append(self.sentence(held, self.today_of(held.card_id)))
+        if len(self._due) == 1:
+            # Started after the reminders of this moment are all in: a speaker given a second
+            # message while it says the first cuts the first off.
+            self.hass.async_create_task(
+                self._async_say_due(), f"{DOMAIN} speakers", eager_start=False
+            )
+
+    async def _async_say_due(self) -> None:
+        """Say every reminder due now in one message on each chosen speaker, each on its own."""
+        due, self._due = self._due, []
+        gap = "" if self.hass.config.language.startswith("zh") else " "
+        message = gap.join(due)
         for speaker in self.speakers:
             self.hass.async_create_task(
-                self._async_say(speaker, message),
-                f"{DOMAIN} speaker {held.card_id}",
-                eager_start=True,
+                self._async_say(speaker, message), f"{DOMAIN} speaker", eager_start=True
             )
 
     async def _async_say(self, speaker: str, message: str) -> None:
@@ -178,7 +190,7 @@ class SpeakerAnnouncer:
                 {"entity_id": voice, "media_player_entity_id": speaker, "message": message},
                 blocking=True,
             )
-        except Exception as err:  # noqa: BLE001
+        except Exception as err:
             # Whatever a speaker's integration raises, its text may hold what was said: only
             # its kind is logged, and the other speakers and the hub go on.
             self.unreachable.failed(speaker, type(err).__name__)
