@@ -15,7 +15,6 @@ from homeassistant.util import dt as dt_util, slugify
 from .const import DOMAIN, LOGGER
 from .renewal import Renewal
 from .unreachable import UnreachableTargets
-from .validation import vol
 
 if TYPE_CHECKING:
     from .hub import SimRenewHub
@@ -177,7 +176,9 @@ class PhoneSender:
             await self.hass.services.async_call(
                 "notify", phone.removeprefix("notify."), message, blocking=True
             )
-        except (TimeoutError, HomeAssistantError, OSError, ValueError, vol.Invalid) as err:
+        except Exception as err:
+            # Whatever the companion app raises may hold the reminder's text: only its kind is
+            # logged, and the other phones and the hub go on.
             self.unreachable.failed(phone, type(err).__name__)
             return
         self.unreachable.worked(phone)
