@@ -13,6 +13,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_mock_service
 
 from custom_components.simrenew.const import DOMAIN
+from custom_components.simrenew.phones import PhoneSender, parse_action
 from custom_components.simrenew.quiet_hours import QuietHours
 from custom_components.simrenew.texts import SelectorTexts
 from homeassistant.config_entries import ConfigEntryState
@@ -376,3 +377,59 @@ def test_a_name_that_reads_like_a_placeholder_is_said_as_written(name: str) -> N
     }
     filled = texts.fill("days", "days", name=name, days="9 days", deadline="1 December")
     assert filled == f"{name}, 9 days, 1 December."
+
+
+PIXEL = "notify.mobile_app_pixel_9"
+
+
+async def test_a_phones_button_still_acts_after_a_reload(hass: HomeAssistant) -> None:
+    """Options saved after the reminder went out (a reload): Renewed on the phone still renews."""
+    sent = async_mock_service(hass, "notify", "mobile_app_pixel_9")
+    entry, card_id = await household(hass, phones=[PIXEL])
+    renewals: list[Any] = []
+    hass.bus.async_listen("simrenew_renewed", renewals.append)
+    await remind(hass, reminder(card_id))
+    button = sent[-1].data["data"]["actions"][0]["action"]
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    hass.bus.async_fire("mobile_app_notification_action", {"action": button})
+    await hass.async_block_till_done()
+    hass.bus.async_fire("mobile_app_notification_action", {"action": button})
+    await hass.async_block_till_done()
+    assert len(renewals) == 1
+
+
+async def test_a_phone_failing_oddly_gets_its_repair_and_leaks_nothing(
+    hass: HomeAssistant, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The companion app raises something nobody expected: a repair, no message in the log."""
+
+    async def notify(call: ServiceCall) -> None:
+        raise RuntimeError(call.data["message"])
+
+    hass.services.async_register("notify", "mobile_app_pixel_9", notify)
+    entry, card_id = await household(hass, phones=[PIXEL])
+    await remind(hass, reminder(card_id))
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, "phone_unreachable_mobile_app_pixel_9")
+    assert issue is not None
+    assert "Mum's" not in caplog.text
+    assert entry.state is ConfigEntryState.LOADED
+
+
+@given(
+    stored=st.one_of(
+        st.none(),
+        st.integers(),
+        st.text(),
+        st.dictionaries(
+            st.one_of(st.text(max_size=70), st.integers()),
+            st.one_of(st.integers(), st.booleans(), st.text(), st.none(), st.floats()),
+        ),
+    )
+)
+def test_kept_phone_buttons_are_read_back_without_raising(stored: object) -> None:
+    """A hand-edited file: only a card id with a whole send time is taken back."""
+    sender = PhoneSender(MagicMock(), MagicMock())
+    sender.restore(stored)
+    for card_id, sent in sender.live().items():
+        assert parse_action(f"SIMRENEW_RENEWED_{card_id}_{sent}") is not None

@@ -48,6 +48,8 @@ class SpeakerAnnouncer:
         # Sentences due at this moment, said together once every card's reminder is in.
         self._due: list[str] = []
         self._store: Store[dict[str, Any]] | None = None
+        # Whatever else is kept in the same file (the phones' live notifications).
+        self.kept_with: Callable[[], dict[str, Any]] = dict
         self.unreachable = UnreachableTargets(
             hass, "speakers", "speaker_unreachable", self._describe
         )
@@ -57,8 +59,8 @@ class SpeakerAnnouncer:
         state = self.hass.states.get(target)
         return {"speaker": str(state.name) if state is not None else target}
 
-    async def async_load(self, store: Store[dict[str, Any]]) -> None:
-        """Read the announcements that were waiting when Home Assistant stopped."""
+    async def async_load(self, store: Store[dict[str, Any]]) -> dict[str, Any]:
+        """Read the announcements that were waiting when Home Assistant stopped; return the file."""
         self._store = store
         try:
             stored = await store.async_load()
@@ -70,6 +72,7 @@ class SpeakerAnnouncer:
         for item in waiting if isinstance(waiting, list) else []:
             if isinstance(item, dict) and (held := Announcement.from_event(item)) is not None:
                 self.waiting[held.card_id] = held
+        return stored if isinstance(stored, dict) else {}
 
     async def async_save(self) -> None:
         """Write what is waiting now; called as the hub stops, so a reload loses nothing."""
@@ -77,7 +80,14 @@ class SpeakerAnnouncer:
             await self._store.async_save(self._stored())
 
     def _stored(self) -> dict[str, Any]:
-        return {"waiting": [held.as_stored() for held in self.waiting.values()]}
+        return {
+            **self.kept_with(),
+            "waiting": [held.as_stored() for held in self.waiting.values()],
+        }
+
+    def changed(self) -> None:
+        """Write the file soon: what it holds has changed."""
+        self._changed()
 
     def _changed(self) -> None:
         if self._store is not None:
