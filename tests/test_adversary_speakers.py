@@ -433,3 +433,25 @@ def test_kept_phone_buttons_are_read_back_without_raising(stored: object) -> Non
     sender.restore(stored)
     for card_id, sent in sender.live().items():
         assert parse_action(f"SIMRENEW_RENEWED_{card_id}_{sent}") is not None
+
+
+async def test_stored_speaker_options_of_the_wrong_type_fall_back(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, said: list[ServiceCall]
+) -> None:
+    """Options edited by hand into nonsense: the household runs, quiet hours are the default."""
+    entry, card_id = await household(
+        hass,
+        speakers=KITCHEN,
+        tts_entity=5,
+        quiet_hours_start=22,
+        quiet_hours_end=["08:00"],
+        phones={"a": 1},
+    )
+    assert entry.state is ConfigEntryState.LOADED
+    hub = entry.runtime_data
+    assert hub.options.speakers == ()
+    assert hub.options.quiet_hours == QuietHours()
+    await remind(hass, reminder(card_id))
+    assert said == []
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["type"] == "form"
