@@ -455,3 +455,8 @@ async def test_stored_speaker_options_of_the_wrong_type_fall_back(
     assert said == []
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert result["type"] == "form"
+    suggested = {str(key): key.description for key in result["data_schema"].schema}
+    assert suggested["speakers"] == {"suggested_value": []}
+    assert suggested["quiet_hours_start"] == {"suggested_value": "22:00:00"}
+    assert suggested["quiet_hours_end"] == {"suggested_value": "08:00:00"}
+    assert suggested["tts_entity"] in (None, {})
