@@ -460,3 +460,21 @@ async def test_stored_speaker_options_of_the_wrong_type_fall_back(
     assert suggested["quiet_hours_start"] == {"suggested_value": "22:00:00"}
     assert suggested["quiet_hours_end"] == {"suggested_value": "08:00:00"}
     assert suggested["tts_entity"] in (None, {})
+
+
+async def test_a_reload_right_after_it_is_said_does_not_say_it_again(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, said: list[ServiceCall]
+) -> None:
+    """Said at 08:00 and reloaded at once, before the file's delayed write: said once."""
+    entry, card_id = await household(hass)
+    await move_to(hass, freezer, NIGHT)
+    await remind(hass, reminder(card_id))
+    await move_to(hass, freezer, MORNING)
+    assert len(said) == 2
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    await move_to(hass, freezer, "2026-11-23T00:00:05+00:00")
+    assert len(said) == 2
