@@ -72,7 +72,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: SimRenewConfigEntry) -> 
     for stop in await hub.notifier.async_start(set(hub.configs)):
         entry.async_on_unload(stop)
     speakers = hub.notifier.speakers
-    await speakers.async_load(waiting_store(hass, entry.entry_id))
+    stored = await speakers.async_load(waiting_store(hass, entry.entry_id))
+    # A button on a phone still acts after a reload or restart.
+    hub.notifier.phones.restore(stored.get("phones"))
     # Written before the next hub reads it: a reload loses no announcement that waits.
     entry.async_on_unload(speakers.async_save)
     hub.message_sources = MessageSources(

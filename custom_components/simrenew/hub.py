@@ -431,7 +431,7 @@ class SimRenewHub(CardChanges):
             return
         changed, wakes = self._refresh_views(now)
         wakes.extend(self._process_reminders(now))
-        if released := self.notifier.speakers.release(lambda card: card in self.configs):
+        if released := self.notifier.speakers.release(self._spoken_now):
             wakes.append(released)
         for card_id in changed:
             view = self.cards[card_id]
@@ -558,6 +558,12 @@ class SimRenewHub(CardChanges):
             return
         if self.scheduler.next_wake is None or when < self.scheduler.next_wake:
             self.scheduler.schedule(when)
+
+    def _spoken_now(self, card_id: str) -> tuple[str, date] | None:
+        """Return a card's name and deadline now, for an announcement that waited."""
+        if (view := self.cards.get(card_id)) is None or card_id not in self.configs:
+            return None
+        return view.config.name, view.state.deadline
 
     def _carrier_today(self, card_id: str) -> date:
         """Return today on a card's carrier's clock (Home Assistant's for one no longer known)."""

@@ -97,6 +97,9 @@ class ReminderNotifier:
         # The household's speakers, in short, outside quiet hours.
         self._speech = SelectorTexts(hass, "speech")
         self.speakers = SpeakerAnnouncer(hass, self._speech)
+        # The phones' live notifications are kept in the speakers' file, written together.
+        self.speakers.kept_with = lambda: {"phones": self.phones.live()}
+        self.phones.changed = self.speakers.changed
 
     async def async_start(self, card_ids: set[str]) -> list[CALLBACK_TYPE]:
         """Load the texts and listen for the hub's events; return what stops listening."""

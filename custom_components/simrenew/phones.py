@@ -15,7 +15,6 @@ from homeassistant.util import dt as dt_util, slugify
 from .const import DOMAIN, LOGGER
 from .renewal import Renewal
 from .unreachable import UnreachableTargets
-from .validation import vol
 
 if TYPE_CHECKING:
     from .hub import SimRenewHub
@@ -87,6 +86,8 @@ class PhoneSender:
         # Per card, when its live notification was sent: the only one whose buttons act.
         self._live: dict[str, int] = {}
         self._last_sent = 0
+        # Keeps the live notifications on disk, so a button still acts after a reload or restart.
+        self.changed: Callable[[], None] = lambda: None
         # Phones that failed, said once each until they work again.
         self.unreachable = UnreachableTargets(
             hass,
@@ -132,6 +133,7 @@ class PhoneSender:
             return False
         sent = self._stamp()
         self._live[card_id] = sent
+        self.changed()
         data: dict[str, Any] = {"tag": notification_tag(card_id)}
         if url:
             data["url"] = url
@@ -144,7 +146,8 @@ class PhoneSender:
     @callback
     def clear(self, card_id: str) -> None:
         """Clear a card's notification on every chosen phone."""
-        self._live.pop(card_id, None)
+        if self._live.pop(card_id, None) is not None:
+            self.changed()
         if reachable := self._reachable():
             message = {"message": "clear_notification", "data": {"tag": notification_tag(card_id)}}
             self._send_all(reachable, message, card_id)
@@ -152,7 +155,28 @@ class PhoneSender:
     @callback
     def forget(self, card_id: str) -> bool:
         """Make the buttons of a card's notification stale; return whether it had one live."""
-        return self._live.pop(card_id, None) is not None
+        if self._live.pop(card_id, None) is None:
+            return False
+        self.changed()
+        return True
+
+    def live(self) -> dict[str, int]:
+        """Return when each card's live notification was sent, to keep across a restart."""
+        return dict(self._live)
+
+    def restore(self, stored: object) -> None:
+        """Take back the live notifications kept on disk; anything unreadable is left out."""
+        if not isinstance(stored, dict):
+            return
+        for card_id, sent in stored.items():
+            if (
+                isinstance(card_id, str)
+                and isinstance(sent, int)
+                and not isinstance(sent, bool)
+                and parse_action(action_id(RENEWED, card_id, sent)) is not None
+            ):
+                self._live[card_id] = sent
+                self._last_sent = max(self._last_sent, sent)
 
     def _reachable(self) -> list[str]:
         """Return the chosen phones whose notify action exists; a repair names each missing one."""
@@ -177,7 +201,9 @@ class PhoneSender:
             await self.hass.services.async_call(
                 "notify", phone.removeprefix("notify."), message, blocking=True
             )
-        except (TimeoutError, HomeAssistantError, OSError, ValueError, vol.Invalid) as err:
+        except Exception as err:
+            # Whatever the companion app raises may hold the reminder's text: only its kind is
+            # logged, and the other phones and the hub go on.
             self.unreachable.failed(phone, type(err).__name__)
             return
         self.unreachable.worked(phone)
@@ -195,6 +221,7 @@ class PhoneSender:
         if self._live.get(tap.card_id) != tap.sent:
             return None
         self._live.pop(tap.card_id)
+        self.changed()
         if dt_util.utcnow().timestamp() - tap.sent > ANSWER_WITHIN_SECONDS:
             return None
         return tap

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 DEFAULT_QUIET_START = time(22, 0)
 DEFAULT_QUIET_END = time(8, 0)
@@ -28,10 +28,15 @@ class QuietHours:
     def ends_after(self, now: datetime) -> datetime:
         """Return the first end of quiet hours after `now`, an aware time on the home's clock."""
         zone = now.tzinfo
+        instant = now.astimezone(UTC)
         day = now.date()
         while True:
-            # Built on the wall clock, then through UTC: an end that falls in a DST gap moves on.
-            end = datetime.combine(day, self.end, tzinfo=zone)
-            if end > now:
-                return end
+            # An end in the hour said twice as clocks go back comes twice; one in the hour
+            # skipped going forward comes as the hour after. Compared as instants, not as
+            # wall times, so an end already past is never taken for one to come.
+            for fold in (0, 1):
+                end = datetime.combine(day, self.end, tzinfo=zone).replace(fold=fold)
+                real = end.astimezone(UTC)
+                if real > instant and not self.contains(real.astimezone(zone).time()):
+                    return real.astimezone(zone)
             day += timedelta(days=1)

@@ -31,12 +31,20 @@ SPEAKER_FIELDS: dict[Any, Any] = {
 
 def speaker_suggestions(options: Mapping[str, Any]) -> dict[str, Any]:
     """Return the speaker fields as stored, quiet hours from 22:00 to 08:00 until changed."""
+    # Options edited by hand into something else are shown as what they count as: the defaults.
+    speakers = options.get(CONF_SPEAKERS)
     suggested: dict[str, Any] = {
-        CONF_SPEAKERS: options.get(CONF_SPEAKERS, []),
-        CONF_QUIET_START: options.get(CONF_QUIET_START, DEFAULT_QUIET_START.isoformat()),
-        CONF_QUIET_END: options.get(CONF_QUIET_END, DEFAULT_QUIET_END.isoformat()),
+        CONF_SPEAKERS: [s for s in speakers if isinstance(s, str)]
+        if isinstance(speakers, list)
+        else [],
     }
-    if voice := options.get(CONF_TTS_ENTITY):
+    for key, default in (
+        (CONF_QUIET_START, DEFAULT_QUIET_START),
+        (CONF_QUIET_END, DEFAULT_QUIET_END),
+    ):
+        value = options.get(key)
+        suggested[key] = value if parse_time_of_day(value) is not None else default.isoformat()
+    if isinstance(voice := options.get(CONF_TTS_ENTITY), str) and voice:
         suggested[CONF_TTS_ENTITY] = voice
     return suggested
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -11,12 +12,11 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
-from .const import DOMAIN
+from .const import DOMAIN, LOGGER
 from .quiet_hours import QuietHours
 from .speech import Announcement
 from .spoken_dates import said_date
 from .unreachable import UnreachableTargets
-from .validation import vol
 
 if TYPE_CHECKING:
     from .texts import SelectorTexts
@@ -45,7 +45,11 @@ class SpeakerAnnouncer:
         self.wake: Callable[[datetime], None] = lambda _when: None
         # The newest reminder per card waiting for quiet hours to end.
         self.waiting: dict[str, Announcement] = {}
+        # Sentences due at this moment, said together once every card's reminder is in.
+        self._due: list[str] = []
         self._store: Store[dict[str, Any]] | None = None
+        # Whatever else is kept in the same file (the phones' live notifications).
+        self.kept_with: Callable[[], dict[str, Any]] = dict
         self.unreachable = UnreachableTargets(
             hass, "speakers", "speaker_unreachable", self._describe
         )
@@ -55,13 +59,20 @@ class SpeakerAnnouncer:
         state = self.hass.states.get(target)
         return {"speaker": str(state.name) if state is not None else target}
 
-    async def async_load(self, store: Store[dict[str, Any]]) -> None:
-        """Read the announcements that were waiting when Home Assistant stopped."""
+    async def async_load(self, store: Store[dict[str, Any]]) -> dict[str, Any]:
+        """Read the announcements that were waiting when Home Assistant stopped; return the file."""
         self._store = store
-        stored = await store.async_load() or {}
-        for item in stored.get("waiting", []) if isinstance(stored, dict) else []:
+        try:
+            stored = await store.async_load()
+        except (HomeAssistantError, NotImplementedError, ValueError) as err:
+            # A file from a later release or edited by hand: the household starts regardless.
+            LOGGER.warning("Announcements waiting for quiet hours could not be read (%s)", err)
+            stored = None
+        waiting = stored.get("waiting") if isinstance(stored, dict) else None
+        for item in waiting if isinstance(waiting, list) else []:
             if isinstance(item, dict) and (held := Announcement.from_event(item)) is not None:
                 self.waiting[held.card_id] = held
+        return stored if isinstance(stored, dict) else {}
 
     async def async_save(self) -> None:
         """Write what is waiting now; called as the hub stops, so a reload loses nothing."""
@@ -69,7 +80,14 @@ class SpeakerAnnouncer:
             await self._store.async_save(self._stored())
 
     def _stored(self) -> dict[str, Any]:
-        return {"waiting": [held.as_stored() for held in self.waiting.values()]}
+        return {
+            **self.kept_with(),
+            "waiting": [held.as_stored() for held in self.waiting.values()],
+        }
+
+    def changed(self) -> None:
+        """Write the file soon: what it holds has changed."""
+        self._changed()
 
     def _changed(self) -> None:
         if self._store is not None:
@@ -86,11 +104,13 @@ class SpeakerAnnouncer:
         if not self.chosen or (held := Announcement.from_event(data)) is None:
             return
         now = dt_util.now()
-        if self.quiet.contains(now.time()):
+        if not self.hass.is_running or self.quiet.contains(now.time()):
             # A newer reminder of the card replaces the one waiting, as on a phone.
             self.waiting[held.card_id] = held
             self._changed()
-            self.wake(self.quiet.ends_after(now))
+            if self.hass.is_running:
+                self.wake(self.quiet.ends_after(now))
+            # Starting, the speakers' integrations may not be up: said once Home Assistant is.
             return
         self._say(held)
 
@@ -101,8 +121,11 @@ class SpeakerAnnouncer:
             self._changed()
 
     @callback
-    def release(self, known: Callable[[str], bool]) -> datetime | None:
-        """Say what waited, once quiet hours are over; return when to look again if not yet."""
+    def release(self, current: Callable[[str], tuple[str, date] | None]) -> datetime | None:
+        """Say what waited, once quiet hours are over; return when to look again if not yet.
+
+        `current` gives a card's name and deadline now, None for a card no longer there.
+        """
         if not self.waiting:
             return None
         if not self.hass.is_running:
@@ -115,8 +138,10 @@ class SpeakerAnnouncer:
         self._changed()
         if self.chosen:
             for card_id, held in waiting.items():
-                if known(card_id):
-                    self._say(held)
+                # Renamed meanwhile: said by its name now. Its deadline moved (a corrected
+                # expiry, a recorded use): the held sentence would give a wrong date.
+                if (now_is := current(card_id)) is not None and now_is[1] == held.deadline:
+                    self._say(replace(held, name=now_is[0]))
         return None
 
     def sentence(self, held: Announcement, today: date) -> str:
@@ -138,13 +163,23 @@ class SpeakerAnnouncer:
         return said
 
     def _say(self, held: Announcement) -> None:
-        """Say one reminder on every chosen speaker, each on its own."""
-        message = self.sentence(held, self.today_of(held.card_id))
+        """Say one reminder on every chosen speaker, with the others due at the same moment."""
+        self._due.append(self.sentence(held, self.today_of(held.card_id)))
+        if len(self._due) == 1:
+            # Started after the reminders of this moment are all in: a speaker given a second
+            # message while it says the first cuts the first off.
+            self.hass.async_create_task(
+                self._async_say_due(), f"{DOMAIN} speakers", eager_start=False
+            )
+
+    async def _async_say_due(self) -> None:
+        """Say every reminder due now in one message on each chosen speaker, each on its own."""
+        due, self._due = self._due, []
+        gap = "" if self.hass.config.language.startswith("zh") else " "
+        message = gap.join(due)
         for speaker in self.speakers:
             self.hass.async_create_task(
-                self._async_say(speaker, message),
-                f"{DOMAIN} speaker {held.card_id}",
-                eager_start=True,
+                self._async_say(speaker, message), f"{DOMAIN} speaker", eager_start=True
             )
 
     async def _async_say(self, speaker: str, message: str) -> None:
@@ -165,7 +200,9 @@ class SpeakerAnnouncer:
                 {"entity_id": voice, "media_player_entity_id": speaker, "message": message},
                 blocking=True,
             )
-        except (TimeoutError, HomeAssistantError, OSError, ValueError, vol.Invalid) as err:
+        except Exception as err:
+            # Whatever a speaker's integration raises, its text may hold what was said: only
+            # its kind is logged, and the other speakers and the hub go on.
             self.unreachable.failed(speaker, type(err).__name__)
             return
         self.unreachable.worked(speaker)
