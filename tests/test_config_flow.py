@@ -745,6 +745,7 @@ async def test_options_flow(hass: HomeAssistant, mock_entry: MockConfigEntry) ->
         "notify_targets": [],
         "message_sources": [],
         "phones": [],
+        "rarely_used_entities": True,
     }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from homeassistant.components import persistent_notification
 from homeassistant.const import EVENT_CORE_CONFIG_UPDATE, Platform
 from homeassistant.core import HomeAssistant
@@ -11,6 +13,7 @@ from homeassistant.helpers.typing import ConfigType
 from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN
+from .entity_room import ISSUE_ID as ROOM_ISSUE_ID, async_plan_entities
 from .hub import SimRenewConfigEntry, SimRenewHub
 from .lapsed_issues import lapsed_issue_id
 from .ledger import async_get_ledger, async_remove_ledger
@@ -82,6 +85,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: SimRenewConfigEntry) -> 
         hass.bus.async_listen(EVENT_CORE_CONFIG_UPDATE, hub.async_language_changed)
     )
     entry.async_on_unload(entry.add_update_listener(_async_entry_updated))
+    hub.entity_plan = async_plan_entities(hass, hub)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
 
@@ -90,6 +94,9 @@ async def _async_entry_updated(hass: HomeAssistant, entry: SimRenewConfigEntry) 
     """Apply changed cards or options, reloading only when devices change."""
     await async_load_card_zones(entry)
     if not await entry.runtime_data.async_entry_updated():
+        # A deleted card's entities leave the registry just after this listener is called:
+        # the reload waits for that, or they would take room under the cap on entities.
+        await asyncio.sleep(0)
         await hass.config_entries.async_reload(entry.entry_id)
 
 
@@ -101,6 +108,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: SimRenewConfigEntry) ->
 async def async_remove_entry(hass: HomeAssistant, entry: SimRenewConfigEntry) -> None:
     """Delete the household's history and its cards' repairs with the household."""
     await async_remove_ledger(hass, entry.entry_id)
+    ir.async_delete_issue(hass, DOMAIN, ROOM_ISSUE_ID)
     for card_id in entry.subentries:
         ir.async_delete_issue(hass, DOMAIN, lapsed_issue_id(card_id))
         # Nothing is left to act on a removed household's reminders.

@@ -353,6 +353,8 @@ class HubOptions:
     phones: tuple[str, ...] = ()
     # Entities whose state is a carrier's message (a phone's last notification, say).
     message_sources: tuple[str, ...] = ()
+    # Off: no card gets the entity kinds few households use, which leaves room for more cards.
+    rarely_used_entities: bool = True
 
     @classmethod
     def from_options(cls, options: Mapping[str, Any]) -> HubOptions:
@@ -385,6 +387,7 @@ class HubOptions:
                 for source in (sources if isinstance(sources, list) else [])
                 if isinstance(source, str) and "." in source
             ),
+            rarely_used_entities=options.get("rarely_used_entities") is not False,
         )
 
 

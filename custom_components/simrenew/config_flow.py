@@ -48,6 +48,7 @@ from .const import (
     CONF_NOTIFY_TARGETS,
     CONF_PERSISTENT_NOTIFICATION,
     CONF_PHONES,
+    CONF_RARELY_USED_ENTITIES,
     CONF_REMINDER_DAYS,
     CONF_REMINDER_TIME,
     DEFAULT_REMINDER_TIME,
@@ -96,6 +97,7 @@ OPTIONS_SCHEMA = vol.Schema(
         vol.Optional(CONF_MESSAGE_SOURCES): EntitySelector(
             EntitySelectorConfig(domain=list(MESSAGE_SOURCE_DOMAINS), multiple=True)
         ),
+        vol.Required(CONF_RARELY_USED_ENTITIES, default=True): BooleanSelector(),
     }
 )
 
@@ -411,6 +413,9 @@ class SimRenewOptionsFlow(OptionsFlow):
                         CONF_NOTIFY_TARGETS: targets,
                         CONF_MESSAGE_SOURCES: sources,
                         CONF_PHONES: phones,
+                        CONF_RARELY_USED_ENTITIES: bool(
+                            user_input.get(CONF_RARELY_USED_ENTITIES, True)
+                        ),
                     }
                 )
         suggested = user_input or {
@@ -427,6 +432,9 @@ class SimRenewOptionsFlow(OptionsFlow):
             CONF_NOTIFY_TARGETS: self.config_entry.options.get(CONF_NOTIFY_TARGETS, []),
             CONF_MESSAGE_SOURCES: self.config_entry.options.get(CONF_MESSAGE_SOURCES, []),
             CONF_PHONES: self.config_entry.options.get(CONF_PHONES, []),
+            CONF_RARELY_USED_ENTITIES: self.config_entry.options.get(
+                CONF_RARELY_USED_ENTITIES, True
+            ),
         }
         # Where the time is set, when it really reaches cards whose day ends on another clock.
         shown_time = parse_time_of_day(suggested.get(CONF_REMINDER_TIME)) or time(9, 0)
