@@ -406,3 +406,61 @@ def test_named_cards_lists_and_counts(names: list[str], limit: int) -> None:
     listed, more = named_cards(names, limit)
     assert listed == names[:limit]
     assert len(listed) + more == len(names)
+
+
+async def test_the_options_form_turns_rarely_used_kinds_off(
+    hass: HomeAssistant, mock_entry: MockConfigEntry
+) -> None:
+    """The household's options turn the rarely used kinds off for every card, and show it."""
+    await setup_entry(hass, mock_entry)
+    assert hass.states.get("sensor.mum_s_cmhk_balance") is not None
+    result = await hass.config_entries.options.async_init(mock_entry.entry_id)
+    suggested = {str(key): key.description for key in result["data_schema"].schema}
+    assert suggested["rarely_used_entities"] == {"suggested_value": True}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {"reminder_days": ["7"], "reminder_time": "09:00:00", "rarely_used_entities": False},
+    )
+    await hass.async_block_till_done()
+    assert mock_entry.options["rarely_used_entities"] is False
+    for kind in ("balance", "last_renewed", "spent_last_365_days"):
+        assert hass.states.get(f"sensor.mum_s_cmhk_{kind}") is None, kind
+    assert hass.states.get("button.mum_s_cmhk_confirm_renewal") is None
+    assert hass.states.get("sensor.mum_s_cmhk_days_until_expiry") is not None
+    assert hass.states.get("button.mum_s_cmhk_renew") is not None
+    result = await hass.config_entries.options.async_init(mock_entry.entry_id)
+    suggested = {str(key): key.description for key in result["data_schema"].schema}
+    assert suggested["rarely_used_entities"] == {"suggested_value": False}
+    # The actions behind the kinds turned off still work.
+    await hass.services.async_call(
+        DOMAIN,
+        "set_balance",
+        {"entity_id": "sensor.mum_s_cmhk_status", "amount": 12},
+        blocking=True,
+    )
+    assert mock_entry.runtime_data.cards[next(iter(mock_entry.runtime_data.cards))].balance
+
+
+@pytest.mark.parametrize(("rarely_used", "shown"), [(True, 768), (False, 1110)])
+async def test_twelve_hundred_cards_at_home_assistants_own_cap(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    rarely_used: bool,
+    shown: int,
+) -> None:
+    """At 10,000 entities: 768 cards of 13 entities, 1,110 with the rarely used kinds off (9)."""
+    set_cap(monkeypatch, 10_000)
+    freezer.move_to("2026-11-01T00:30:00+00:00")
+    entry = household(1200)
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        entry, options={**entry.options, "rarely_used_entities": rarely_used}
+    )
+    await setup_entry(hass, entry)
+    states = states_by_card(hass, entry)
+    assert states[None] == HOUSEHOLD
+    assert sum(bool(states[card_id]) for card_id in entry.runtime_data.configs) == shown
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, ISSUE_ID)
+    assert issue is not None
+    assert (issue.translation_placeholders or {})["count"] == str(1200 - shown)
