@@ -464,3 +464,14 @@ async def test_twelve_hundred_cards_at_home_assistants_own_cap(
     issue = ir.async_get(hass).async_get_issue(DOMAIN, ISSUE_ID)
     assert issue is not None
     assert (issue.translation_placeholders or {})["count"] == str(1200 - shown)
+
+
+@given(
+    stored=st.one_of(
+        st.none(), st.booleans(), st.integers(), st.text(max_size=8), st.lists(st.booleans())
+    )
+)
+def test_any_stored_option_reads_as_a_choice(stored: object) -> None:
+    """Whatever the stored option holds, it reads as on or off, and only False is off."""
+    options = HubOptions.from_options({**HUB_OPTIONS, "rarely_used_entities": stored})
+    assert options.rarely_used_entities is (stored is not False)
