@@ -362,6 +362,7 @@ def _check_options(stored: dict[str, Any]) -> None:
         "notify_targets",
         "message_sources",
         "phones",
+        "rarely_used_entities",
     }
     reminder_days = stored["reminder_days"]
     assert all(type(day) is int and 0 <= day <= MAX_REMINDER_DAYS for day in reminder_days)
@@ -378,6 +379,7 @@ def _check_options(stored: dict[str, Any]) -> None:
     assert list(read.notify_targets) == targets
     assert list(read.message_sources) == stored["message_sources"]
     assert list(read.phones) == stored["phones"]
+    assert read.rarely_used_entities is stored["rarely_used_entities"] is True
 
 
 async def _lapse(hass: HomeAssistant, household: MockConfigEntry, on: date) -> ir.IssueEntry:
