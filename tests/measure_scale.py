@@ -12,7 +12,10 @@ from homeassistant.core import HomeAssistant
 
 from .scale import HEADER, measure, row
 
-SIZES = [int(n) for n in os.environ.get("SIMRENEW_MEASURE_CARDS", "10,100,1000,5000").split(",")]
+SIZES = [
+    int(n)
+    for n in os.environ.get("SIMRENEW_MEASURE_CARDS", "10,100,1000,1200,3000,5000").split(",")
+]
 TABLE = Path(os.environ.get("SIMRENEW_MEASURE_TABLE", "/dev/null"))
 
 

@@ -818,6 +818,7 @@ async def test_options_flow(hass: HomeAssistant, mock_entry: MockConfigEntry) ->
         "speakers": [],
         "quiet_hours_start": "22:00:00",
         "quiet_hours_end": "08:00:00",
+        "rarely_used_entities": True,
     }
 
 

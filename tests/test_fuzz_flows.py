@@ -374,6 +374,7 @@ def _check_options(stored: dict[str, Any]) -> None:
         "speakers",
         "quiet_hours_start",
         "quiet_hours_end",
+        "rarely_used_entities",
     }
     for key in ("quiet_hours_start", "quiet_hours_end"):
         quiet = parse_time_of_day(stored[key])
@@ -394,6 +395,7 @@ def _check_options(stored: dict[str, Any]) -> None:
     assert list(read.notify_targets) == targets
     assert list(read.message_sources) == stored["message_sources"]
     assert list(read.phones) == stored["phones"]
+    assert read.rarely_used_entities is stored["rarely_used_entities"] is True
 
 
 async def _lapse(hass: HomeAssistant, household: MockConfigEntry, on: date) -> ir.IssueEntry:

@@ -19,6 +19,8 @@ async def test_costs_grow_linearly(hass: HomeAssistant, freezer: FrozenDateTimeF
     """A household four times larger costs at most eight times as much, with as few timers."""
     small = await measure(hass, freezer, SMALL)
     large = await measure(hass, freezer, LARGE)
+    # Well under Home Assistant's cap on entities: every card has its entities.
+    assert (small.cards_with_entities, large.cards_with_entities) == (SMALL, LARGE)
     assert small.timers_per_day <= MAX_TIMERS_PER_DAY
     assert large.timers_per_day <= MAX_TIMERS_PER_DAY
     assert large.day_cpu_s / small.day_cpu_s <= MAX_RATIO

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from homeassistant.components import persistent_notification
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import EVENT_CORE_CONFIG_UPDATE, Platform
@@ -15,6 +17,7 @@ from homeassistant.util import dt as dt_util
 from .card_module import async_offer_card, withdraw_card
 from .card_subscription import async_cards_changed, async_setup_card_subscription
 from .const import DOMAIN
+from .entity_room import ISSUE_ID as ROOM_ISSUE_ID, async_plan_entities
 from .hub import SimRenewConfigEntry, SimRenewHub
 from .intents import async_setup_intents
 from .lapsed_issues import lapsed_issue_id
@@ -98,6 +101,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: SimRenewConfigEntry) -> 
         hass.bus.async_listen(EVENT_CORE_CONFIG_UPDATE, hub.async_language_changed)
     )
     entry.async_on_unload(entry.add_update_listener(_async_entry_updated))
+    hub.entity_plan = async_plan_entities(hass, hub)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     entry.async_on_unload(hub.async_add_listener(None, lambda: async_cards_changed(hass)))
     await async_offer_card(hass)
@@ -109,6 +113,9 @@ async def _async_entry_updated(hass: HomeAssistant, entry: SimRenewConfigEntry) 
     """Apply changed cards or options, reloading only when devices change."""
     await async_load_card_zones(entry)
     if not await entry.runtime_data.async_entry_updated():
+        # A deleted card's entities leave the registry just after this listener is called:
+        # the reload waits for that, or they would take room under the cap on entities.
+        await asyncio.sleep(0)
         await hass.config_entries.async_reload(entry.entry_id)
 
 
@@ -131,6 +138,7 @@ async def async_remove_entry(hass: HomeAssistant, entry: SimRenewConfigEntry) ->
     """Delete the household's history and its cards' repairs with the household."""
     await async_remove_ledger(hass, entry.entry_id)
     await waiting_store(hass, entry.entry_id).async_remove()
+    ir.async_delete_issue(hass, DOMAIN, ROOM_ISSUE_ID)
     for card_id in entry.subentries:
         ir.async_delete_issue(hass, DOMAIN, lapsed_issue_id(card_id))
         # Nothing is left to act on a removed household's reminders.

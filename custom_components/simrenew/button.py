@@ -8,6 +8,7 @@ from homeassistant.components.button import ButtonEntity, ButtonEntityDescriptio
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .card_config import CardConfig
 from .entity import SimRenewCardEntity, add_card_entities
 from .hub import SimRenewConfigEntry
 from .renewal import Renewal
@@ -31,16 +32,17 @@ async def async_setup_entry(
         hub,
         async_add_entities,
         lambda card_id: [
-            SimRenewButton(hub, card_id, RENEW),
-            SimRenewConfirmButton(hub, card_id, CONFIRM_RENEWAL),
-            SimRenewUndoButton(hub, card_id, UNDO_RENEWAL),
-            *(
-                [SimRenewUseButton(hub, card_id, RECORD_USE)]
-                if hub.cards[card_id].config.activity_interval_days > 0
-                else []
-            ),
+            BUTTON_CLASSES[description.key](hub, card_id, description)
+            for description in card_buttons(hub.cards[card_id].config)
         ],
     )
+
+
+def card_buttons(config: CardConfig) -> tuple[ButtonEntityDescription, ...]:
+    """Return the buttons a card has: record use only where the card must be used."""
+    if config.activity_interval_days > 0:
+        return (RENEW, CONFIRM_RENEWAL, UNDO_RENEWAL, RECORD_USE)
+    return (RENEW, CONFIRM_RENEWAL, UNDO_RENEWAL)
 
 
 class SimRenewCardButton(SimRenewCardEntity, ButtonEntity):
@@ -92,3 +94,11 @@ class SimRenewUseButton(SimRenewCardButton):
     async def async_press(self) -> None:
         """Record the use."""
         await self.hub.async_record_activity([self.card_id], None)
+
+
+BUTTON_CLASSES: dict[str, type[SimRenewCardButton]] = {
+    RENEW.key: SimRenewButton,
+    CONFIRM_RENEWAL.key: SimRenewConfirmButton,
+    UNDO_RENEWAL.key: SimRenewUndoButton,
+    RECORD_USE.key: SimRenewUseButton,
+}

@@ -358,6 +358,8 @@ class HubOptions:
     speakers: tuple[str, ...] = ()
     tts_entity: str | None = None
     quiet_hours: QuietHours = field(default_factory=QuietHours)
+    # Off: no card gets the entity kinds few households use, which leaves room for more cards.
+    rarely_used_entities: bool = True
 
     @classmethod
     def from_options(cls, options: Mapping[str, Any]) -> HubOptions:
@@ -408,6 +410,7 @@ class HubOptions:
                 DEFAULT_QUIET_START if quiet_start is None else quiet_start,
                 DEFAULT_QUIET_END if quiet_end is None else quiet_end,
             ),
+            rarely_used_entities=options.get("rarely_used_entities") is not False,
         )
 
 

@@ -48,6 +48,7 @@ from .const import (
     CONF_NOTIFY_TARGETS,
     CONF_PERSISTENT_NOTIFICATION,
     CONF_PHONES,
+    CONF_RARELY_USED_ENTITIES,
     CONF_REMINDER_DAYS,
     CONF_REMINDER_TIME,
     CONF_RENEWAL_URL,
@@ -107,6 +108,7 @@ OPTIONS_SCHEMA = vol.Schema(
         vol.Optional(CONF_MESSAGE_SOURCES): EntitySelector(
             EntitySelectorConfig(domain=list(MESSAGE_SOURCE_DOMAINS), multiple=True)
         ),
+        vol.Required(CONF_RARELY_USED_ENTITIES, default=True): BooleanSelector(),
     }
 )
 
@@ -599,6 +601,9 @@ class SimRenewOptionsFlow(OptionsFlow):
                         CONF_MESSAGE_SOURCES: sources,
                         CONF_PHONES: phones,
                         **speakers,
+                        CONF_RARELY_USED_ENTITIES: bool(
+                            user_input.get(CONF_RARELY_USED_ENTITIES, True)
+                        ),
                     }
                 )
         suggested = user_input or {
@@ -616,6 +621,9 @@ class SimRenewOptionsFlow(OptionsFlow):
             CONF_MESSAGE_SOURCES: self.config_entry.options.get(CONF_MESSAGE_SOURCES, []),
             CONF_PHONES: self.config_entry.options.get(CONF_PHONES, []),
             **speaker_suggestions(self.config_entry.options),
+            CONF_RARELY_USED_ENTITIES: self.config_entry.options.get(
+                CONF_RARELY_USED_ENTITIES, True
+            ),
         }
         # Where the time is set, when it really reaches cards whose day ends on another clock.
         shown_time = parse_time_of_day(suggested.get(CONF_REMINDER_TIME)) or time(9, 0)

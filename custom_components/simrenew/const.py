@@ -37,6 +37,7 @@ CONF_PERSISTENT_NOTIFICATION: Final = "persistent_notification"
 CONF_NOTIFY_TARGETS: Final = "notify_targets"
 CONF_MESSAGE_SOURCES: Final = "message_sources"
 CONF_PHONES: Final = "phones"
+CONF_RARELY_USED_ENTITIES: Final = "rarely_used_entities"
 
 DEFAULT_CURRENCY: Final = "HKD"
 DEFAULT_REMINDER_TIME: Final = "09:00:00"

@@ -78,8 +78,18 @@ def add_card_entities(
 
     @callback
     def add(card_ids: Iterable[str]) -> None:
+        # Which cards get entities, and which kinds, is decided once for every platform: each
+        # card whole or not at all, under Home Assistant's cap on one entry's entities.
+        plan = hub.entity_plan
         for card_id in card_ids:
-            async_add_entities(build(card_id), config_subentry_id=card_id)
+            if plan is not None and card_id not in plan.cards:
+                continue
+            entities = [
+                entity
+                for entity in build(card_id)
+                if plan is None or entity.entity_description.key not in plan.off_kinds
+            ]
+            async_add_entities(entities, config_subentry_id=card_id)
 
     add(list(hub.cards))
     hub.entity_adders.append(add)

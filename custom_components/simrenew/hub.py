@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date, datetime
 from functools import partial
-from typing import Any, cast, override
+from typing import TYPE_CHECKING, Any, cast, override
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
@@ -47,6 +47,9 @@ from .store import (
     empty_record,
 )
 from .zones import loaded_zone
+
+if TYPE_CHECKING:
+    from .entity_room import EntityPlan
 
 type SimRenewConfigEntry = ConfigEntry[SimRenewHub]
 
@@ -91,6 +94,8 @@ class SimRenewHub(CardChanges):
         self.message_sources: MessageSources | None = None
         # One per platform: adds the entities of cards added while the hub runs.
         self.entity_adders: list[Callable[[Iterable[str]], None]] = []
+        # Which cards get entities under Home Assistant's cap; decided before the platforms start.
+        self.entity_plan: EntityPlan | None = None
         self._read_entry()
 
     @property
@@ -262,6 +267,8 @@ class SimRenewHub(CardChanges):
         kept = {card_id: layout.get(card_id) for card_id in before}
         if kept != before or layout.keys() - before.keys() - set(added):
             return False
+        if old_options.rarely_used_entities != self.options.rarely_used_entities:
+            return False  # every card's entities change: the platforms start over
         self._household_stale = True
         self.calendar_version += 1
         register_card_devices(
@@ -274,6 +281,8 @@ class SimRenewHub(CardChanges):
         # A reload would take every entity of the household through "unavailable": a new
         # card's entities join the running platforms instead, once its state is known.
         shown = [card_id for card_id in added if card_id in self.cards]
+        if self.entity_plan is not None:
+            shown = self.entity_plan.admit(self.hass, self, shown)
         for adder in self.entity_adders:
             adder(shown)
         return True
