@@ -19,9 +19,11 @@ from types import SimpleNamespace
 from typing import Any
 import zipfile
 
+import hass_frontend
 import pytest
 
 from custom_components.simrenew.frontend_paths import FRONTEND_URL_PREFIX
+from homeassistant.components import marketplace
 from homeassistant.components.marketplace.const import (
     DASHBOARD_RESOURCE_BASE,
     DOMAIN as MARKETPLACE_DOMAIN,
@@ -235,3 +237,34 @@ def test_frontend_prefix_apart_from_marketplace(marketplace_path: str) -> None:
     assert FRONTEND_URL_PREFIX.startswith("/")
     assert not ours.startswith(theirs)
     assert not theirs.startswith(ours)
+
+
+def shipped_strings(language: str) -> list[re.Pattern[str]]:
+    """Return every frontend and Marketplace string the release ships in a language."""
+    frontend = Path(hass_frontend.where()) / "static" / "translations"
+    files = [*frontend.glob(f"{language}-*.json"), *frontend.glob(f"*/{language}-*.json")]
+    # The Marketplace has no zh-Hans strings of its own yet; the frontend then shows English.
+    files.extend((Path(marketplace.__file__).parent / "translations").glob(f"{language}.json"))
+
+    def leaves(node: Any) -> list[str]:
+        if isinstance(node, dict):
+            return [leaf for value in node.values() for leaf in leaves(value)]
+        return [node] if isinstance(node, str) else []
+
+    texts = {text for file in files for text in leaves(json.loads(file.read_text("utf-8")))}
+    # A placeholder stands for what the README puts there, such as SIM Renew's name.
+    return [re.compile(re.sub(r"\\\{\w+\\\}", ".+", re.escape(text)) + r"\Z") for text in texts]
+
+
+@pytest.mark.parametrize("language", ["zh-Hant", "zh-Hans"])
+def test_readme_quotes_home_assistant_labels_as_shipped(language: str) -> None:
+    """A label the Chinese README quotes with Home Assistant's spacing is one this release ships."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    heading = {"zh-Hant": "## 中文簡介（繁體）", "zh-Hans": "## 中文简介（简体）"}[language]
+    start = readme.index(heading)
+    section = readme[start : readme.index("\n## ", start + 1)]
+    quoted = [match.group(1) for match in re.finditer(r"[「“]([^」”]* [^」”]*)[」”]", section)]
+    shipped = shipped_strings(language)
+
+    assert quoted, "the install steps quote the Marketplace's labels"
+    assert [label for label in quoted if not any(p.match(label) for p in shipped)] == []
