@@ -22,6 +22,7 @@ import zipfile
 import hass_frontend
 import pytest
 
+from custom_components.simrenew.card_module import MODULE_PATH
 from custom_components.simrenew.frontend_paths import FRONTEND_URL_PREFIX
 from homeassistant.components import marketplace
 from homeassistant.components.marketplace.const import (
@@ -235,6 +236,9 @@ def test_frontend_prefix_apart_from_marketplace(marketplace_path: str) -> None:
     ours = FRONTEND_URL_PREFIX.rstrip("/") + "/"
     theirs = marketplace_path.rstrip("/") + "/"
     assert FRONTEND_URL_PREFIX.startswith("/")
+    # The dashboard card is served under that prefix.
+    assert MODULE_PATH.startswith(FRONTEND_URL_PREFIX)
+    assert not MODULE_PATH.startswith(theirs)
     assert not ours.startswith(theirs)
     assert not theirs.startswith(ours)
 

@@ -21,10 +21,11 @@ from homeassistant.loader import async_get_integration
 from homeassistant.util.hass_dict import HassKey
 
 from .const import DOMAIN
+from .frontend_paths import FRONTEND_URL_PREFIX
 
 MODULE_FILE: Final = Path(__file__).parent / "frontend" / "simrenew-card.js"
 # Under the integration's own prefix: never beside what HACS or the Marketplace serve.
-MODULE_PATH: Final = "/simrenew/card/simrenew-card.js"
+MODULE_PATH: Final = f"{FRONTEND_URL_PREFIX}card/simrenew-card.js"
 DATA_CARD_MODULE: HassKey[CardModule] = HassKey(f"{DOMAIN}_card_module")
 
 
