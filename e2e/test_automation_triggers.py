@@ -14,6 +14,7 @@ from .conftest import PROFILES, Server, _request, _websocket
 from .test_newcomer_path import (
     _wait,
     add_card_by_api,
+    ensure_household,
     entity_id,
     hub_entry_id,
     set_reminder_time,
@@ -33,30 +34,18 @@ TRIGGER_KEYS = (
 )
 
 
-def ensure_household(server: Server) -> bool:
-    """Create the household with its first card, unless an earlier walk left one."""
-    token = server.tokens["access_token"]
-    entries = _request(f"{server.url}/api/config/config_entries/entry", token=token)
-    if any(entry["domain"] == "simrenew" for entry in entries):
-        return False
-    base = f"{server.url}/api/config/config_entries/flow"
-    form = _request(base, {"handler": "simrenew"}, token=token)
-    done = _request(
-        f"{base}/{form['flow_id']}",
-        {
-            "name": "爸爸的csl",
-            "card_type": "number_keeping",
-            "time_zone": "Asia/Hong_Kong",
-            "expiry_date": (today_in("Asia/Hong_Kong") + timedelta(days=200)).isoformat(),
-            "renewal_period": "180_days",
-            "renewal_mode": "from_renewal",
-            "currency": "HKD",
-            "advanced": {"grace_days": 0, "activity_interval_days": 0, "auto_renew": False},
-        },
-        token=token,
-    )
-    assert done["type"] == "create_entry", done
-    return True
+def first_card() -> dict[str, Any]:
+    """Return the household's first card, if this walk makes the household."""
+    return {
+        "name": "爸爸的csl",
+        "card_type": "number_keeping",
+        "time_zone": "Asia/Hong_Kong",
+        "expiry_date": (today_in("Asia/Hong_Kong") + timedelta(days=200)).isoformat(),
+        "renewal_period": "180_days",
+        "renewal_mode": "from_renewal",
+        "currency": "HKD",
+        "advanced": {"grace_days": 0, "activity_interval_days": 0, "auto_renew": False},
+    }
 
 
 def automation_runs(server: Server, automation_id: str) -> list[dict[str, Any]]:
@@ -159,7 +148,7 @@ def _delete(server: Server, path: str) -> None:
 def test_automation_from_the_trigger_list(server: Server, page: Page) -> None:
     """Pick 續期提醒 under SIM Renew for a card, 3 days ahead; see it run at that reminder."""
     text = Texts(server.profile.language)
-    created = ensure_household(server)
+    created = ensure_household(server, first_card())
     automation_id: str | None = None
     today = today_in("Asia/Hong_Kong")
     try:

@@ -180,22 +180,30 @@ def add_card_by_api(server: Server, data: dict[str, Any]) -> None:
     assert done["type"] == "create_entry", done
 
 
-def ensure_household(server: Server) -> None:
-    """Make the household with a card of its own, if this runs without the newcomer's path."""
+def add_first_card(server: Server, data: dict[str, Any]) -> dict[str, Any]:
+    """Add a card through "Add integration", its product answered "Other"; return the answer."""
     token = server.tokens["access_token"]
-    entries = _request(f"{server.url}/api/config/config_entries/entry", token=token)
-    if any(entry["domain"] == "simrenew" for entry in entries):
-        return
     base = f"{server.url}/api/config/config_entries/flow"
     flow = _request(base, {"handler": "simrenew"}, token=token)
     _request(f"{base}/{flow['flow_id']}", {"product": "other"}, token=token)
+    return dict(_request(f"{base}/{flow['flow_id']}", data, token=token))
+
+
+def ensure_household(server: Server, first_card: dict[str, Any] | None = None) -> bool:
+    """Make the household with a card of its own, unless an earlier walk left one.
+
+    Return whether it was made here.
+    """
+    token = server.tokens["access_token"]
+    entries = _request(f"{server.url}/api/config/config_entries/entry", token=token)
+    if any(entry["domain"] == "simrenew" for entry in entries):
+        return False
     expiry = (today_in(server.profile.card_time_zone) + timedelta(days=60)).isoformat()
-    done = _request(
-        f"{base}/{flow['flow_id']}",
-        {"name": "First card", "expiry_date": expiry, "advanced": {}},
-        token=token,
+    done = add_first_card(
+        server, first_card or {"name": "First card", "expiry_date": expiry, "advanced": {}}
     )
     assert done["type"] == "create_entry", done
+    return True
 
 
 def other_product(page: Page, text: Texts, flow: str) -> None:
@@ -245,17 +253,28 @@ def finish_flow(page: Page, text: Texts) -> None:
 
 
 def entity_id(server: Server, card: str, key: str) -> str:
-    """Return the entity id of one of a card's entities, found by the card's device name."""
+    """Return the entity id of one of a card's entities, found by the card's device name.
+
+    A card just added or changed may still be registering its device: wait for it.
+    """
     token = server.tokens["access_token"]
-    devices = _websocket(server.url, token, {"type": "config/device_registry/list"})["result"]
-    (device,) = [item["id"] for item in devices if item["name"] == card]
-    entities = _websocket(server.url, token, {"type": "config/entity_registry/list"})["result"]
-    (found,) = [
-        item["entity_id"]
-        for item in entities
-        if item["device_id"] == device and str(item.get("unique_id", "")).endswith(f"_{key}")
-    ]
-    return str(found)
+    found: list[str] = []
+
+    def registered() -> bool:
+        devices = _websocket(server.url, token, {"type": "config/device_registry/list"})
+        ids = [item["id"] for item in devices["result"] if item["name"] == card]
+        if len(ids) != 1:
+            return False
+        entities = _websocket(server.url, token, {"type": "config/entity_registry/list"})
+        found[:] = [
+            item["entity_id"]
+            for item in entities["result"]
+            if item["device_id"] == ids[0] and str(item.get("unique_id", "")).endswith(f"_{key}")
+        ]
+        return len(found) == 1
+
+    _wait(registered, f"{card}'s {key} entity")
+    return found[0]
 
 
 def state(server: Server, entity: str) -> dict[str, Any] | None:
