@@ -20,74 +20,32 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import EVENT_HOMEASSISTANT_STARTED
 from homeassistant.core import CoreState, HomeAssistant, ServiceCall
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.setup import async_setup_component
 
-from .conftest import DAD_CARD, HUB_OPTIONS, card_subentry, move_to, setup_entry
+from .conftest import DAD_CARD, move_to, setup_entry
+from .test_speakers import (
+    BEDROOM,
+    KITCHEN,
+    household,
+    messages,
+    new_entry,
+    remind,
+    reminder,
+    speaking_home,
+)
 
-KITCHEN = "media_player.kitchen"
-BEDROOM = "media_player.bedroom"
-VOICE = "tts.piper"
-SPEAKERS = {"speakers": [KITCHEN, BEDROOM], "tts_entity": VOICE}
 LONDON = ZoneInfo("Europe/London")
 
 
 @pytest.fixture(autouse=True)
 async def home(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
     """Hong Kong at noon on 22 November 2026, two speakers and a voice."""
-    await hass.config.async_set_time_zone("Asia/Hong_Kong")
-    freezer.move_to("2026-11-22T04:00:00+00:00")
-    assert await async_setup_component(hass, "persistent_notification", {})
-    hass.states.async_set(KITCHEN, "idle", {"friendly_name": "Kitchen speaker"})
-    hass.states.async_set(BEDROOM, "idle", {"friendly_name": "Bedroom speaker"})
-    hass.states.async_set(VOICE, "unknown", {"friendly_name": "Piper"})
+    await speaking_home(hass, freezer)
 
 
 @pytest.fixture
 def said(hass: HomeAssistant) -> list[ServiceCall]:
     """Stand in for text-to-speech."""
     return async_mock_service(hass, "tts", "speak")
-
-
-def new_entry(*cards: dict[str, Any], **options: Any) -> MockConfigEntry:
-    """Return a household with the given cards (Mum's alone by default)."""
-    return MockConfigEntry(
-        domain=DOMAIN,
-        data={},
-        options={**HUB_OPTIONS, **SPEAKERS, **options},
-        subentries_data=[card_subentry(**card) for card in (cards or ({},))],
-    )
-
-
-async def household(hass: HomeAssistant, **options: Any) -> tuple[MockConfigEntry, str]:
-    """Set up Mum's card with both speakers."""
-    entry = new_entry(**options)
-    await setup_entry(hass, entry)
-    return entry, next(iter(entry.subentries))
-
-
-def reminder(card_id: str, kind: str = "deadline", **fields: Any) -> dict[str, Any]:
-    """Return a reminder event of Mum's card as the hub fires it (deadline 1 December)."""
-    return {
-        "card_id": card_id,
-        "name": "Mum's CMHK",
-        "kind": kind,
-        "deadline": "2026-12-01",
-        "expiry_date": "2026-12-01",
-        "grace_end": "2026-12-31",
-        "days_until_deadline": 9,
-        **fields,
-    }
-
-
-async def remind(hass: HomeAssistant, data: dict[str, Any]) -> None:
-    """Fire a reminder and let it go out."""
-    hass.bus.async_fire("simrenew_reminder", data)
-    await hass.async_block_till_done()
-
-
-def messages(calls: list[ServiceCall]) -> list[str]:
-    """Return what was said, once per call."""
-    return [call.data["message"] for call in calls]
 
 
 NIGHT = "2026-11-22T15:00:00+00:00"  # 23:00 in Hong Kong

@@ -32,9 +32,8 @@ VOICE = "tts.piper"
 SPEAKERS = {"speakers": [KITCHEN, BEDROOM], "tts_entity": VOICE}
 
 
-@pytest.fixture(autouse=True)
-async def hong_kong(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
-    """Run in Hong Kong, on 22 November 2026 at noon, with two speakers and a voice."""
+async def speaking_home(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    """Set up Hong Kong on 22 November 2026 at noon, with two speakers and a voice."""
     await hass.config.async_set_time_zone("Asia/Hong_Kong")
     freezer.move_to("2026-11-22T04:00:00+00:00")
     assert await async_setup_component(hass, "persistent_notification", {})
@@ -43,25 +42,36 @@ async def hong_kong(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None
     hass.states.async_set(VOICE, "unknown", {"friendly_name": "Piper"})
 
 
+@pytest.fixture(autouse=True)
+async def hong_kong(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    """Run in Hong Kong, on 22 November 2026 at noon, with two speakers and a voice."""
+    await speaking_home(hass, freezer)
+
+
 @pytest.fixture
 def said(hass: HomeAssistant) -> list[ServiceCall]:
     """Stand in for text-to-speech; return what it was asked to say."""
     return async_mock_service(hass, "tts", "speak")
 
 
-async def household(hass: HomeAssistant, **options: Any) -> tuple[MockConfigEntry, str]:
-    """Set up a household with Mum's card, saying reminders on both speakers."""
-    entry = MockConfigEntry(
+def new_entry(*cards: dict[str, Any], **options: Any) -> MockConfigEntry:
+    """Return a household with the given cards (Mum's alone by default), on both speakers."""
+    return MockConfigEntry(
         domain=DOMAIN,
         data={},
         options={**HUB_OPTIONS, **SPEAKERS, **options},
-        subentries_data=[card_subentry()],
+        subentries_data=[card_subentry(**card) for card in (cards or ({},))],
     )
+
+
+async def household(hass: HomeAssistant, **options: Any) -> tuple[MockConfigEntry, str]:
+    """Set up a household with Mum's card, saying reminders on both speakers."""
+    entry = new_entry(**options)
     await setup_entry(hass, entry)
     return entry, next(iter(entry.subentries))
 
 
-def reminder(card_id: str, kind: str, **fields: Any) -> dict[str, Any]:
+def reminder(card_id: str, kind: str = "deadline", **fields: Any) -> dict[str, Any]:
     """Return a reminder event of Mum's card, whose deadline is 1 December 2026."""
     return {
         "card_id": card_id,
