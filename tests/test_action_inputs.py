@@ -90,7 +90,7 @@ async def test_snooze_beyond_the_limit_is_refused_by_the_hub(
     await setup_entry(hass, mock_entry)
     records = copy.deepcopy(mock_entry.runtime_data.records)
     with pytest.raises(ServiceValidationError) as err:
-        await mock_entry.runtime_data.async_snooze(list(mock_entry.subentries), 31)
+        await mock_entry.runtime_data.changes.async_snooze(list(mock_entry.subentries), 31)
     assert err.value.translation_key == "invalid_snooze"
     assert mock_entry.runtime_data.records == records
 

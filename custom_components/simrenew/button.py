@@ -60,7 +60,7 @@ class SimRenewButton(SimRenewCardButton):
     @override
     async def async_press(self) -> None:
         """Record the renewal."""
-        await self.hub.async_renew([self.card_id], Renewal(source="button"))
+        await self.hub.changes.async_renew([self.card_id], Renewal(source="button"))
 
 
 class SimRenewConfirmButton(SimRenewCardButton):
@@ -69,7 +69,7 @@ class SimRenewConfirmButton(SimRenewCardButton):
     @override
     async def async_press(self) -> None:
         """Confirm the renewal waiting for confirmation."""
-        await self.hub.async_confirm_renewal([self.card_id], None, pending_only=True)
+        await self.hub.changes.async_confirm_renewal([self.card_id], None, pending_only=True)
 
 
 class SimRenewUndoButton(SimRenewCardButton):
@@ -84,7 +84,7 @@ class SimRenewUndoButton(SimRenewCardButton):
     @override
     async def async_press(self) -> None:
         """Undo the renewal that set the card's expiry."""
-        await self.hub.async_undo_renewal([self.card_id])
+        await self.hub.changes.async_undo_renewal([self.card_id])
 
 
 class SimRenewUseButton(SimRenewCardButton):
@@ -93,7 +93,7 @@ class SimRenewUseButton(SimRenewCardButton):
     @override
     async def async_press(self) -> None:
         """Record the use."""
-        await self.hub.async_record_activity([self.card_id], None)
+        await self.hub.changes.async_record_activity([self.card_id], None)
 
 
 BUTTON_CLASSES: dict[str, type[SimRenewCardButton]] = {

@@ -23,7 +23,9 @@ def _plan_previews(hub: SimRenewHub, view: CardView) -> list[dict[str, Any]]:
     previews: list[dict[str, Any]] = []
     for plan in view.config.plans:
         try:
-            entry = hub.preview_renewal(view.card_id, Renewal(source="card", plan=plan.name))
+            entry = hub.changes.preview_renewal(
+                view.card_id, Renewal(source="card", plan=plan.name)
+            )
         except HomeAssistantError:
             # A plan that cannot renew today (a date out of range) is left out of the choice.
             continue

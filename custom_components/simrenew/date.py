@@ -50,4 +50,4 @@ class SimRenewExpiryDate(SimRenewCardEntity, DateEntity):
     @override
     async def async_set_value(self, value: date) -> None:
         """Record a corrected expiry date."""
-        await self.hub.async_set_expiry([self.card_id], value, source="date_entity")
+        await self.hub.changes.async_set_expiry([self.card_id], value, source="date_entity")

@@ -99,6 +99,11 @@ class SimRenewHub(CardChanges):
         self._read_entry()
 
     @property
+    def changes(self) -> CardChanges:
+        """Return what changes the household's cards: renewals, corrections, balance, use."""
+        return self
+
+    @property
     def store(self) -> SimRenewStore:
         """Return the household's history file."""
         return self.ledger.store

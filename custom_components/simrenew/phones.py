@@ -231,11 +231,11 @@ async def async_act(hub: SimRenewHub, tap: Tap) -> None:
     """Do what a button says: record the renewal, snooze a day, or confirm."""
     try:
         if tap.what == RENEWED:
-            await hub.async_renew([tap.card_id], Renewal(source="notification"))
+            await hub.changes.async_renew([tap.card_id], Renewal(source="notification"))
         elif tap.what == SNOOZE:
-            await hub.async_snooze([tap.card_id], 1)
+            await hub.changes.async_snooze([tap.card_id], 1)
         else:
-            await hub.async_confirm_renewal([tap.card_id], None, pending_only=True)
+            await hub.changes.async_confirm_renewal([tap.card_id], None, pending_only=True)
     except HomeAssistantError as err:
         LOGGER.warning("A notification's button could not act on its card: %s", err)
 

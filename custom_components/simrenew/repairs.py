@@ -107,13 +107,13 @@ class LapsedCardFlow(RepairsFlow):
         return await self._async_settle(
             "confirmed",
             user_input,
-            lambda: self.hub.async_confirm_renewal([self.card_id], None, pending_only=True),
+            lambda: self.hub.changes.async_confirm_renewal([self.card_id], None, pending_only=True),
         )
 
     async def async_step_undo(self, user_input: dict[str, Any] | None = None) -> RepairsFlowResult:
         """Take back the renewal that never reached the carrier."""
         return await self._async_settle(
-            "undo", user_input, lambda: self.hub.async_undo_renewal([self.card_id])
+            "undo", user_input, lambda: self.hub.changes.async_undo_renewal([self.card_id])
         )
 
     async def _async_settle(
@@ -155,7 +155,9 @@ class LapsedCardFlow(RepairsFlow):
             "amount": "—",
         }
         try:
-            entry = self.hub.preview_renewal(self.card_id, Renewal(source="repair", plan=plan))
+            entry = self.hub.changes.preview_renewal(
+                self.card_id, Renewal(source="repair", plan=plan)
+            )
         except ServiceValidationError as err:
             return placeholders, {"base": err.translation_key or "unknown"}
         placeholders["new_expiry"] = spoken_date(
@@ -180,7 +182,7 @@ class LapsedCardFlow(RepairsFlow):
             return self.async_abort(reason="renewed_meanwhile")
         if user_input is not None:
             try:
-                await self.hub.async_renew(
+                await self.hub.changes.async_renew(
                     [self.card_id], Renewal(source="repair", plan=user_input.get(CONF_PLAN))
                 )
             except ServiceValidationError as err:
@@ -255,7 +257,7 @@ class LapsedCardFlow(RepairsFlow):
         if expiry is None:
             return {CONF_EXPIRY_DATE: "invalid_date"}
         try:
-            await self.hub.async_set_expiry([self.card_id], expiry, "repair")
+            await self.hub.changes.async_set_expiry([self.card_id], expiry, "repair")
         except ServiceValidationError as err:
             key = err.translation_key or "unknown"
             return {CONF_EXPIRY_DATE if key == "expiry_out_of_range" else "base": key}

@@ -292,7 +292,7 @@ async def _async_renew(call: ServiceCall) -> ServiceResponse:
     """Record a renewal on each targeted card: all of them, or none."""
     _check_notes(call)
     hub, card_ids = _targets(call.hass, call)
-    renewed = await hub.async_renew(
+    renewed = await hub.changes.async_renew(
         card_ids,
         Renewal(
             source="action",
@@ -331,7 +331,7 @@ async def _async_set_expiry(call: ServiceCall) -> None:
     """Correct the expiry of each targeted card."""
     _check_notes(call)
     hub, card_ids = _targets(call.hass, call)
-    await hub.async_set_expiry(
+    await hub.changes.async_set_expiry(
         card_ids, call.data["expiry_date"], "action", call.data.get("reference")
     )
 
@@ -339,7 +339,7 @@ async def _async_set_expiry(call: ServiceCall) -> None:
 async def _async_set_balance(call: ServiceCall) -> None:
     """Record the balance of each targeted card."""
     hub, card_ids = _targets(call.hass, call)
-    await hub.async_set_balance(
+    await hub.changes.async_set_balance(
         card_ids, call.data["amount"], call.data.get("currency"), call.data.get("as_of")
     )
 
@@ -347,7 +347,7 @@ async def _async_set_balance(call: ServiceCall) -> None:
 async def _async_record_activity(call: ServiceCall) -> None:
     """Record activity on each targeted card."""
     hub, card_ids = _targets(call.hass, call)
-    await hub.async_record_activity(card_ids, call.data.get("date"))
+    await hub.changes.async_record_activity(card_ids, call.data.get("date"))
 
 
 def snooze_days(value: object) -> int:
@@ -368,13 +368,13 @@ async def _async_snooze(call: ServiceCall) -> None:
     """Remind about each targeted card again after some days."""
     days = snooze_days(call.data["days"])
     hub, card_ids = _targets(call.hass, call)
-    await hub.async_snooze(card_ids, days)
+    await hub.changes.async_snooze(card_ids, days)
 
 
 async def _async_confirm_renewal(call: ServiceCall) -> None:
     """Confirm each targeted card's last renewal, with the date the carrier shows if given."""
     hub, card_ids = _targets(call.hass, call)
-    await hub.async_confirm_renewal(card_ids, call.data.get("expiry_date"))
+    await hub.changes.async_confirm_renewal(card_ids, call.data.get("expiry_date"))
 
 
 async def _async_read_message(call: ServiceCall) -> ServiceResponse:
@@ -398,7 +398,7 @@ async def _async_read_message(call: ServiceCall) -> ServiceResponse:
 async def _async_undo_renewal(call: ServiceCall) -> ServiceResponse:
     """Take back each targeted card's last renewal."""
     hub, card_ids = _targets(call.hass, call)
-    undone = await hub.async_undo_renewal(card_ids)
+    undone = await hub.changes.async_undo_renewal(card_ids)
     results: list[JsonValueType] = [
         {"card_id": card_id, "old_expiry": old.isoformat(), "new_expiry": new.isoformat()}
         for card_id, old, new in undone

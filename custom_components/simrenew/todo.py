@@ -106,6 +106,6 @@ class SimRenewTodoList(SimRenewHouseholdEntity, TodoListEntity):
             return
         if self.hub.cards[card_id].recorded_expiry is not None:
             # The item asked whether the carrier shows the renewal: ticking it says it does.
-            await self.hub.async_confirm_renewal([card_id], None, pending_only=True)
+            await self.hub.changes.async_confirm_renewal([card_id], None, pending_only=True)
             return
-        await self.hub.async_renew([card_id], Renewal(source="todo"))
+        await self.hub.changes.async_renew([card_id], Renewal(source="todo"))
