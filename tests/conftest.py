@@ -195,3 +195,18 @@ async def past_product(hass: HomeAssistant, result: Any, product: str = "other")
         else hass.config_entries.flow
     )
     return await manager.async_configure(result["flow_id"], {"product": product})
+
+
+def expiry_of(entry: Any, card_id: str) -> str:
+    """Return a card's expiry as its history holds it: the one that counts.
+
+    The card's settings keep the expiry it was added with; every change is recorded in the
+    household's history, with the expiry it leads to.
+    """
+    from custom_components.simrenew.ledger import LEDGERS  # noqa: PLC0415
+
+    hass = entry.runtime_data.hass if hasattr(entry, "runtime_data") else None
+    ledger = None if hass is None else hass.data.get(LEDGERS, {}).get(entry.entry_id)
+    records = (ledger or entry.runtime_data.ledger).records
+    expiry: str = records[card_id]["expiry"]
+    return expiry

@@ -6,7 +6,7 @@ Each test names one way to lose or corrupt what a user recorded, or to miss or d
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 from unittest.mock import patch
 from zoneinfo import ZoneInfo
@@ -30,7 +30,7 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 
-from .conftest import HUB_OPTIONS, card_subentry, setup_entry
+from .conftest import HUB_OPTIONS, card_subentry, expiry_of, setup_entry
 
 MUM = "sensor.mum_s_cmhk_days_until_expiry"
 TODO = "todo.sim_renew_renewals"
@@ -116,7 +116,7 @@ async def test_restart_after_two_quick_renewals_keeps_the_latest_expiry(
         },
     }
     await setup_entry(hass, entry)
-    assert entry.subentries[card].data["expiry_date"] == "2027-11-26"
+    assert expiry_of(entry, card) == "2027-11-26"
     kinds = [item["kind"] for item in entry.runtime_data.records[card]["history"]]
     assert kinds == ["renewal", "renewal"]
 
@@ -138,17 +138,17 @@ async def test_a_card_form_opened_before_a_renewal_does_not_undo_it(
     # Meanwhile someone else taps Renew on their phone.
     await hass.services.async_call(DOMAIN, "renew", {"entity_id": MUM}, blocking=True)
     await hass.async_block_till_done()
-    renewed = entry.subentries[card].data["expiry_date"]
+    renewed = expiry_of(entry, card)
     assert renewed == "2027-05-21"
     result = await hass.config_entries.subentries.async_configure(
         form["flow_id"], {**shown, "renewal_cost": 48.0}
     )
     await hass.async_block_till_done()
     assert result["type"] is FlowResultType.ABORT
-    assert entry.subentries[card].data["expiry_date"] == renewed
+    assert expiry_of(entry, card) == renewed
 
 
-async def test_a_reconfigured_expiry_that_a_waiting_renewal_builds_on_is_recorded(
+async def test_a_reconfigured_expiry_waits_its_turn_behind_a_renewal_and_both_are_recorded(
     hass: HomeAssistant,
 ) -> None:
     """A correction made in the card form while a renewal waits for the lock keeps its record.
@@ -166,17 +166,20 @@ async def test_a_reconfigured_expiry_that_a_waiting_renewal_builds_on_is_recorde
     )
     while not ledger.lock._waiters:  # the renewal is queued on the lock
         await asyncio.sleep(0)
-    subentry = entry.subentries[card]
-    # The card form writes the settings directly, without the lock.
-    hass.config_entries.async_update_subentry(
-        entry, subentry, data={**subentry.data, "expiry_date": "2027-06-30"}
+    # The card form records its expiry through the same lock: it waits its turn.
+    typed = asyncio.ensure_future(
+        entry.runtime_data.changes.async_set_expiry([card], date(2027, 6, 30), "reconfigure")
     )
+    while len(ledger.lock._waiters or ()) < 2:
+        await asyncio.sleep(0)
     ledger.lock.release()
     await renewal
+    await typed
     await hass.async_block_till_done()
     history = entry.runtime_data.records[card]["history"]
     chain = [(item["old_expiry"], item["new_expiry"]) for item in history]
-    assert chain == [("2026-12-01", "2027-06-30"), ("2027-06-30", "2027-06-30")]
+    assert chain == [("2026-12-01", "2027-05-21"), ("2027-05-21", "2027-06-30")]
+    assert expiry_of(entry, card) == "2027-06-30"
 
 
 # --- One renewal recorded twice ---------------------------------------------------------------
@@ -205,13 +208,13 @@ async def test_a_stale_repair_fix_does_not_renew_a_card_again(
     await hass.services.async_call(DOMAIN, "renew", {"entity_id": MUM}, blocking=True)
     await hass.async_block_till_done()
     # A lapsed monthly pack extended counts from the renewal day (22 Nov): 22 Dec.
-    renewed = entry.subentries[card].data["expiry_date"]
+    renewed = expiry_of(entry, card)
     assert renewed == "2026-12-22"
     result = await manager.async_configure(flow["flow_id"], {})
     await hass.async_block_till_done()
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "renewed_meanwhile"
-    assert entry.subentries[card].data["expiry_date"] == renewed
+    assert expiry_of(entry, card) == renewed
 
 
 async def test_a_renewal_called_while_the_hub_restarts_is_not_refused(
@@ -416,7 +419,7 @@ async def test_an_auto_renew_card_confirmed_never_expires(
     freezer.move_to("2027-05-21T16:00:00+00:00")
     async_fire_time_changed(hass, dt_util.utcnow())
     await hass.async_block_till_done()
-    assert entry.subentries[card].data["expiry_date"] > "2027-05-21"
+    assert expiry_of(entry, card) > "2027-05-21"
     (lost,) = expired
     assert lost.data["unconfirmed"] is True
     await hass.services.async_call(

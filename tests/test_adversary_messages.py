@@ -14,7 +14,7 @@ from custom_components.simrenew.const import DOMAIN
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 
-from .conftest import DAD_CARD, HUB_OPTIONS, card_subentry, move_to, setup_entry
+from .conftest import DAD_CARD, HUB_OPTIONS, card_subentry, expiry_of, move_to, setup_entry
 
 MUM_STATUS = "sensor.mum_s_cmhk_status"
 SOURCE = "sensor.pixel_last_notification"
@@ -113,7 +113,7 @@ async def test_forged_later_past_expiry_is_recorded_confirmed(
     hass.states.async_set(SOURCE, "CMHK: ****4567 valid until 15/05/2027.")
     await hass.async_block_till_done(wait_background_tasks=True)
     mum = mum_id(entry)
-    expiry = entry.subentries[mum].data["expiry_date"]
+    expiry = expiry_of(entry, mum)
     status = hass.states.get(MUM_STATUS)
     # Either nothing changes, or the later expiry waits for confirmation.
     assert expiry == "2027-05-06" or confirm_of(entry) is not None, (
@@ -126,17 +126,14 @@ async def test_forged_later_past_expiry_is_recorded_confirmed(
 async def test_two_expiry_words_two_dates(hass: HomeAssistant) -> None:
     entry = await household(hass, waiting=True)
     mum = mum_id(entry)
-    before = entry.subentries[mum].data["expiry_date"]
+    before = expiry_of(entry, mum)
     answer = await read(
         hass,
         "CMHK ****4567: previous expiry 06/05/2027. Recharged HK$100, new expiry 28/10/2027.",
     )
     assert answer["outcome"] in ("confirmed", "ambiguous"), answer
-    assert entry.subentries[mum].data["expiry_date"] in (before, "2027-10-28")
-    assert (
-        entry.subentries[mum].data["expiry_date"] == "2027-10-28"
-        or answer["outcome"] == "ambiguous"
-    ), answer
+    assert expiry_of(entry, mum) in (before, "2027-10-28")
+    assert expiry_of(entry, mum) == "2027-10-28" or answer["outcome"] == "ambiguous", answer
 
 
 async def test_two_expiry_words_two_dates_chinese(hass: HomeAssistant) -> None:
@@ -146,7 +143,7 @@ async def test_two_expiry_words_two_dates_chinese(hass: HomeAssistant) -> None:
         hass, "中國移動香港:尾號4567 原有效期至2027年5月6日,已增值HK$100,新有效期至2027年10月28日。"
     )
     assert answer["outcome"] in ("confirmed", "ambiguous"), answer
-    assert entry.subentries[mum].data["expiry_date"] == "2027-10-28", answer
+    assert expiry_of(entry, mum) == "2027-10-28", answer
 
 
 # 5. A message for a card removed while the message waited for the lock.
@@ -178,7 +175,7 @@ async def test_message_during_renewal(hass: HomeAssistant) -> None:
     results = await asyncio.gather(press, read(hass, text), return_exceptions=True)
     await hass.async_block_till_done()
     assert not any(isinstance(r, Exception) for r in results), results
-    assert entry.subentries[mum_id(entry)].data["expiry_date"] == "2027-10-28"
+    assert expiry_of(entry, mum_id(entry)) == "2027-10-28"
 
 
 # 7. Confirm arriving after undo.
@@ -189,14 +186,12 @@ async def test_confirm_after_undo(hass: HomeAssistant) -> None:
     )
     await hass.async_block_till_done()
     mum = mum_id(entry)
-    assert entry.subentries[mum].data["expiry_date"] == "2027-05-06"
+    assert expiry_of(entry, mum) == "2027-05-06"
     assert confirm_of(entry) is None
     hass.states.async_set(SOURCE, "CMHK ****4567 valid until 28/10/2027")
     await hass.async_block_till_done(wait_background_tasks=True)
     # An automatic message after the undo: may renew, but unconfirmed.
-    assert (
-        entry.subentries[mum].data["expiry_date"] == "2027-05-06" or confirm_of(entry) is not None
-    )
+    assert expiry_of(entry, mum) == "2027-05-06" or confirm_of(entry) is not None
     assert hass.states.get(MUM_STATUS).attributes["deadline"] == "2027-05-06"
 
 
@@ -208,7 +203,7 @@ async def test_auto_renew_roll_confirmed_by_message(
     mum = mum_id(entry)
     await move_to(hass, freezer, "2027-05-07T02:00:00+00:00")
     await hass.async_block_till_done(wait_background_tasks=True)
-    new = entry.subentries[mum].data["expiry_date"]
+    new = expiry_of(entry, mum)
     assert new != "2027-05-06"
     assert confirm_of(entry) is not None
     d = new.split("-")
@@ -217,7 +212,7 @@ async def test_auto_renew_roll_confirmed_by_message(
     assert confirm_of(entry) is None
     assert hass.states.get(MUM_STATUS).attributes["deadline"] == new
     await move_to(hass, freezer, "2027-05-09T02:00:00+00:00")
-    assert entry.subentries[mum].data["expiry_date"] == new
+    assert expiry_of(entry, mum) == new
 
 
 async def test_undo_roll_sticks_after_reload_and_message(
@@ -231,14 +226,14 @@ async def test_undo_roll_sticks_after_reload_and_message(
         DOMAIN, "undo_renewal", {"entity_id": MUM_STATUS}, blocking=True, return_response=True
     )
     await hass.async_block_till_done()
-    assert entry.subentries[mum].data["expiry_date"] == "2027-05-06"
+    assert expiry_of(entry, mum) == "2027-05-06"
     # A balance message (changes nothing about the expiry) then a reload, then a day passes.
     await read(hass, "CMHK ****4567 balance HK$23.5")
     await hass.config_entries.async_reload(entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
     await move_to(hass, freezer, "2027-05-08T02:00:00+00:00")
     await hass.async_block_till_done(wait_background_tasks=True)
-    assert entry.subentries[mum].data["expiry_date"] == "2027-05-06"
+    assert expiry_of(entry, mum) == "2027-05-06"
 
 
 # 9. Time zones: HK card in a London home, year-less Chinese date, just after HK midnight.
@@ -257,7 +252,7 @@ async def test_yearless_date_read_in_home_zone_not_card_zone(
     # beyond any plan, so nothing may change. Read in London it is yesterday (HK) and moves
     # the expiry.
     assert answer["outcome"] == "not_understood", answer
-    assert entry.subentries[mum].data["expiry_date"] == "2027-05-06"
+    assert expiry_of(entry, mum) == "2027-05-06"
 
 
 async def test_yearless_date_just_before_midnight(
@@ -270,7 +265,7 @@ async def test_yearless_date_just_before_midnight(
         hass, "中國移動香港:尾號4567 有效期至10月28日", received="2027-05-01T23:59:00+01:00"
     )
     assert answer["outcome"] == "confirmed", answer
-    assert entry.subentries[mum].data["expiry_date"] == "2027-10-28"
+    assert expiry_of(entry, mum) == "2027-10-28"
 
 
 # 10. A source that goes unavailable and comes back with the same text, across a reload.
@@ -290,7 +285,7 @@ async def test_same_text_after_unavailable_and_reload(hass: HomeAssistant) -> No
     await hass.async_block_till_done()
     hass.states.async_set(SOURCE, text)
     await hass.async_block_till_done(wait_background_tasks=True)
-    assert entry.subentries[mum].data["expiry_date"] == "2027-05-06", "undo was re-applied"
+    assert expiry_of(entry, mum) == "2027-05-06", "undo was re-applied"
 
 
 async def test_same_text_after_unavailable(hass: HomeAssistant) -> None:
@@ -305,7 +300,7 @@ async def test_same_text_after_unavailable(hass: HomeAssistant) -> None:
     hass.states.async_set(SOURCE, "unavailable")
     hass.states.async_set(SOURCE, text)
     await hass.async_block_till_done(wait_background_tasks=True)
-    assert entry.subentries[mum].data["expiry_date"] == "2027-05-06"
+    assert expiry_of(entry, mum) == "2027-05-06"
 
 
 # 11. Very long android.text; sender phone number not in logs.

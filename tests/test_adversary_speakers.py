@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from unittest.mock import MagicMock
 from zoneinfo import ZoneInfo
@@ -124,10 +124,8 @@ async def test_a_deadline_corrected_while_waiting_is_not_said_by_its_old_date(
     entry, card_id = await household(hass)
     await move_to(hass, freezer, NIGHT)
     await remind(hass, reminder(card_id))
-    subentry = entry.subentries[card_id]
-    hass.config_entries.async_update_subentry(
-        entry, subentry, data={**subentry.data, "expiry_date": "2027-03-01"}
-    )
+    # The card's form records a changed expiry as a correction.
+    await entry.runtime_data.changes.async_set_expiry([card_id], date(2027, 3, 1), "reconfigure")
     await hass.async_block_till_done()
     await move_to(hass, freezer, MORNING)
     assert not any("1 December" in message for message in messages(said))

@@ -38,7 +38,7 @@ from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.setup import async_setup_component
 
-from .conftest import CARD_DATA, card_subentry, form_errors, past_product, setup_entry
+from .conftest import CARD_DATA, card_subentry, expiry_of, form_errors, past_product, setup_entry
 from .test_config_flow import with_changes
 
 ROOT = "custom_components/simrenew"
@@ -470,7 +470,7 @@ async def test_stored_extreme_expiries_keep_the_hub_running(
     # The stored period of 10**9 months is read as 120 months.
     if expiry == "0001-01-01":
         await hass.services.async_call(DOMAIN, "renew", {"entity_id": DAYS}, blocking=True)
-        assert next(iter(entry.subentries.values())).data["expiry_date"] == "2036-11-22"
+        assert expiry_of(entry, next(iter(entry.subentries))) == "2036-11-22"
     else:
         with pytest.raises(ServiceValidationError) as err:
             await hass.services.async_call(DOMAIN, "renew", {"entity_id": DAYS}, blocking=True)
@@ -543,7 +543,7 @@ async def test_repair_new_expiry_that_is_not_an_iso_date(
     result = await manager.async_configure(result["flow_id"], {"expiry_date": "2047-01-01"})
     assert result["errors"] == {"expiry_date": "expiry_out_of_range"}
     with patch.object(
-        entry.runtime_data,
+        entry.runtime_data.changes,
         "async_set_expiry",
         side_effect=ServiceValidationError(
             translation_domain=DOMAIN, translation_key="card_removed"
@@ -554,4 +554,4 @@ async def test_repair_new_expiry_that_is_not_an_iso_date(
     assert entry.runtime_data.records[card_id]["history"] == []
     result = await manager.async_configure(result["flow_id"], {"expiry_date": "2027-05-15"})
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert entry.subentries[card_id].data["expiry_date"] == "2027-05-15"
+    assert expiry_of(entry, card_id) == "2027-05-15"

@@ -12,7 +12,7 @@ from custom_components.simrenew.const import DOMAIN
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 
-from .conftest import HUB_OPTIONS, card_subentry, move_to, setup_entry
+from .conftest import HUB_OPTIONS, card_subentry, expiry_of, move_to, setup_entry
 
 STATUS = "sensor.mum_s_cmhk_status"
 # A Hong Kong card that expires on 6 May 2027, with 30 days of grace.
@@ -71,7 +71,7 @@ async def test_an_unconfirmed_tap_leaves_the_old_deadline_and_its_grace_remindin
     lost = async_capture_events(hass, "simrenew_expired")
     await press_renewed(hass)
     # 1 May + 180 days, recorded; the days left follow the recorded expiry, the deadline not.
-    assert entry.subentries[only_card(entry)].data["expiry_date"] == "2027-10-28"
+    assert expiry_of(entry, only_card(entry)) == "2027-10-28"
     assert hass.states.get("sensor.mum_s_cmhk_days_until_expiry").state == "180"
     status = hass.states.get(STATUS)
     assert status.state == "expiring_soon"
@@ -147,7 +147,7 @@ async def test_a_second_tap_keeps_the_first_deadline(
     status = hass.states.get(STATUS)
     assert status.attributes["unconfirmed"] is False
     assert status.attributes["recorded_expiry"] is None
-    assert entry.subentries[only_card(entry)].data["expiry_date"] == "2027-05-06"
+    assert expiry_of(entry, only_card(entry)) == "2027-05-06"
 
 
 async def test_an_undone_automatic_renewal_stays_undone(
@@ -165,14 +165,14 @@ async def test_an_undone_automatic_renewal_stays_undone(
     card_id = only_card(entry)
     events = async_capture_events(hass, "simrenew_reminder")
     await move_to(hass, freezer, "2027-05-06T16:00:00+00:00")
-    assert entry.subentries[card_id].data["expiry_date"] == "2027-06-06"
+    assert expiry_of(entry, card_id) == "2027-06-06"
     await hass.services.async_call(DOMAIN, "undo_renewal", {"entity_id": STATUS}, blocking=True)
     await hass.async_block_till_done()
-    assert entry.subentries[card_id].data["expiry_date"] == "2027-05-06"
+    assert expiry_of(entry, card_id) == "2027-05-06"
     # A day later it has still not renewed itself again: it counts as not renewed.
     await move_to(hass, freezer, "2027-05-08T01:00:00+00:00")
     await hass.async_block_till_done()
-    assert entry.subentries[card_id].data["expiry_date"] == "2027-05-06"
+    assert expiry_of(entry, card_id) == "2027-05-06"
     assert [entry["kind"] for entry in history(entry)] == ["undo"]
     assert hass.states.get(STATUS).state == "grace_period"
     assert hass.states.get(STATUS).attributes["unconfirmed"] is False
@@ -183,4 +183,4 @@ async def test_an_undone_automatic_renewal_stays_undone(
         DOMAIN, "renew", {"entity_id": STATUS, "new_expiry": "2027-06-06"}, blocking=True
     )
     await move_to(hass, freezer, "2027-06-06T16:00:00+00:00")
-    assert entry.subentries[card_id].data["expiry_date"] == "2027-07-06"
+    assert expiry_of(entry, card_id) == "2027-07-06"

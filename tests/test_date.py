@@ -11,7 +11,7 @@ from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 
-from .conftest import setup_entry
+from .conftest import expiry_of, setup_entry
 
 EXPIRY = "date.mum_s_cmhk_expiry_date"
 
@@ -35,7 +35,7 @@ async def test_set_expiry_corrects_the_card(
     )
     await hass.async_block_till_done()
     (subentry,) = mock_entry.subentries.values()
-    assert subentry.data["expiry_date"] == "2027-05-20"
+    assert expiry_of(mock_entry, subentry.subentry_id) == "2027-05-20"
     assert subentry.data["phone_number"] == "+85291234567"
     assert hass.states.get(EXPIRY).state == "2027-05-20"
     assert hass.states.get("sensor.mum_s_cmhk_days_until_expiry").state == "179"
@@ -64,6 +64,6 @@ async def test_set_expiry_refuses_implausible_dates(
     assert err.value.translation_placeholders == {"expiry_date": bad}
     assert "9123" not in str(err.value)
     (subentry,) = mock_entry.subentries.values()
-    assert subentry.data["expiry_date"] == "2026-12-01"
+    assert expiry_of(mock_entry, subentry.subentry_id) == "2026-12-01"
     assert hass.states.get(EXPIRY).state == "2026-12-01"
     assert mock_entry.runtime_data.records[subentry.subentry_id]["history"] == []

@@ -10,7 +10,7 @@ from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.simrenew.changes import earliest_day
+from custom_components.simrenew.change_checks import earliest_day
 from custom_components.simrenew.const import DOMAIN
 from custom_components.simrenew.model import Period, PeriodUnit
 from homeassistant.core import HomeAssistant

@@ -30,7 +30,15 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, section
 from homeassistant.setup import async_setup_component
 
-from .conftest import CARD_DATA, HUB_OPTIONS, card_subentry, form_errors, past_product, setup_entry
+from .conftest import (
+    CARD_DATA,
+    HUB_OPTIONS,
+    card_subentry,
+    expiry_of,
+    form_errors,
+    past_product,
+    setup_entry,
+)
 from .fuzzing import FUZZ_SETTINGS
 
 EVERY_PERIOD = [
@@ -420,7 +428,7 @@ async def test_when_no_plan_can_renew_the_step_says_why_at_once(hass: HomeAssist
     assert _labels(form) == {"180 days": "180 days", "Yearly": "Yearly", "Promo": "Promo"}
     result = await _choose(hass, form, "Yearly")
     assert result["errors"] == {"base": "date_before_card"}
-    assert entry.subentries[card_id].data["expiry_date"] == "2026-11-10"
+    assert expiry_of(entry, card_id) == "2026-11-10"
 
 
 async def test_a_plan_removed_while_the_repair_is_open_is_refused_in_words(
@@ -439,7 +447,7 @@ async def test_a_plan_removed_while_the_repair_is_open_is_refused_in_words(
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {"base": "unknown_plan"}
     assert set(_labels(result)) == {"180 days", "Yearly"}
-    assert entry.subentries[card_id].data["expiry_date"] == "2026-11-10"
+    assert expiry_of(entry, card_id) == "2026-11-10"
     # Renamed in another case meanwhile, a plan is still the one chosen.
     hass.config_entries.async_update_subentry(
         entry, subentry, data={**subentry.data, "plans": [{**YEARLY, "name": "YEARLY"}]}
@@ -447,7 +455,7 @@ async def test_a_plan_removed_while_the_repair_is_open_is_refused_in_words(
     await hass.async_block_till_done()
     result = await _choose(hass, result, "Yearly")
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert entry.subentries[card_id].data["expiry_date"] == "2027-11-22"
+    assert expiry_of(entry, card_id) == "2027-11-22"
 
 
 @pytest.mark.parametrize(

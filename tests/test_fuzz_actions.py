@@ -39,7 +39,7 @@ from homeassistant.helpers import (
 )
 from homeassistant.util import dt as dt_util
 
-from .conftest import DAD_CARD, HUB_OPTIONS, card_subentry, device_of, setup_entry
+from .conftest import DAD_CARD, HUB_OPTIONS, card_subentry, device_of, expiry_of, setup_entry
 from .fuzzing import (
     FUZZ_SETTINGS,
     assert_card_stored_canonically,
@@ -384,16 +384,16 @@ def _check_stored(
         elif service == "confirm_renewal":
             assert record["reminders"]["confirm"] is None
             if (confirmed := _given_day(payload, "expiry_date")) is not None:
-                assert entry.subentries[card_id].data["expiry_date"] == confirmed
+                assert expiry_of(entry, card_id) == confirmed
         else:
             _check_entry(service, record["history"][-1], payload)
             if service != "record_activity":
-                expiry = entry.subentries[card_id].data["expiry_date"]
+                expiry = expiry_of(entry, card_id)
                 assert record["history"][-1]["new_expiry"] == expiry
     if service in ("renew", "undo_renewal"):
         assert {card["card_id"] for card in response["cards"]} == set(changed)
         for card in response["cards"]:
-            assert entry.subentries[card["card_id"]].data["expiry_date"] == card["new_expiry"]
+            assert expiry_of(entry, card["card_id"]) == card["new_expiry"]
 
 
 def _check_history(response: Any, payload: dict[str, Any], records: dict[str, Any]) -> None:

@@ -28,7 +28,15 @@ from homeassistant.data_entry_flow import FlowResultType, InvalidData
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from homeassistant.setup import async_setup_component
 
-from .conftest import CARD_DATA, DAD_CARD, HUB_OPTIONS, card_subentry, past_product, setup_entry
+from .conftest import (
+    CARD_DATA,
+    DAD_CARD,
+    HUB_OPTIONS,
+    card_subentry,
+    expiry_of,
+    past_product,
+    setup_entry,
+)
 from .fuzzing import (
     FUZZ_SETTINGS,
     REMINDER_DAY_TEXTS,
@@ -481,7 +489,7 @@ async def test_fuzz_repair_fixes(
     assert_card_stored_canonically(data)
     last = household.runtime_data.records[card_id]["history"][-1]
     assert last["source"] == "repair"
-    assert last["new_expiry"] == data["expiry_date"]
+    assert last["new_expiry"] == expiry_of(household, card_id)
     assert_hub_counts_days(hass, household)
 
 

@@ -20,7 +20,7 @@ from custom_components.simrenew.message_outcomes import Outcome
 from custom_components.simrenew.messages import read_message
 from homeassistant.core import HomeAssistant
 
-from .conftest import DAD_CARD, HUB_OPTIONS, card_subentry, setup_entry
+from .conftest import DAD_CARD, HUB_OPTIONS, card_subentry, expiry_of, setup_entry
 from .fuzzing import FUZZ_SETTINGS
 
 TODAY = date(2027, 5, 1)
@@ -133,7 +133,7 @@ def snapshot(entry: MockConfigEntry) -> dict[str, Any]:
     records = entry.runtime_data.records
     return {
         card_id: (
-            sub.data["expiry_date"],
+            expiry_of(entry, card_id),
             records[card_id]["balance"],
             records[card_id]["reminders"].get("confirm"),
             len([e for e in records[card_id]["history"] if e["kind"] != "message"]),

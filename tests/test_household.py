@@ -23,7 +23,7 @@ from homeassistant.helpers import (
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 
-from .conftest import card_subentry, device_of, move_to, setup_entry
+from .conftest import card_subentry, device_of, expiry_of, move_to, setup_entry
 from .test_translations import load
 
 CALENDAR = "calendar.sim_renew_calendar"
@@ -278,7 +278,7 @@ async def test_todo_lists_due_cards_and_ticking_renews(
     soon = card(household, "Soon")
     (renewal,) = household.runtime_data.records[soon]["history"]
     assert renewal["source"] == "todo"
-    assert household.subentries[soon].data["expiry_date"] == "2027-05-21"
+    assert expiry_of(household, soon) == "2027-05-21"
     # Until the carrier shows it, the item asks to check it; ticking it again confirms.
     items = await hass.services.async_call(
         "todo", "get_items", {"entity_id": TODO}, blocking=True, return_response=True
@@ -373,7 +373,7 @@ async def test_lapsed_card_repair(
     result = await manager.async_configure(result["flow_id"], {"expiry_date": "2027-01-31"})
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
-    assert household.subentries[soon].data["expiry_date"] == "2027-01-31"
+    assert expiry_of(household, soon) == "2027-01-31"
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
     (correction,) = household.runtime_data.records[soon]["history"]
     assert correction["source"] == "repair"
@@ -401,7 +401,7 @@ async def test_repair_previews_the_renewal_it_records(
     result = await manager.async_configure(result["flow_id"], {})
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
-    assert household.subentries[soon].data["expiry_date"] == "2027-05-25"
+    assert expiry_of(household, soon) == "2027-05-25"
 
 
 async def test_expired_card_repair_marks_renewed(
@@ -444,7 +444,7 @@ async def test_expired_card_repair_marks_renewed(
     result = await manager.async_configure(result["flow_id"], {})
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
-    assert household.subentries[later].data["expiry_date"] == "2027-08-20"
+    assert expiry_of(household, later) == "2027-08-20"
     # Recorded but not confirmed: the repair now asks whether the carrier shows it.
     issue = issue_registry.async_get_issue(DOMAIN, f"lapsed_{later}")
     assert issue is not None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -217,10 +219,7 @@ async def test_data_change_updates_without_reload(
     await setup_entry(hass, mock_entry)
     hub = mock_entry.runtime_data
     (card_id,) = mock_entry.subentries
-    subentry = mock_entry.subentries[card_id]
-    hass.config_entries.async_update_subentry(
-        mock_entry, subentry, data={**subentry.data, "expiry_date": "2027-01-31"}
-    )
+    await hub.changes.async_set_expiry([card_id], date(2027, 1, 31), "reconfigure")
     await hass.async_block_till_done()
     assert mock_entry.runtime_data is hub
     assert hass.states.get("sensor.mum_s_cmhk_days_until_expiry").state == "70"

@@ -23,7 +23,7 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 
-from .conftest import DAD_CARD, HUB_OPTIONS, card_subentry, setup_entry
+from .conftest import DAD_CARD, HUB_OPTIONS, card_subentry, expiry_of, setup_entry
 
 MUM = "sensor.mum_s_cmhk_days_until_expiry"
 DAD = "sensor.dad_s_csl_days_until_expiry"
@@ -93,7 +93,7 @@ async def test_renewals_queued_during_a_reload_are_all_kept(
     assert on_disk == ["renewal:action"] * 10
     chain = [(item["old_expiry"], item["new_expiry"]) for item in records[mum]["history"]]
     assert all(chain[n][1] == chain[n + 1][0] for n in range(9))
-    assert two_cards.subentries[mum].data["expiry_date"] == chain[-1][1]
+    assert expiry_of(two_cards, mum) == chain[-1][1]
     assert hass.states.get(MUM).state == str(
         (dt_util.parse_date(chain[-1][1]) - dt_util.parse_date("2026-11-22")).days  # type: ignore[operator]
     )
@@ -403,7 +403,7 @@ async def test_a_renewal_cancelled_at_any_point_happens_completely_or_not_at_all
         await hass.async_block_till_done()
         records = hass_storage[f"{DOMAIN}.{two_cards.entry_id}"]["data"]["cards"]
         renewals = [i for i in records[mum]["history"] if i["kind"] == "renewal"]
-        expiry = two_cards.subentries[mum].data["expiry_date"]
+        expiry = expiry_of(two_cards, mum)
         assert (renewals[-1]["new_expiry"] if renewals else "2026-12-01") == expiry
 
 
@@ -419,7 +419,7 @@ async def test_a_write_that_fails_records_nothing(
     ):
         await hass.services.async_call(DOMAIN, "renew", {"entity_id": MUM}, blocking=True)
     assert history(two_cards, "Mum's CMHK") == []
-    assert two_cards.subentries[mum].data["expiry_date"] == "2026-12-01"
+    assert expiry_of(two_cards, mum) == "2026-12-01"
 
 
 async def test_an_expiry_change_interrupted_after_its_record_is_completed_at_start(
@@ -460,7 +460,7 @@ async def test_an_expiry_change_interrupted_after_its_record_is_completed_at_sta
         },
     }
     await setup_entry(hass, mock_entry)
-    assert mock_entry.subentries[card].data["expiry_date"] == "2027-05-20"
+    assert expiry_of(mock_entry, card) == "2027-05-20"
     assert hass.states.get(MUM).state == "179"
     assert [i["kind"] for i in mock_entry.runtime_data.records[card]["history"]] == ["renewal"]
 
@@ -493,11 +493,11 @@ async def test_fifty_renewals_on_ten_cards_race_twenty_reloads(hass: HomeAssista
     await hass.async_block_till_done()
     assert [r for r in results if r is not None] == []
     records: dict[str, Any] = entry.runtime_data.records
-    for card_id, subentry in entry.subentries.items():
+    for card_id in entry.subentries:
         renewals = [i for i in records[card_id]["history"] if i["kind"] == "renewal"]
         assert len(renewals) == 5
         assert all(a["new_expiry"] == b["old_expiry"] for a, b in itertools.pairwise(renewals))
-        assert subentry.data["expiry_date"] == renewals[-1]["new_expiry"]
+        assert expiry_of(entry, card_id) == renewals[-1]["new_expiry"]
         assert [i["kind"] for i in records[card_id]["history"]] == ["renewal"] * 5
     assert all(hub.scheduler.next_wake is None for hub in hubs[:-1])
     assert hubs[-1].scheduler.next_wake is not None

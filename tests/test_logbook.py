@@ -22,7 +22,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 
-from .conftest import DAD_CARD, HUB_OPTIONS, card_subentry, device_of, setup_entry
+from .conftest import DAD_CARD, HUB_OPTIONS, card_subentry, device_of, expiry_of, setup_entry
 
 MUM = "sensor.mum_s_cmhk_status"
 DAD = "sensor.dad_s_csl_status"
@@ -58,7 +58,7 @@ async def test_logbook_lists_receipts_under_the_card(
     await hass.async_block_till_done()
     # The carrier's SMS confirms the renewal: the logbook says so, without the message's text.
     mum_id = next(iter(entry.subentries))
-    renewed_to = date.fromisoformat(entry.subentries[mum_id].data["expiry_date"])
+    renewed_to = date.fromisoformat(expiry_of(entry, mum_id))
     await hass.services.async_call(
         DOMAIN,
         "read_message",

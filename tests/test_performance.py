@@ -66,7 +66,7 @@ async def test_scheduler_cost(hass: HomeAssistant, freezer: FrozenDateTimeFactor
     # freezegun stops the wall clocks; CPU time still runs.
     started = time.process_time()
     for _ in range(20):
-        hub._async_refresh(dt_util.utcnow())
+        hub.async_refresh(dt_util.utcnow())
     refresh_ms = (time.process_time() - started) / 20 * 1000
     print(  # noqa: T201
         f"\nscheduler: {CARDS} cards, {len(ZONES)} zones, {DAYS} days: "

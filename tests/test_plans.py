@@ -23,7 +23,15 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.setup import async_setup_component
 
-from .conftest import CARD_DATA, DAD_CARD, HUB_OPTIONS, card_subentry, form_errors, setup_entry
+from .conftest import (
+    CARD_DATA,
+    DAD_CARD,
+    HUB_OPTIONS,
+    card_subentry,
+    expiry_of,
+    form_errors,
+    setup_entry,
+)
 
 try:  # how Home Assistant hands forms to the frontend: probatio from 2026.9
     from probatio import to_field_list
@@ -167,7 +175,7 @@ async def test_renew_with_a_plan_uses_its_period_and_cost(hass: HomeAssistant, a
     )
     assert response is not None
     assert response["cards"][0]["plan"] == "Yearly"
-    assert entry.subentries[card_of(entry, "Mum's CMHK")].data["expiry_date"] == "2027-11-22"
+    assert expiry_of(entry, card_of(entry, "Mum's CMHK")) == "2027-11-22"
     last = history(entry, "Mum's CMHK")[-1]
     assert (last["plan"], last["amount"]) == ("Yearly", 388.0)
 
@@ -301,7 +309,7 @@ async def test_the_repair_offers_the_plans_with_the_default_chosen(hass: HomeAss
     assert result["type"] == "create_entry"
     last = history(entry, "Mum's CMHK")[-1]
     assert (last["plan"], last["source"]) == ("Monthly", "repair")
-    assert entry.subentries[card_of(entry, "Mum's CMHK")].data["expiry_date"] == "2026-12-22"
+    assert expiry_of(entry, card_of(entry, "Mum's CMHK")) == "2026-12-22"
 
 
 async def test_the_plan_outcomes_read_in_chinese(hass: HomeAssistant) -> None:

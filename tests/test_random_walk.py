@@ -27,7 +27,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.util import dt as dt_util
 
-from .conftest import DAD_CARD, HUB_OPTIONS, card_subentry, setup_entry
+from .conftest import DAD_CARD, HUB_OPTIONS, card_subentry, expiry_of, setup_entry
 
 # Enough walks under "ci" to find a marker left on after a correction to the same date.
 SEEDS = 40 if settings.get_current_profile_name() == "ci" else 8
@@ -87,7 +87,7 @@ class Walk:
         for card in CARDS:
             card_id = self.card_id(card)
             self.counts[card] = len(records[card_id]["history"])
-            self.expiries[card] = self.entry.subentries[card_id].data["expiry_date"]
+            self.expiries[card] = expiry_of(self.entry, card_id)
 
     async def step(self) -> str:
         """Take one random step; return what it was."""
@@ -155,7 +155,7 @@ class Walk:
             card_id = self.card_id(card)
             view = hub.cards[card_id]
             history = hub.records[card_id]["history"]
-            expiry = self.entry.subentries[card_id].data["expiry_date"]
+            expiry = expiry_of(self.entry, card_id)
             # No entry is lost: an undo takes a renewal back and records itself in its place.
             assert len(history) >= self.counts[card], what
             if expiry != self.expiries[card]:

@@ -14,7 +14,7 @@ from homeassistant.components import persistent_notification
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 
-from .conftest import DAD_CARD, HUB_OPTIONS, card_subentry, move_to, setup_entry
+from .conftest import DAD_CARD, HUB_OPTIONS, card_subentry, expiry_of, move_to, setup_entry
 from .message_samples import SAMPLES, Sample
 
 MUM_STATUS = "sensor.mum_s_cmhk_status"
@@ -65,7 +65,7 @@ def snapshot(entry: MockConfigEntry) -> dict[str, Any]:
     records = entry.runtime_data.records
     return {
         card_id: (
-            sub.data["expiry_date"],
+            expiry_of(entry, card_id),
             records[card_id]["balance"],
             records[card_id]["reminders"].get("confirm"),
             [e for e in records[card_id]["history"] if e["kind"] != "message"],
@@ -174,7 +174,7 @@ async def test_a_later_expiry_from_a_message_source_does_not_silence_the_card(
     hass.states.async_set(SOURCE, "CMHK: ****4567 recharged HK$100. Valid until 28/10/2027 23:59.")
     await hass.async_block_till_done()
     mum = card_named(entry, "Mum's CMHK")
-    assert entry.subentries[mum].data["expiry_date"] == "2027-10-28"
+    assert expiry_of(entry, mum) == "2027-10-28"
     renewal = entry.runtime_data.records[mum]["history"][-1]
     assert (renewal["channel"], renewal["confirmed"]) == ("carrier_message", False)
     status = hass.states.get(MUM_STATUS)

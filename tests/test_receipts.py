@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 import json
 from types import SimpleNamespace
 from typing import Any
@@ -83,9 +84,9 @@ async def test_every_change_fires_its_event(
     await call(hass, "set_expiry", {"entity_id": STATUS, "expiry_date": "2027-06-01"})
     await call(hass, "set_balance", {"entity_id": STATUS, "amount": 12.5})
     await call(hass, "record_activity", {"entity_id": STATUS})
-    subentry = household.subentries[card_id]
-    hass.config_entries.async_update_subentry(
-        household, subentry, data={**subentry.data, "expiry_date": "2027-06-30"}
+    # The card's form records a changed expiry as this correction.
+    await household.runtime_data.changes.async_set_expiry(
+        [card_id], date(2027, 6, 30), "reconfigure"
     )
     await hass.async_block_till_done()
 

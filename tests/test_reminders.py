@@ -14,7 +14,7 @@ from homeassistant.core import Event, HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.util import dt as dt_util
 
-from .conftest import card_subentry, move_to, setup_entry
+from .conftest import card_subentry, expiry_of, move_to, setup_entry
 
 STATUS = "sensor.mum_s_cmhk_status"
 
@@ -220,7 +220,7 @@ async def test_renewal_rearms_and_snooze(
     await hass.services.async_call(DOMAIN, "renew", {"entity_id": STATUS}, blocking=True)
     await hass.async_block_till_done()
     # New expiry: 4 Dec (HK) + 30 days = 3 Jan 2027; stage 7 is 27 Dec.
-    assert entry.subentries[subentry.subentry_id].data["expiry_date"] == "2027-01-03"
+    assert expiry_of(entry, subentry.subentry_id) == "2027-01-03"
     assert len(events["reminder"]) == 2
     # The renewal was recorded without the carrier's word: the next morning asks to confirm.
     await move_to(hass, freezer, "2026-12-05T14:00:00+00:00")

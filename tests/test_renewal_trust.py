@@ -21,7 +21,7 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.setup import async_setup_component
 
-from .conftest import HUB_OPTIONS, card_subentry, device_of, move_to, setup_entry
+from .conftest import HUB_OPTIONS, card_subentry, device_of, expiry_of, move_to, setup_entry
 
 STATUS = "sensor.mum_s_cmhk_status"
 URL = "https://www.hk.chinamobile.com/en/prepaid"
@@ -110,7 +110,7 @@ async def test_the_confirm_button_confirms_only_a_renewal_that_waits(
     assert hass.states.get(marker).state == "off"
     (renewal,) = history(entry)
     assert renewal["confirmed"] is True
-    assert entry.subentries[card(entry)].data["expiry_date"] == renewal["new_expiry"]
+    assert expiry_of(entry, card(entry)) == renewal["new_expiry"]
     with pytest.raises(ServiceValidationError):
         await hass.services.async_call("button", "press", {"entity_id": button}, blocking=True)
 
@@ -152,7 +152,7 @@ async def test_a_different_date_from_the_carrier_is_recorded_as_a_correction(
     await hass.async_block_till_done()
     kinds = [(item["kind"], item["new_expiry"]) for item in history(entry)]
     assert kinds == [("renewal", "2027-05-21"), ("correction", "2027-05-22")]
-    assert entry.subentries[card(entry)].data["expiry_date"] == "2027-05-22"
+    assert expiry_of(entry, card(entry)) == "2027-05-22"
     assert history(entry)[0]["confirmed"] is True
 
 
@@ -181,7 +181,7 @@ async def test_undo_restores_the_expiry_and_keeps_the_receipt(hass: HomeAssistan
     (undo,) = history(entry)
     assert undo["kind"] == "undo"
     assert undo["renewal"]["new_expiry"] == "2027-05-21"
-    assert entry.subentries[card(entry)].data["expiry_date"] == "2026-12-01"
+    assert expiry_of(entry, card(entry)) == "2026-12-01"
     assert hass.states.get("sensor.mum_s_cmhk_last_renewed").state == "unknown"
     assert hass.states.get(STATUS).attributes["unconfirmed"] is False
     with pytest.raises(ServiceValidationError) as err:
@@ -213,7 +213,7 @@ async def test_an_auto_renew_card_rolls_forward_and_asks_for_confirmation(
     await move_to(hass, freezer, "2026-11-30T16:00:00+00:00")
     assert hass.states.get(STATUS).state == "grace_period"
     assert hass.states.get(STATUS).attributes["recorded_expiry"] == "2026-12-30"
-    assert entry.subentries[card(entry)].data["expiry_date"] == "2026-12-30"
+    assert expiry_of(entry, card(entry)) == "2026-12-30"
     (event,) = renewed
     assert event.data["channel"] == "auto_renew"
     assert event.data["confirmed"] is False
@@ -231,7 +231,7 @@ async def test_an_auto_renew_card_rolls_forward_and_asks_for_confirmation(
     freezer.move_to("2027-02-10T04:00:00+00:00")
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
-    assert entry.subentries[card(entry)].data["expiry_date"] == "2027-02-28"
+    assert expiry_of(entry, card(entry)) == "2027-02-28"
     assert [item["new_expiry"] for item in history(entry)] == [
         "2026-12-30",
         "2027-01-30",
@@ -320,7 +320,7 @@ async def test_reconfiguring_other_fields_keeps_the_plan_day(hass: HomeAssistant
     assert (data["renewal_cost"], data["anchor_day"]) == (48.0, 31)
     await hass.services.async_call(DOMAIN, "renew", {"entity_id": STATUS}, blocking=True)
     await hass.async_block_till_done()
-    assert entry.subentries[card(entry)].data["expiry_date"] == "2027-03-31"
+    assert expiry_of(entry, card(entry)) == "2027-03-31"
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
@@ -355,7 +355,7 @@ async def test_a_fix_that_leaves_the_card_lapsed_keeps_its_repair(
     result = await flows.async_configure(flow["flow_id"], {"expiry_date": "2026-11-12"})
     assert result["type"] == "create_entry"
     await hass.async_block_till_done()
-    assert entry.subentries[card(entry)].data["expiry_date"] == "2026-11-12"
+    assert expiry_of(entry, card(entry)) == "2026-11-12"
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None
 
 
@@ -380,10 +380,10 @@ async def test_a_self_renewing_monthly_card_keeps_its_day_across_short_months(
         "2027-03-31",
         "2027-04-30",
     ]
-    assert entry.subentries[card(entry)].data["expiry_date"] == "2027-04-30"
+    assert expiry_of(entry, card(entry)) == "2027-04-30"
     # The next roll keeps the day too.
     await move_to(hass, freezer, "2027-04-30T16:00:00+00:00")
-    assert entry.subentries[card(entry)].data["expiry_date"] == "2027-05-31"
+    assert expiry_of(entry, card(entry)) == "2027-05-31"
 
 
 async def test_an_undo_that_cannot_be_written_puts_the_renewal_back_where_it_was(

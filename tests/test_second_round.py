@@ -21,7 +21,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
 
-from .conftest import DAD_CARD, HUB_OPTIONS, card_subentry, move_to, setup_entry
+from .conftest import DAD_CARD, HUB_OPTIONS, card_subentry, expiry_of, move_to, setup_entry
 
 STATUS = "sensor.mum_s_cmhk_status"
 TO_CONFIRM = "binary_sensor.mum_s_cmhk_renewal_to_confirm"
@@ -69,7 +69,7 @@ async def test_5_a_correction_to_the_same_date_settles_the_marker_at_once(
     entry = await hub(hass)
     await call(hass, "renew")
     assert hass.states.get(TO_CONFIRM).state == "on"
-    recorded = entry.subentries[only_card(entry)].data["expiry_date"]
+    recorded = expiry_of(entry, only_card(entry))
     await call(hass, "set_expiry", expiry_date=recorded)
     assert hass.states.get(TO_CONFIRM).state == "off"
     assert hass.states.get(STATUS).attributes["unconfirmed"] is False

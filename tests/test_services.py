@@ -20,7 +20,7 @@ from homeassistant.helpers import (
     label_registry as lr,
 )
 
-from .conftest import card_subentry, device_of, setup_entry
+from .conftest import card_subentry, device_of, expiry_of, setup_entry
 
 DAYS = "sensor.mum_s_cmhk_days_until_expiry"
 BUTTON = "button.mum_s_cmhk_renew"
@@ -90,7 +90,7 @@ async def test_renew_by_entity_moves_expiry_and_records_receipt(
             }
         ]
     }
-    assert hub_entry.subentries[card_id(hub_entry)].data["expiry_date"] == "2027-05-21"
+    assert expiry_of(hub_entry, card_id(hub_entry)) == "2027-05-21"
     assert hass.states.get(DAYS).state == "180"
     # Until the carrier's expiry is confirmed, the old deadline (9 days away) still stands.
     assert hass.states.get("binary_sensor.mum_s_cmhk_renewal_due").state == "on"
@@ -156,7 +156,7 @@ async def test_renew_by_device_with_stated_expiry(
         "renew",
         {"device_id": device.id, "new_expiry": "2027-06-30", "currency": "hkd"},
     )
-    assert hub_entry.subentries[card_id(hub_entry)].data["expiry_date"] == "2027-06-30"
+    assert expiry_of(hub_entry, card_id(hub_entry)) == "2027-06-30"
     (entry,) = history(hub_entry)
     assert entry["amount"] == 50.0  # the plan's cost
     assert entry["currency"] == "HKD"
@@ -515,4 +515,4 @@ async def test_concurrent_renewals_all_count(
         "2028-11-20",
         "2029-05-19",
     ]
-    assert hub_entry.subentries[card_id(hub_entry)].data["expiry_date"] == "2029-05-19"
+    assert expiry_of(hub_entry, card_id(hub_entry)) == "2029-05-19"

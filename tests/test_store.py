@@ -370,8 +370,10 @@ async def test_damaged_field_is_reset(
     assert hass.states.get(DAYS).state == "9"
     loaded = mock_entry.runtime_data.records[card_id]
     expected = reset_field(good_record(), where, reset)
-    # The hub re-arms reset reminders at once, so only the rest is compared exactly.
-    assert {**loaded, "reminders": None} == {**expected, "reminders": None}
+    # The hub re-arms reset reminders at once, so only the rest is compared exactly. A 2.2
+    # file has no expiry in its records: the card's settings give it.
+    adopted = {"expiry": "2026-12-01", "anchor_day": None}
+    assert {**loaded, "reminders": None} == {**expected, **adopted, "reminders": None}
     assert loaded["reminders"]["deadline"] == "2026-12-01"
     issue = damaged_issue(issue_registry, path)
     assert issue.translation_placeholders["count"] == "1"
@@ -471,7 +473,7 @@ async def test_older_damaged_history_is_copied_byte_for_byte(
     assert Path(issue.translation_placeholders["path"]).read_bytes() == original
     assert issue == damaged_issue(issue_registry, path)
     on_disk = json.loads(path.read_bytes())
-    assert (on_disk["version"], on_disk["minor_version"]) == (2, 2)
+    assert (on_disk["version"], on_disk["minor_version"]) == (2, 3)
     assert (
         on_disk["data"]["cards"][card_id]["history"]
         == mock_entry.runtime_data.records[card_id]["history"]
@@ -544,7 +546,7 @@ async def test_older_intact_history_is_migrated_without_a_copy(
     assert mock_entry.runtime_data.records[card_id]["history"] == GOOD_HISTORY
     assert not issue_registry.issues
     assert [leftover.name for leftover in path.parent.glob(f"{path.name}*")] == [path.name]
-    assert json.loads(path.read_bytes())["minor_version"] == 2
+    assert json.loads(path.read_bytes())["minor_version"] == 3
 
 
 @pytest.mark.usefixtures("history_on_disk")

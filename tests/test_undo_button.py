@@ -13,7 +13,7 @@ from homeassistant.const import EVENT_STATE_CHANGED, STATE_UNAVAILABLE
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 
-from .conftest import HUB_OPTIONS, card_subentry, setup_entry
+from .conftest import HUB_OPTIONS, card_subentry, expiry_of, setup_entry
 
 MUM = "mum_s_cmhk"
 SPARE = "mum_s_spare"
@@ -83,8 +83,8 @@ async def test_the_undo_button_does_what_the_action_does(
     records = entry.runtime_data.records
     assert [e["kind"] for e in records[mum]["history"]] == ["undo", "undo"]
     assert without_own_fields(records[mum]) == without_own_fields(records[spare])
-    assert entry.subentries[mum].data["expiry_date"] == "2026-12-01"
-    assert entry.subentries[spare].data["expiry_date"] == "2026-12-01"
+    assert expiry_of(entry, mum) == "2026-12-01"
+    assert expiry_of(entry, spare) == "2026-12-01"
     assert [event.data["card_id"] for event in undone] == [mum, spare, mum, spare]
     assert without_own_fields(undone[0].data) == without_own_fields(undone[1].data)
     assert without_own_fields(undone[2].data) == without_own_fields(undone[3].data)
@@ -122,7 +122,7 @@ async def test_the_undo_button_says_when_nothing_is_left_and_changes_nothing(
     # Confirmed, the renewal still set the expiry: it can still be taken back.
     await press(hass, f"button.{MUM}_confirm_renewal")
     await press(hass, UNDO)
-    assert entry.subentries[mum].data["expiry_date"] == "2026-12-01"
+    assert expiry_of(entry, mum) == "2026-12-01"
     await refused()
     await press(hass, f"button.{MUM}_renew")
     # A date set by hand is not a renewal: there is nothing to undo behind it.

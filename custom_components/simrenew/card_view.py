@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from .card_config import CardConfig
 from .history import Receipt
 from .model import CardState
-from .store import BalanceRecord
+from .records import BalanceRecord
 
 
 def renews_itself(config: CardConfig, standing_expiry: date | None, roll_undone: bool) -> bool:

@@ -164,6 +164,18 @@ RECORD_FIELDS: Final[dict[str, Check]] = {
 }
 
 
+def is_anchor_day(value: object) -> bool:
+    """Return whether `value` is no day of month, or one a monthly plan can keep."""
+    return value is None or (type(value) is int and 1 <= value <= 31)
+
+
+# Fields a record may lack; a bad one is dropped, and the hub adopts the card's expiry again.
+OPTIONAL_RECORD_FIELDS: Final[dict[str, Check]] = {
+    "expiry": is_day,
+    "anchor_day": is_anchor_day,
+}
+
+
 def is_entry(entry: object) -> bool:
     """Return whether a history entry has every field its kind needs, each one readable."""
     if not isinstance(entry, dict):
@@ -224,6 +236,10 @@ def check_record(record: dict[str, Any], *, added_default: date) -> tuple[dict[s
     for key, check in RECORD_FIELDS.items():
         if not check(record.get(key, _MISSING)):
             checked[key] = None
+            problems += 1
+    for key, check in OPTIONAL_RECORD_FIELDS.items():
+        if key in record and not check(record[key]):
+            del checked[key]
             problems += 1
     checked["reminders"], reset = check_reminders(record.get("reminders"))
     problems += reset

@@ -8,16 +8,21 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any, cast
 
 from homeassistant.core import HomeAssistant
 from homeassistant.util.hass_dict import HassKey
 
+from .card_config import CardConfig
+from .change_rules import standing_expiry
 from .const import DOMAIN
 from .history import RenewalFigures
-from .store import CardRecord, HistoryEntry, SimRenewStore, StoreData
+from .records import CardRecord, HistoryEntry, StoreData
+from .store import SimRenewStore
 
+_ABSENT = object()
 LEDGERS: HassKey[dict[str, Ledger]] = HassKey(f"{DOMAIN}_ledgers")
 
 
@@ -58,8 +63,9 @@ class Ledger:
         """
         changes = fields or {}
         records = cast(dict[str, dict[str, Any]], self.records)
+        # A field the record did not have before is taken out again if the write fails.
         before = {
-            card_id: {key: records[card_id][key] for key in set_}
+            card_id: {key: records[card_id].get(key, _ABSENT) for key in set_}
             for card_id, set_ in changes.items()
         }
         for card_id, set_ in changes.items():
@@ -78,7 +84,11 @@ class Ledger:
                     history.pop()
                 self._figures.pop(card_id, None)
             for card_id, old in before.items():
-                records[card_id].update(old)
+                for key, value in old.items():
+                    if value is _ABSENT:
+                        records[card_id].pop(key, None)
+                    else:
+                        records[card_id][key] = value
             raise
 
     @property
@@ -99,35 +109,27 @@ class Ledger:
         """Drop a card's figures, to be read again from its history when next needed."""
         self._figures.pop(card_id, None)
 
-    def last_expiry_change(self, card_id: str) -> HistoryEntry | None:
-        """Return the card's latest renewal or correction, if any."""
-        history: list[HistoryEntry] = self.records[card_id]["history"]
-        return next((entry for entry in reversed(history) if "new_expiry" in entry), None)
+    def with_recorded_expiry(self, card_id: str, config: CardConfig) -> CardConfig:
+        """Return the card's settings with the expiry its history holds, the one that counts.
+
+        A card whose record has none yet (not adopted, or never started) keeps its settings'.
+        """
+        record = self.records.get(card_id)
+        if record is None or "expiry" not in record:
+            return config
+        expiry = date.fromisoformat(record["expiry"])
+        anchor_day = record.get("anchor_day")
+        if config.expiry_date == expiry and config.anchor_day == anchor_day:
+            return config
+        return replace(config, expiry_date=expiry, anchor_day=anchor_day)
 
     def standing_expiry(self, card_id: str) -> date | None:
-        """Return the expiry that stands while a renewal waits for confirmation, if one waits.
-
-        Files from before the standing expiry was kept name only the waiting renewal: the
-        expiry that renewal replaced is the one that stands.
-        """
-        record = self.records[card_id]
-        if (confirm := record["reminders"].get("confirm")) is None:
-            return None
-        if (standing := confirm.get("standing")) is not None:
-            return date.fromisoformat(standing)
-        for entry in reversed(record["history"]):
-            if entry["kind"] == "renewal" and entry["at"] == confirm["renewal"]:
-                return date.fromisoformat(entry["old_expiry"])
-        return None
+        """Return the expiry that stands while a renewal waits for confirmation, if one waits."""
+        return standing_expiry(self.records[card_id])
 
     def roll_undone(self, card_id: str, expiry: date) -> bool:
         """Return whether an undone automatic renewal restored this expiry: no rolling from it."""
         return self.records[card_id]["reminders"].get("roll_undone") == expiry.isoformat()
-
-    def recorded_expiry(self, card_id: str) -> str | None:
-        """Return the expiry the card's latest renewal or correction set, if any."""
-        last = self.last_expiry_change(card_id)
-        return None if last is None else last["new_expiry"]
 
 
 async def async_get_ledger(hass: HomeAssistant, entry_id: str, now: datetime) -> Ledger:

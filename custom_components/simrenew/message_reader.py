@@ -17,7 +17,7 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.util import dt as dt_util
 
 from .card_config import CardConfig
-from .changes import invalid_input
+from .change_writer import invalid_input
 from .const import EVENT_MESSAGE_READ
 from .message_outcomes import (
     CardFacts,
@@ -30,8 +30,10 @@ from .message_outcomes import (
 )
 from .messages import MAX_MESSAGE_LENGTH, MessageReading, read_message
 from .model import local_today
+from .record_changes import async_set_balance
+from .records import HistoryEntry
 from .renewal import Renewal
-from .store import HistoryEntry
+from .renewal_changes import async_commit_renewals, async_confirm
 
 if TYPE_CHECKING:
     from .hub import SimRenewHub
@@ -112,7 +114,7 @@ def _received_day(message: CarrierMessage) -> date:
 
 async def async_read_for_card(hub: SimRenewHub, card_id: str, message: CarrierMessage) -> Decision:
     """Decide what the message does to the card under the lock, and record it."""
-    return await hub._exclusive(lambda: _async_apply(hub, card_id, message))
+    return await hub.changes.writer.exclusive(lambda: _async_apply(hub, card_id, message))
 
 
 def _note(message: CarrierMessage, decision: Decision, reading: MessageReading) -> HistoryEntry:
@@ -134,7 +136,8 @@ def _note(message: CarrierMessage, decision: Decision, reading: MessageReading) 
 
 async def _async_apply(hub: SimRenewHub, card_id: str, message: CarrierMessage) -> Decision:
     """Record what one message does to one card, all of it or nothing."""
-    config, today = hub._current(card_id)
+    writer = hub.changes.writer
+    config, today = writer.current(card_id)
     facts = card_facts(hub, card_id, config, today)
     # A date without its year is read on the card's calendar: the carrier's day it came on.
     received = message.received.astimezone(config.time_zone).date()
@@ -148,7 +151,8 @@ async def _async_apply(hub: SimRenewHub, card_id: str, message: CarrierMessage) 
         await hub.ledger.async_append([(card_id, note)])
     elif outcome is Outcome.BALANCE:
         assert decision.balance is not None
-        await hub._set_balance(
+        await async_set_balance(
+            writer,
             [card_id],
             decision.balance,
             decision.balance_currency,
@@ -160,10 +164,10 @@ async def _async_apply(hub: SimRenewHub, card_id: str, message: CarrierMessage) 
         await _async_renewed(hub, card_id, decision, note, message)
     else:
         # Confirmed, or corrected to the carrier's date, which also settles what waits.
-        await hub._confirm_renewal(
-            [card_id], decision.expiry, source="message", notes=[(card_id, note)]
+        await async_confirm(
+            writer, [card_id], decision.expiry, source="message", notes=[(card_id, note)]
         )
-    hub._async_refresh(dt_util.utcnow())
+    hub.async_refresh(dt_util.utcnow())
     return decision
 
 
@@ -184,14 +188,15 @@ async def _async_renewed(
         confirmed=not message.automatic,
     )
     at = dt_util.utcnow().isoformat()
+    writer = hub.changes.writer
     try:
-        entry = hub._plan_renewal(card_id, renewal, at)
+        entry = writer.plan_renewal(card_id, renewal, at)
     except ServiceValidationError:
         if decision.amount is None:
             raise
         # A stated amount the card's rules refuse (another currency, say) is left out.
-        entry = hub._plan_renewal(card_id, replace(renewal, amount=None), at)
-    await hub._commit_renewals([(card_id, entry)], [(card_id, note)])
+        entry = writer.plan_renewal(card_id, replace(renewal, amount=None), at)
+    await async_commit_renewals(writer, [(card_id, entry)], [(card_id, note)])
 
 
 def fire_message_read(

@@ -12,8 +12,8 @@ from homeassistant.util import dt as dt_util
 from .card_view import CardView
 from .const import EVENT_EXPIRED, EVENT_REMINDER
 from .model import CardStatus, start_of_day
+from .records import ReminderRecord, empty_reminders
 from .reminders import ReminderKind, ReminderPlan, at_time, is_late, kind_of, stages_for
-from .store import ReminderRecord, empty_reminders
 
 
 @callback

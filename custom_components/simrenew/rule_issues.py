@@ -15,8 +15,8 @@ from .const import DOMAIN
 from .learned_rules import ACCEPTED, KEPT, Proposal, Rule, propose, rule_entry, with_rule
 from .model import Period
 from .plan_form import async_period_texts
+from .records import HistoryEntry
 from .spoken_dates import spoken_date
-from .store import HistoryEntry
 from .texts import SelectorTexts
 
 if TYPE_CHECKING:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 import os
 from pathlib import Path
-from typing import Any, NotRequired, TypedDict, cast, override
+from typing import Any, cast, override
 
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
@@ -14,106 +14,12 @@ from homeassistant.helpers.storage import Store
 
 from .const import DOMAIN, LOGGER
 from .history_file import check_history, is_intact
+from .records import StoreData, empty_record, empty_reminders
 
 STORAGE_VERSION = 2
-STORAGE_MINOR_VERSION = 2
-
-
-class HistoryEntry(TypedDict):
-    """One thing that happened to a card: a renewal, a correction, activity or balance."""
-
-    kind: str
-    at: str
-    source: str
-    date: NotRequired[str]
-    old_expiry: NotRequired[str]
-    new_expiry: NotRequired[str]
-    amount: NotRequired[float]
-    currency: NotRequired[str]
-    channel: NotRequired[str]
-    payment_method: NotRequired[str]
-    reference: NotRequired[str]
-    confirmed: NotRequired[bool]
-    renewal: NotRequired[dict[str, Any]]
-    plan: NotRequired[str]
-    # A carrier message read: what it did, who sent it and the date text read, never the text.
-    outcome: NotRequired[str]
-    sender: NotRequired[str]
-    matched: NotRequired[str]
-    stated_expiry: NotRequired[str]
-
-
-class BalanceRecord(TypedDict):
-    """The last known balance of a card."""
-
-    amount: float
-    currency: str
-    as_of: str
-
-
-class ConfirmRecord(TypedDict):
-    """A renewal recorded without the carrier's word, and when to ask about it."""
-
-    renewal: str
-    # The next day to ask, at the reminder time, in Home Assistant's zone.
-    due: str
-    # Older files asked only once; True there means that one question went out on `due`.
-    fired: bool
-    # The expiry in force before the first renewal that waits: it stands until confirmed.
-    standing: NotRequired[str | None]
-
-
-class PreviousReminders(TypedDict):
-    """The reminders that went out for a card's previous deadline."""
-
-    deadline: str
-    fired: list[int]
-
-
-class ReminderRecord(TypedDict):
-    """Which reminders went out for the card's current deadline."""
-
-    deadline: str | None
-    fired: list[int]
-    expired_for: str | None
-    snoozed_until: str | None
-    confirm: NotRequired[ConfirmRecord | None]
-    # The expiry an undone automatic renewal restored: the card does not roll from it again.
-    roll_undone: NotRequired[str | None]
-    # The deadline before the current one and what went out for it, should it come back.
-    previous: NotRequired[PreviousReminders | None]
-
-
-class CardRecord(TypedDict):
-    """Everything stored about one card besides its settings."""
-
-    added: str
-    history: list[HistoryEntry]
-    balance: BalanceRecord | None
-    last_activity: str | None
-    reminders: ReminderRecord
-
-
-def empty_reminders() -> ReminderRecord:
-    """Return the reminder state of a card for which nothing went out yet."""
-    return {"deadline": None, "fired": [], "expired_for": None, "snoozed_until": None}
-
-
-class StoreData(TypedDict):
-    """The whole file."""
-
-    cards: dict[str, CardRecord]
-
-
-def empty_record(added: str) -> CardRecord:
-    """Return the record of a card with nothing recorded yet."""
-    return {
-        "added": added,
-        "history": [],
-        "balance": None,
-        "last_activity": None,
-        "reminders": empty_reminders(),
-    }
+# 2.3 keeps each card's current expiry in its record; 2.2 files are read as they are and the hub
+# adopts the expiry from the card's settings (see expiry_adoption.py).
+STORAGE_MINOR_VERSION = 3
 
 
 class HistoryUnavailableError(Exception):
