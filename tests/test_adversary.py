@@ -151,10 +151,9 @@ async def test_a_card_form_opened_before_a_renewal_does_not_undo_it(
 async def test_a_reconfigured_expiry_waits_its_turn_behind_a_renewal_and_both_are_recorded(
     hass: HomeAssistant,
 ) -> None:
-    """A correction made in the card form while a renewal waits for the lock keeps its record.
+    """A correction made in the card form while a renewal holds the lock waits its turn.
 
-    The renewal builds on the corrected expiry; the correction itself must still be in the
-    history, or the chain of expiries has a gap no one can explain.
+    Both are in the history in the order they ran, and the chain of expiries has no gap.
     """
     entry = hub_entry()
     await setup_entry(hass, entry)
