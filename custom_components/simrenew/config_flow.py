@@ -28,18 +28,11 @@ from homeassistant.helpers.selector import (
     SelectSelectorMode,
 )
 
+from .card_checks import async_validate_card, parse_reminder_days
 from .card_config import HubOptions, parse_time_of_day
-from .card_form import (
-    ReminderTimeSelector,
-    async_validate_card,
-    card_schema,
-    errors_shown,
-    flatten_input,
-    nest_data,
-    new_card_suggestions,
-    parse_reminder_days,
-    reminder_days_selector,
-)
+from .card_fields import ReminderTimeSelector, reminder_days_selector
+from .card_form import card_schema, errors_shown
+from .card_form_data import flatten_input, nest_data, new_card_suggestions
 from .const import (
     CONF_ANCHOR_DAY,
     CONF_EXPIRY_DATE,
