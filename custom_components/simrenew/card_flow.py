@@ -16,7 +16,7 @@ from homeassistant.helpers.selector import SelectSelector, SelectSelectorConfig,
 from .card_form import card_schema, errors_shown
 from .card_form_data import nest_data
 from .card_steps import CardSteps
-from .const import CONF_ANCHOR_DAY, CONF_EXPIRY_DATE, CONF_NAME, CONF_RENEWAL_URL
+from .const import CONF_EXPIRY_DATE, CONF_NAME, CONF_RENEWAL_URL
 from .household_entry import cards_of, household_days
 from .plan_form import (
     CONF_DEFAULT_PLAN,
@@ -27,6 +27,7 @@ from .plan_form import (
 )
 from .plans import stored_period, stored_plans
 from .product_steps import ProductSteps, async_stored_product
+from .reconfigure_expiry import async_correct_expiry, shown_expiry, with_stored_expiry
 from .validation import vol
 from .zone_labels import async_zone_names, card_schema_with_zones
 
@@ -44,21 +45,8 @@ class CardSubentryFlow(
     def __init__(self) -> None:
         """Start with the product question unanswered."""
         self._product = ProductSteps()
-
-    def _keep_changes_made_meanwhile(
-        self, data: dict[str, Any], stored: Mapping[str, Any]
-    ) -> dict[str, Any]:
-        """Return the form's data, keeping an expiry renewed while the form was open.
-
-        An expiry the user left as shown is not a correction: a renewal recorded meanwhile
-        stays, with the monthly plan's day it keeps.
-        """
-        if data.get(CONF_EXPIRY_DATE) != self._shown_expiry:
-            return data
-        kept = {**data, CONF_EXPIRY_DATE: stored[CONF_EXPIRY_DATE]}
-        if CONF_ANCHOR_DAY in stored:
-            kept[CONF_ANCHOR_DAY] = stored[CONF_ANCHOR_DAY]
-        return kept
+        # The reconfigure form's last answers, shown again if the expiry cannot be recorded.
+        self._answers: dict[str, Any] = {}
 
     def _other_cards(self, exclude: str | None = None) -> list[Mapping[str, Any]]:
         """Return the data of the hub's cards other than `exclude`."""
@@ -92,15 +80,15 @@ class CardSubentryFlow(
         if len(stored_plans(data, stored_period(data))) > 1:
             self._pending = data
             return await self.async_step_default_plan()
-        return self._save(data)
+        return await self._async_save(data)
 
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> SubentryFlowResult:
-        """Change a card; the form shows what is stored."""
+        """Change a card; the form shows what is stored, with the household's expiry."""
         subentry = self._get_reconfigure_subentry()
         if self._shown_expiry is None:
-            self._shown_expiry = subentry.data.get(CONF_EXPIRY_DATE)
+            self._shown_expiry = shown_expiry(self._get_entry(), subentry)
             # The card's product stays its own; its page, as stored, needs no new warning.
             self._product = await async_stored_product(self.hass, subentry.data)
             self._product.accepted_url = subentry.data.get(CONF_RENEWAL_URL)
@@ -111,11 +99,18 @@ class CardSubentryFlow(
             if SECTION_PLANS not in user_input:
                 # Answers sent without the plans (by a script, say) leave the plans as they are.
                 user_input = {**user_input, SECTION_PLANS: shown_plans(subentry.data, texts.label)}
+            self._answers = user_input
             others = self._other_cards(subentry.subentry_id)
             result, errors = await self._async_take_card(user_input, others)
             if result is not None:
                 return result
-        shown = user_input or names.shown(nest_data(subentry.data, texts.label))
+        # The household's expiry, fresher than the card's copy of it.
+        stored = (
+            dict(subentry.data)
+            if self._shown_expiry is None
+            else {**subentry.data, CONF_EXPIRY_DATE: self._shown_expiry}
+        )
+        shown = user_input or names.shown(nest_data(stored, texts.label))
         return await self._reconfigure_form(shown, errors)
 
     async def _reconfigure_form(
@@ -149,7 +144,7 @@ class CardSubentryFlow(
         data = cast(dict[str, Any], self._pending)
         names = [plan.name for plan in stored_plans(data, stored_period(data))]
         if user_input is not None:
-            return self._save(with_default(data, user_input[CONF_DEFAULT_PLAN]))
+            return await self._async_save(with_default(data, user_input[CONF_DEFAULT_PLAN]))
         return self.async_show_form(
             step_id="default_plan",
             data_schema=vol.Schema(
@@ -162,8 +157,18 @@ class CardSubentryFlow(
             description_placeholders={"name": data[CONF_NAME]},
         )
 
-    def _save(self, data: dict[str, Any]) -> SubentryFlowResult:
-        """Store the reconfigured card, and say so in the card's own words."""
+    async def _async_save(self, data: dict[str, Any]) -> SubentryFlowResult:
+        """Store the reconfigured card, and say so in the card's own words.
+
+        A changed expiry is the household's correction, recorded first; an expiry left as
+        shown is none, and a renewal recorded while the form was open stays.
+        """
+        card_id = self._get_reconfigure_subentry().subentry_id
+        if data.get(CONF_EXPIRY_DATE) != self._shown_expiry:
+            typed = cast(str, data[CONF_EXPIRY_DATE])
+            if (error := await async_correct_expiry(self._get_entry(), card_id, typed)) is not None:
+                return await self._reconfigure_form(self._answers, {CONF_EXPIRY_DATE: error})
+        # Read again: the correction wrote the card's expiry and monthly day.
         subentry = self._get_reconfigure_subentry()
         # Not `async_update_and_abort`: newer releases answer it with Home Assistant's common
         # words, and older ones cannot be told otherwise.
@@ -171,6 +176,6 @@ class CardSubentryFlow(
             self._get_entry(),
             subentry,
             title=data[CONF_NAME],
-            data=self._keep_changes_made_meanwhile(data, subentry.data),
+            data=with_stored_expiry(data, subentry.data),
         )
         return self.async_abort(reason="reconfigure_successful")
