@@ -14,16 +14,13 @@ from typing import Any
 from hypothesis import HealthCheck, settings, strategies as st
 
 from custom_components.simrenew import zones
+from custom_components.simrenew.card_checks import MAX_NOTES_LENGTH, MAX_TEXT_LENGTH
 from custom_components.simrenew.card_config import (
     CardConfig,
     has_hidden_characters,
     normalize_phone_number,
 )
-from custom_components.simrenew.card_form import (
-    COMMON_TIME_ZONES,
-    MAX_NOTES_LENGTH,
-    MAX_TEXT_LENGTH,
-)
+from custom_components.simrenew.card_fields import COMMON_TIME_ZONES
 from custom_components.simrenew.const import DOMAIN, SUBENTRY_CARD
 from custom_components.simrenew.model import (
     MONEY_MAX,

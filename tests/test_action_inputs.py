@@ -10,7 +10,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import yaml
 
-from custom_components.simrenew.card_form import CURRENCY_CHOICES
+from custom_components.simrenew.card_fields import CURRENCY_CHOICES
 from custom_components.simrenew.const import DOMAIN
 from custom_components.simrenew.receipts import HISTORY_KINDS
 from custom_components.simrenew.services import (

@@ -19,7 +19,7 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
-from custom_components.simrenew.card_form import nest_data
+from custom_components.simrenew.card_form_data import nest_data
 from custom_components.simrenew.const import DOMAIN, SUBENTRY_CARD
 from custom_components.simrenew.ledger import Ledger
 from homeassistant.components.repairs import repairs_flow_manager

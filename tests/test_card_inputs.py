@@ -21,7 +21,7 @@ from custom_components.simrenew.card_config import (
     parse_iso_date,
     same_phone_number,
 )
-from custom_components.simrenew.card_form import whole_number
+from custom_components.simrenew.card_form_data import whole_number
 from custom_components.simrenew.const import DOMAIN, SUBENTRY_CARD
 from custom_components.simrenew.model import (
     SAFE_FIRST_DAY,

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import date
+import json
+from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
@@ -10,9 +15,15 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.simrenew.card_form import ADVANCED_FIELDS
 from custom_components.simrenew.const import DOMAIN, SUBENTRY_CARD
+from custom_components.simrenew.reconfigure_expiry import (
+    CORRECTION_ERRORS,
+    NOT_RECORDED,
+    NOT_RUNNING,
+)
 from homeassistant.config_entries import SOURCE_RECONFIGURE, SOURCE_USER
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 
 from .conftest import form_errors, past_product, setup_entry
@@ -737,6 +748,131 @@ async def test_reconfigure_card(hass: HomeAssistant, mock_entry: MockConfigEntry
     assert correction["source"] == "reconfigure"
     assert correction["old_expiry"] == "2026-12-01"
     assert correction["new_expiry"] == "2027-05-15"
+
+
+async def test_reconfigure_records_the_expiry_before_the_other_fields(
+    hass: HomeAssistant, mock_entry: MockConfigEntry
+) -> None:
+    """A changed expiry is the household's correction, recorded while the card is as it was."""
+    await setup_entry(hass, mock_entry)
+    (subentry_id,) = mock_entry.subentries
+    hub = mock_entry.runtime_data
+    record = hub.changes.async_set_expiry
+    seen: list[tuple[list[str], date, str, str]] = []
+
+    async def set_expiry(card_ids: list[str], expiry: date, source: str) -> None:
+        seen.append((card_ids, expiry, source, mock_entry.subentries[subentry_id].title))
+        await record(card_ids, expiry, source)
+
+    result = await _start_reconfigure(hass, mock_entry, subentry_id)
+    with patch.object(hub, "async_set_expiry", side_effect=set_expiry):
+        result = await hass.config_entries.subentries.async_configure(
+            result["flow_id"], with_changes(name="Mum's old CMHK", phone_number="+85291234567")
+        )
+        await hass.async_block_till_done()
+    assert result["reason"] == "reconfigure_successful"
+    assert seen == [([subentry_id], date(2027, 5, 15), "reconfigure", "Mum's CMHK")]
+    subentry = mock_entry.subentries[subentry_id]
+    assert (subentry.title, subentry.data["expiry_date"]) == ("Mum's old CMHK", "2027-05-15")
+
+
+async def test_reconfigure_shows_the_household_expiry_and_keeps_it_when_left_as_shown(
+    hass: HomeAssistant, mock_entry: MockConfigEntry
+) -> None:
+    """The form shows the running household's expiry; left as shown, it is no correction."""
+    await setup_entry(hass, mock_entry)
+    (subentry_id,) = mock_entry.subentries
+    hub = mock_entry.runtime_data
+    # The household's expiry is the one its history gives, not the card's own copy.
+    hub.configs[subentry_id] = dataclasses.replace(
+        hub.configs[subentry_id], expiry_date=date(2027, 1, 1)
+    )
+    result = await _start_reconfigure(hass, mock_entry, subentry_id)
+    suggested = {str(key): key.description for key in result["data_schema"].schema}
+    assert suggested["expiry_date"] == {"suggested_value": "2027-01-01"}
+
+    with patch.object(hub, "async_set_expiry") as set_expiry:
+        result = await hass.config_entries.subentries.async_configure(
+            result["flow_id"],
+            with_changes(phone_number="+85291234567", expiry_date="2027-01-01"),
+        )
+        await hass.async_block_till_done()
+    assert result["reason"] == "reconfigure_successful"
+    set_expiry.assert_not_called()
+    subentry = mock_entry.subentries[subentry_id]
+    assert (subentry.title, subentry.data["expiry_date"]) == ("Dad's csl", "2026-12-01")
+
+
+async def test_reconfigure_refuses_a_changed_expiry_while_the_household_is_not_running(
+    hass: HomeAssistant, mock_entry: MockConfigEntry
+) -> None:
+    """Only the running household records an expiry: the form says so and changes nothing."""
+    await setup_entry(hass, mock_entry)
+    assert await hass.config_entries.async_unload(mock_entry.entry_id)
+    await hass.async_block_till_done()
+    (subentry_id,) = mock_entry.subentries
+    before = dict(mock_entry.subentries[subentry_id].data)
+    result = await _start_reconfigure(hass, mock_entry, subentry_id)
+    suggested = {str(key): key.description for key in result["data_schema"].schema}
+    assert suggested["expiry_date"] == {"suggested_value": "2026-12-01"}
+
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], with_changes(phone_number="+85291234567")
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "reconfigure"
+    assert result["errors"] == form_errors(expiry_date=NOT_RUNNING)
+    assert dict(mock_entry.subentries[subentry_id].data) == before
+
+    # The other fields can still be changed, with the expiry left as shown.
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], with_changes(phone_number="+85291234567", expiry_date="2026-12-01")
+    )
+    await hass.async_block_till_done()
+    assert result["reason"] == "reconfigure_successful"
+    data = mock_entry.subentries[subentry_id].data
+    assert (data["name"], data["expiry_date"]) == ("Dad's csl", "2026-12-01")
+
+
+@pytest.mark.parametrize(
+    ("reason", "error"),
+    [
+        ("card_removed", "card_removed"),
+        ("card_unreadable", "card_unreadable"),
+        ("expiry_out_of_range", "expiry_out_of_range"),
+        ("history_unavailable", NOT_RECORDED),
+    ],
+)
+async def test_reconfigure_shows_a_refused_correction_on_the_expiry(
+    hass: HomeAssistant, mock_entry: MockConfigEntry, reason: str, error: str
+) -> None:
+    """A correction the household refuses shows its reason on the expiry; nothing changes."""
+    await setup_entry(hass, mock_entry)
+    (subentry_id,) = mock_entry.subentries
+    before = dict(mock_entry.subentries[subentry_id].data)
+    refused = ServiceValidationError(translation_domain=DOMAIN, translation_key=reason)
+    result = await _start_reconfigure(hass, mock_entry, subentry_id)
+    with patch.object(mock_entry.runtime_data, "async_set_expiry", side_effect=refused):
+        result = await hass.config_entries.subentries.async_configure(
+            result["flow_id"], with_changes(phone_number="+85291234567")
+        )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "reconfigure"
+    assert result["errors"] == form_errors(expiry_date=error)
+    suggested = {str(key): key.description for key in result["data_schema"].schema}
+    assert suggested["expiry_date"] == {"suggested_value": "2027-05-15"}
+    assert dict(mock_entry.subentries[subentry_id].data) == before
+    assert mock_entry.runtime_data.records[subentry_id]["history"] == []
+
+
+@pytest.mark.parametrize("language", ["en", "zh-Hant", "zh-Hans"])
+def test_every_reason_a_correction_shows_has_words_in_the_card_form(language: str) -> None:
+    """Each error the Reconfigure form can show for its expiry is a card form error."""
+    path = Path(__file__).parent.parent / "custom_components/simrenew/translations"
+    strings = json.loads((path / f"{language}.json").read_text("utf-8"))
+    errors = strings["config_subentries"]["card"]["error"]
+    for key in {*CORRECTION_ERRORS, NOT_RUNNING, NOT_RECORDED}:
+        assert errors.get(key), key
 
 
 async def test_reconfigure_errors_and_duplicates(

@@ -14,7 +14,8 @@ from hypothesis import given, settings, strategies as st
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.simrenew.card_form import ZONE_CHOICES, card_schema
+from custom_components.simrenew.card_fields import ZONE_CHOICES
+from custom_components.simrenew.card_form import card_schema
 from custom_components.simrenew.const import DOMAIN, SUBENTRY_CARD
 from custom_components.simrenew.model import PERIOD_LIMITS, Period, PeriodUnit
 from custom_components.simrenew.plan_form import (

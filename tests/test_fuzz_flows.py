@@ -16,7 +16,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.simrenew.card_config import HubOptions, parse_time_of_day
-from custom_components.simrenew.card_form import nest_data
+from custom_components.simrenew.card_form_data import nest_data
 from custom_components.simrenew.const import DOMAIN, SUBENTRY_CARD
 from custom_components.simrenew.model import MAX_REMINDER_DAYS
 from custom_components.simrenew.plan_form import name_error

@@ -10,7 +10,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.simrenew.card_config import CardConfig
-from custom_components.simrenew.card_form import nest_data
+from custom_components.simrenew.card_form_data import nest_data
 from custom_components.simrenew.const import DOMAIN, EVENT_RENEWED, SUBENTRY_CARD
 from custom_components.simrenew.history_file import check_history, is_entry
 from custom_components.simrenew.model import Period, PeriodUnit

@@ -8,7 +8,8 @@ from typing import Any
 from hypothesis import given, strategies as st
 import pytest
 
-from custom_components.simrenew.card_form import async_validate_card, flatten_input, nest_data
+from custom_components.simrenew.card_checks import async_validate_card
+from custom_components.simrenew.card_form_data import flatten_input, nest_data
 from custom_components.simrenew.presets import (
     LANGUAGES,
     PRESETS_FILE,

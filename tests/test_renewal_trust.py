@@ -12,7 +12,7 @@ from pytest_homeassistant_custom_component.common import (
     async_capture_events,
 )
 
-from custom_components.simrenew.card_form import nest_data
+from custom_components.simrenew.card_form_data import nest_data
 from custom_components.simrenew.const import DOMAIN, SUBENTRY_CARD
 from homeassistant.components.repairs import repairs_flow_manager
 from homeassistant.config_entries import SOURCE_RECONFIGURE

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from custom_components.simrenew.card_form import COMMON_TIME_ZONES, REMINDER_DAY_CHOICES
+from custom_components.simrenew.card_fields import COMMON_TIME_ZONES, REMINDER_DAY_CHOICES
 from custom_components.simrenew.model import CardStatus, CardType, PeriodUnit, RenewalMode
 from custom_components.simrenew.zone_labels import zone_key
 

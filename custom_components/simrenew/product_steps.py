@@ -8,7 +8,7 @@ from typing import Any
 
 from homeassistant.core import HomeAssistant
 
-from .card_form import nest_data
+from .card_form_data import nest_data
 from .carrier_presets import (
     async_get_presets,
     async_preset_note,

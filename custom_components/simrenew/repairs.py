@@ -3,32 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.repairs import RepairsFlow
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers.selector import (
-    DateSelector,
-    SelectOptionDict,
-    SelectSelector,
-    SelectSelectorConfig,
-    SelectSelectorMode,
-)
-from homeassistant.util import dt as dt_util
+from homeassistant.helpers.selector import DateSelector
 
 from .card_config import parse_iso_date
 from .const import CONF_EXPIRY_DATE
 from .hub import SimRenewConfigEntry, SimRenewHub
+from .lapsed_forms import CONF_PLAN, async_plan_schema, card_placeholders, renewal_preview
 from .lapsed_issues import async_sync_lapsed_issue
 from .model import CardStatus
-from .money import written_amount
 from .renewal import Renewal
 from .rule_issues import RULE_PREFIX, LearnedRuleFlow
-from .spoken_dates import spoken_date
-from .texts import SelectorTexts
 
 if TYPE_CHECKING:
     # Named from 2026.9 on; annotations are never evaluated, so older releases load this file.
@@ -36,7 +26,6 @@ if TYPE_CHECKING:
 from .validation import vol
 
 LAPSED = (CardStatus.GRACE_PERIOD, CardStatus.EXPIRED)
-CONF_PLAN = "plan"
 
 
 class LapsedCardFlow(RepairsFlow):
@@ -79,15 +68,7 @@ class LapsedCardFlow(RepairsFlow):
 
     def _placeholders(self) -> dict[str, str]:
         """Return the card's name and dates for the texts."""
-        view = self.hub.cards[self.card_id]
-        language, today = self.hass.config.language, dt_util.now().date()
-        placeholders = {
-            "name": view.config.name,
-            "deadline": spoken_date(view.state.deadline, language, today),
-        }
-        if view.recorded_expiry is not None:
-            placeholders["recorded_expiry"] = spoken_date(view.recorded_expiry, language, today)
-        return placeholders
+        return card_placeholders(self.hass, self.hub, self.card_id)
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> RepairsFlowResult:
         """Offer the two ways out."""
@@ -142,31 +123,6 @@ class LapsedCardFlow(RepairsFlow):
             description_placeholders=self._placeholders(),
         )
 
-    def _preview(self, plan: str | None = None) -> tuple[dict[str, str], dict[str, str]]:
-        """Return the placeholders of the renewal the step would record, and why it cannot."""
-        language = self.hass.config.language
-        today = dt_util.now().date()
-        # The expiry the card has now is known even when the renewal cannot be recorded.
-        expiry = spoken_date(self.hub.cards[self.card_id].config.expiry_date, language, today)
-        placeholders = {
-            **self._placeholders(),
-            "old_expiry": expiry,
-            "new_expiry": "—",
-            "amount": "—",
-        }
-        try:
-            entry = self.hub.changes.preview_renewal(
-                self.card_id, Renewal(source="repair", plan=plan)
-            )
-        except ServiceValidationError as err:
-            return placeholders, {"base": err.translation_key or "unknown"}
-        placeholders["new_expiry"] = spoken_date(
-            date.fromisoformat(entry["new_expiry"]), language, today
-        )
-        if (amount := entry.get("amount")) is not None:
-            placeholders["amount"] = written_amount(amount, entry["currency"])
-        return placeholders, {}
-
     async def async_step_renewed(
         self, user_input: dict[str, Any] | None = None
     ) -> RepairsFlowResult:
@@ -176,7 +132,7 @@ class LapsedCardFlow(RepairsFlow):
         """
         if self._live() is None:
             return self.async_abort(reason="card_removed")
-        placeholders, errors = self._preview()
+        placeholders, errors = renewal_preview(self.hass, self.hub, self.card_id)
         if user_input is not None and self._renewed_meanwhile():
             # Recording it again would push the expiry a whole period past the carrier's.
             return self.async_abort(reason="renewed_meanwhile")
@@ -192,7 +148,11 @@ class LapsedCardFlow(RepairsFlow):
         several = len(self.hub.cards[self.card_id].config.plans) > 1
         return self.async_show_form(
             step_id="renewed_plan" if several else "renewed",
-            data_schema=await self._plan_schema() if several else vol.Schema({}),
+            data_schema=(
+                await async_plan_schema(self.hass, self.hub, self.card_id)
+                if several
+                else vol.Schema({})
+            ),
             errors=errors,
             description_placeholders=placeholders,
         )
@@ -202,31 +162,6 @@ class LapsedCardFlow(RepairsFlow):
     ) -> RepairsFlowResult:
         """Record the renewal with the plan chosen."""
         return await self.async_step_renewed(user_input)
-
-    async def _plan_schema(self) -> vol.Schema:
-        """Return the choice of plan, each with the expiry and amount it gives; default first."""
-        config = self.hub.cards[self.card_id].config
-        default = config.default_plan or config.plans[0]
-        texts = SelectorTexts(self.hass, "plan_outcome")
-        await texts.async_load()
-        options: list[SelectOptionDict] = []
-        for plan in config.plans:
-            outcome, errors = self._preview(plan.name)
-            values = {"plan": plan.name, **outcome}
-            if errors:
-                label = plan.name
-            elif outcome["amount"] == "—":
-                label = texts.fill("without_amount", "{plan}: until {new_expiry}", **values)
-            else:
-                label = texts.fill("with_amount", "{plan}: until {new_expiry}, {amount}", **values)
-            options.append(SelectOptionDict(value=plan.name, label=label))
-        return vol.Schema(
-            {
-                vol.Required(CONF_PLAN, default=default.name): SelectSelector(
-                    SelectSelectorConfig(options=options, mode=SelectSelectorMode.LIST)
-                )
-            }
-        )
 
     async def async_step_new_expiry(
         self, user_input: dict[str, Any] | None = None

@@ -15,7 +15,8 @@ from homeassistant.helpers.selector import (
 )
 from homeassistant.helpers.translation import async_get_translations
 
-from .card_form import CARD_SCHEMA, ZONE_CHOICES
+from .card_fields import ZONE_CHOICES
+from .card_form import CARD_SCHEMA
 from .const import CONF_TIME_ZONE, DOMAIN
 from .model import DEFAULT_TIME_ZONE
 from .validation import vol

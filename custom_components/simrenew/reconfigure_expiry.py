@@ -1,0 +1,70 @@
+"""The expiry in a card's Reconfigure form: shown as the household has it, changed as it records.
+
+A card's expiry lives in the household's history. The form shows the running household's
+expiry, and an expiry the user changed is recorded as the household's correction before the
+other settings are saved; those never carry an expiry of their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import TYPE_CHECKING, Any, cast
+
+from homeassistant.config_entries import ConfigEntry, ConfigEntryState, ConfigSubentry
+from homeassistant.exceptions import ServiceValidationError
+
+from .const import CONF_ANCHOR_DAY, CONF_EXPIRY_DATE
+
+if TYPE_CHECKING:
+    from .hub import SimRenewConfigEntry
+
+# A changed expiry waits for the household: only it can record the correction.
+NOT_RUNNING = "household_not_running"
+# The reasons a correction is refused for that the card form has words of its own for.
+CORRECTION_ERRORS = frozenset({"expiry_out_of_range", "card_removed", "card_unreadable"})
+# Any other reason: the form still says that the expiry was not recorded.
+NOT_RECORDED = "expiry_not_recorded"
+
+
+def _running(entry: ConfigEntry) -> SimRenewConfigEntry | None:
+    """Return the household's entry while it runs, else None."""
+    if entry.state is not ConfigEntryState.LOADED:
+        return None
+    return cast("SimRenewConfigEntry", entry)
+
+
+def shown_expiry(entry: ConfigEntry, subentry: ConfigSubentry) -> str | None:
+    """Return the expiry the form shows: the running household's, else the card's stored one."""
+    if (running := _running(entry)) is not None and (
+        config := running.runtime_data.configs.get(subentry.subentry_id)
+    ) is not None:
+        return config.expiry_date.isoformat()
+    return subentry.data.get(CONF_EXPIRY_DATE)
+
+
+async def async_correct_expiry(entry: ConfigEntry, card_id: str, typed: str) -> str | None:
+    """Record the typed expiry as the household's correction; return the form's error, if any.
+
+    `typed` passed the form's checks, so it is a date in ISO form.
+    """
+    if (running := _running(entry)) is None:
+        return NOT_RUNNING
+    hub = running.runtime_data
+    try:
+        await hub.changes.async_set_expiry([card_id], date.fromisoformat(typed), "reconfigure")
+    except ServiceValidationError as err:
+        return err.translation_key if err.translation_key in CORRECTION_ERRORS else NOT_RECORDED
+    return None
+
+
+def with_stored_expiry(data: Mapping[str, Any], stored: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the form's data with the expiry and the monthly plan's day the card has stored.
+
+    A renewal or correction recorded meanwhile wrote them: the form's copy is older.
+    """
+    kept = {key: value for key, value in data.items() if key != CONF_ANCHOR_DAY}
+    for key in (CONF_EXPIRY_DATE, CONF_ANCHOR_DAY):
+        if key in stored:
+            kept[key] = stored[key]
+    return kept
