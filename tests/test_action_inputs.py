@@ -10,15 +10,15 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import yaml
 
-from custom_components.simrenew.card_fields import CURRENCY_CHOICES
-from custom_components.simrenew.const import DOMAIN
-from custom_components.simrenew.receipts import HISTORY_KINDS
-from custom_components.simrenew.services import (
+from custom_components.simrenew.action_inputs import (
     MAX_HISTORY_LIMIT,
     number,
     snooze_days,
     whole_number,
 )
+from custom_components.simrenew.card_fields import CURRENCY_CHOICES
+from custom_components.simrenew.const import DOMAIN
+from custom_components.simrenew.receipts import HISTORY_KINDS
 from custom_components.simrenew.validation import vol
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError

@@ -21,10 +21,10 @@ from hypothesis import event, given, strategies as st
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.simrenew.action_inputs import CHANNELS, MAX_HISTORY_LIMIT, MAX_NOTE_LENGTH
 from custom_components.simrenew.const import DOMAIN
 from custom_components.simrenew.model import MONEY_MAX
 from custom_components.simrenew.receipts import HISTORY_KINDS
-from custom_components.simrenew.services import CHANNELS, MAX_HISTORY_LIMIT, MAX_NOTE_LENGTH
 from custom_components.simrenew.validation import vol
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError

@@ -14,12 +14,9 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.simrenew.const import DOMAIN
-from custom_components.simrenew.notifications import (
-    ReminderNotifier,
-    message_keys,
-    spoken_date,
-)
-from custom_components.simrenew.spoken_dates import plural_form
+from custom_components.simrenew.notification_texts import message_keys
+from custom_components.simrenew.notifications import ReminderNotifier
+from custom_components.simrenew.spoken_dates import plural_form, spoken_date
 from homeassistant.components import persistent_notification
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
@@ -384,7 +381,7 @@ async def test_a_count_of_days_takes_its_form(
     await notifier.async_start(set())
     deadline = date(2026, 11, 22) + timedelta(days=days)
     data = {"name": "Mum's CMHK", "deadline": deadline.isoformat(), "days_until_deadline": days}
-    text = notifier.text("deadline_message", data)
+    text = notifier.texts.text("deadline_message", data)
     assert text.startswith(says)
     assert glossary_slips(text, language) == []
 

@@ -18,6 +18,7 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.translation import async_get_translations
 
+from .action_targets import loaded_hubs
 from .card_answers import Said, text_language
 from .card_listing import soonest_first
 from .card_names import match_card
@@ -26,7 +27,6 @@ from .changes import invalid_input
 from .const import DOMAIN
 from .devices import registered_device_ids
 from .hub import SimRenewHub
-from .services import _loaded_hubs as loaded_hubs
 from .spoken_dates import plural_form
 
 # A spoken name longer than this is no card's name; echoed back cut short.

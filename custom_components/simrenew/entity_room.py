@@ -26,6 +26,7 @@ from . import binary_sensor, button, calendar, date as date_platform, sensor, to
 from .card_config import CardConfig
 from .const import DOMAIN
 from .entity_budget import RARELY_USED_KINDS, fitting_cards, named_cards
+from .household_sensors import HOUSEHOLD_SENSORS
 from .model import start_of_day
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ ISSUE_ID = "cards_without_entities"
 NAMES_LISTED = 20
 
 HOUSEHOLD_KINDS: tuple[tuple[Platform, EntityDescription], ...] = (
-    *((Platform.SENSOR, description) for description in sensor.HOUSEHOLD_SENSORS),
+    *((Platform.SENSOR, description) for description in HOUSEHOLD_SENSORS),
     (Platform.CALENDAR, calendar.CALENDAR),
     (Platform.TODO, todo.RENEWALS),
 )

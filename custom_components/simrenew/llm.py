@@ -23,6 +23,7 @@ from homeassistant.helpers.llm import (
 )
 from homeassistant.util.json import JsonObjectType, JsonValueType
 
+from .action_inputs import number, whole_number
 from .assist_cards import (
     MAX_SPOKEN_NAME,
     async_confirm,
@@ -42,7 +43,6 @@ from .const import DOMAIN
 from .devices import registered_device_ids
 from .hub import SimRenewHub
 from .model import CardStatus
-from .services import number, whole_number
 from .validation import vol
 
 MAX_DUE_DAYS = 400
