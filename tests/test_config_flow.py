@@ -26,7 +26,7 @@ from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 
-from .conftest import form_errors, past_product, setup_entry
+from .conftest import expiry_of, form_errors, past_product, setup_entry
 
 NOW = "2026-11-22T04:00:00+00:00"
 
@@ -742,7 +742,9 @@ async def test_reconfigure_card(hass: HomeAssistant, mock_entry: MockConfigEntry
     assert result.get("translation_domain") is None
     subentry = mock_entry.subentries[subentry_id]
     assert subentry.title == "Mum's old CMHK"
-    assert subentry.data["expiry_date"] == "2027-05-15"
+    # The card's settings keep the expiry it was added with; the history holds the new one.
+    assert subentry.data["expiry_date"] == "2026-12-01"
+    assert expiry_of(mock_entry, subentry_id) == "2027-05-15"
     assert subentry.data["phone_number"] == "+85291234567"
     (correction,) = mock_entry.runtime_data.records[subentry_id]["history"]
     assert correction["source"] == "reconfigure"
@@ -765,7 +767,7 @@ async def test_reconfigure_records_the_expiry_before_the_other_fields(
         await record(card_ids, expiry, source)
 
     result = await _start_reconfigure(hass, mock_entry, subentry_id)
-    with patch.object(hub, "async_set_expiry", side_effect=set_expiry):
+    with patch.object(hub.changes, "async_set_expiry", side_effect=set_expiry):
         result = await hass.config_entries.subentries.async_configure(
             result["flow_id"], with_changes(name="Mum's old CMHK", phone_number="+85291234567")
         )
@@ -773,7 +775,8 @@ async def test_reconfigure_records_the_expiry_before_the_other_fields(
     assert result["reason"] == "reconfigure_successful"
     assert seen == [([subentry_id], date(2027, 5, 15), "reconfigure", "Mum's CMHK")]
     subentry = mock_entry.subentries[subentry_id]
-    assert (subentry.title, subentry.data["expiry_date"]) == ("Mum's old CMHK", "2027-05-15")
+    assert (subentry.title, subentry.data["expiry_date"]) == ("Mum's old CMHK", "2026-12-01")
+    assert expiry_of(mock_entry, subentry_id) == "2027-05-15"
 
 
 async def test_reconfigure_shows_the_household_expiry_and_keeps_it_when_left_as_shown(
@@ -791,7 +794,7 @@ async def test_reconfigure_shows_the_household_expiry_and_keeps_it_when_left_as_
     suggested = {str(key): key.description for key in result["data_schema"].schema}
     assert suggested["expiry_date"] == {"suggested_value": "2027-01-01"}
 
-    with patch.object(hub, "async_set_expiry") as set_expiry:
+    with patch.object(hub.changes, "async_set_expiry") as set_expiry:
         result = await hass.config_entries.subentries.async_configure(
             result["flow_id"],
             with_changes(phone_number="+85291234567", expiry_date="2027-01-01"),
@@ -852,7 +855,7 @@ async def test_reconfigure_shows_a_refused_correction_on_the_expiry(
     before = dict(mock_entry.subentries[subentry_id].data)
     refused = ServiceValidationError(translation_domain=DOMAIN, translation_key=reason)
     result = await _start_reconfigure(hass, mock_entry, subentry_id)
-    with patch.object(mock_entry.runtime_data, "async_set_expiry", side_effect=refused):
+    with patch.object(mock_entry.runtime_data.changes, "async_set_expiry", side_effect=refused):
         result = await hass.config_entries.subentries.async_configure(
             result["flow_id"], with_changes(phone_number="+85291234567")
         )

@@ -27,6 +27,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, InvalidData
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
 
 from .conftest import (
     CARD_DATA,
@@ -415,12 +416,12 @@ async def _lapse(hass: HomeAssistant, household: MockConfigEntry, on: date) -> i
     if registry.async_get_issue(DOMAIN, issue_id) is None:
         # A fix that left the card lapsed closed its issue; a changed expiry raises it again.
         days.insert(0, on - timedelta(days=1))
+    hub = household.runtime_data
     for day in days:
-        subentry = household.subentries[card_id]
-        if subentry.data["expiry_date"] != day.isoformat():
-            hass.config_entries.async_update_subentry(
-                household, subentry, data={**subentry.data, "expiry_date": day.isoformat()}
-            )
+        if expiry_of(household, card_id) != day.isoformat():
+            # Set as the history holds it, however long ago: the card is lapsed on `day`.
+            hub.records[card_id]["expiry"] = day.isoformat()
+            hub.async_refresh(dt_util.utcnow())
             await hass.async_block_till_done()
     issue = registry.async_get_issue(DOMAIN, issue_id)
     assert issue is not None

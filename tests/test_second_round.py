@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from datetime import date
 from pathlib import Path
 from typing import Any
 from unittest.mock import patch
@@ -282,10 +283,8 @@ async def test_6_the_date_typed_into_the_form_settles_a_waiting_confirmation(
     entry = await hub(hass)
     await call(hass, "renew")
     card_id = only_card(entry)
-    subentry = entry.subentries[card_id]
-    hass.config_entries.async_update_subentry(
-        entry, subentry, data={**subentry.data, "expiry_date": "2027-05-25"}
-    )
+    # What the card's form does with a changed expiry.
+    await entry.runtime_data.changes.async_set_expiry([card_id], date(2027, 5, 25), "reconfigure")
     await hass.async_block_till_done()
     assert hass.states.get(TO_CONFIRM).state == "off"
     history = entry.runtime_data.records[card_id]["history"]
