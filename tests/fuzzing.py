@@ -15,18 +15,16 @@ from hypothesis import HealthCheck, settings, strategies as st
 
 from custom_components.simrenew import zones
 from custom_components.simrenew.card_checks import MAX_NOTES_LENGTH, MAX_TEXT_LENGTH
-from custom_components.simrenew.card_config import (
-    CardConfig,
-    has_hidden_characters,
-    normalize_phone_number,
-)
+from custom_components.simrenew.card_config import CardConfig
 from custom_components.simrenew.card_fields import COMMON_TIME_ZONES
 from custom_components.simrenew.const import DOMAIN, SUBENTRY_CARD
+from custom_components.simrenew.hidden_characters import has_hidden_characters
 from custom_components.simrenew.model import (
     MONEY_MAX,
     CardType,
     RenewalMode,
 )
+from custom_components.simrenew.phone_number_format import normalize_phone_number
 from custom_components.simrenew.plans import COMMON_PERIODS, parse_period, period_choice
 from homeassistant.config_entries import ConfigEntry, ConfigEntryState
 from homeassistant.core import HomeAssistant

@@ -23,6 +23,8 @@ from .fuzzing import FUZZ_SETTINGS, date_texts, numbers, snapshot, texts, wrong_
 pytest.importorskip("homeassistant.components.llm", reason="LLM tool platforms start in 2026.8")
 
 from custom_components.simrenew import llm as simrenew_llm
+from custom_components.simrenew.card_tools import ListCardsTool
+from custom_components.simrenew.message_tool import ReadCarrierMessageTool
 
 TOOLS = [
     "simrenew__ListCards",
@@ -307,13 +309,13 @@ async def test_filters_are_checked(hass: HomeAssistant, tmp_path: Path) -> None:
 async def test_nothing_exposed_is_said(hass: HomeAssistant, tmp_path: Path) -> None:
     """Called with nothing exposed (a tool list kept from before), each tool says so."""
     await async_household(hass, tmp_path, expose=())
-    tool = simrenew_llm.ListCardsTool()
+    tool = ListCardsTool()
     result = await tool.async_call(
         hass, llm.ToolInput(tool_name=tool.name, tool_args={}), context()
     )
     assert result.error
     assert str(result.data["error"]).startswith("No SIM card is exposed to this assistant.")
-    reader = simrenew_llm.ReadCarrierMessageTool()
+    reader = ReadCarrierMessageTool()
     read = await reader.async_call(
         hass, llm.ToolInput(tool_name=reader.name, tool_args={"message": "hi"}), context()
     )

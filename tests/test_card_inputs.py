@@ -12,17 +12,10 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.simrenew import zones
-from custom_components.simrenew.card_config import (
-    CardConfig,
-    HubOptions,
-    is_zone_name,
-    load_zone,
-    normalize_phone_number,
-    parse_iso_date,
-    same_phone_number,
-)
+from custom_components.simrenew.card_config import CardConfig
 from custom_components.simrenew.card_form_data import whole_number
 from custom_components.simrenew.const import DOMAIN, SUBENTRY_CARD
+from custom_components.simrenew.hub_options import HubOptions
 from custom_components.simrenew.model import (
     SAFE_FIRST_DAY,
     SAFE_LAST_DAY,
@@ -31,6 +24,12 @@ from custom_components.simrenew.model import (
     add_months,
     expiry_is_plausible,
 )
+from custom_components.simrenew.phone_number_format import (
+    normalize_phone_number,
+    same_phone_number,
+)
+from custom_components.simrenew.stored_values import parse_iso_date
+from custom_components.simrenew.zone_names import is_zone_name, load_zone
 from homeassistant.components.repairs import repairs_flow_manager
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.core import HomeAssistant
@@ -275,7 +274,7 @@ def test_zone_names_are_iana_shaped(name: str, *, shaped: bool) -> None:
 async def test_zones_are_read_off_the_event_loop(hass: HomeAssistant) -> None:
     """The hub reads card zones loaded beforehand; nothing opens a zone file in the loop."""
     with patch(
-        "custom_components.simrenew.card_config.ZoneInfo", side_effect=AssertionError("in loop")
+        "custom_components.simrenew.zone_names.ZoneInfo", side_effect=AssertionError("in loop")
     ):
         entry = MockConfigEntry(
             domain=DOMAIN,

@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo, available_timezones
 from hypothesis import given, strategies as st
 import pytest
 
-from custom_components.simrenew.card_config import normalize_phone_number
 from custom_components.simrenew.carrier_zone import (
     COUNTRY_ZONES,
     HONG_KONG_ZONE,
@@ -15,6 +14,7 @@ from custom_components.simrenew.carrier_zone import (
     number_zone,
 )
 from custom_components.simrenew.model import CardType
+from custom_components.simrenew.phone_number_format import normalize_phone_number
 
 LONDON = "Europe/London"
 

@@ -16,10 +16,10 @@ from hypothesis import given, strategies as st
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
-from custom_components.simrenew.card_config import HubOptions
 from custom_components.simrenew.const import DOMAIN, EVENT_REMINDER, SUBENTRY_CARD
 from custom_components.simrenew.entity_budget import RARELY_USED_KINDS, fitting_cards, named_cards
 from custom_components.simrenew.entity_room import ISSUE_ID, entity_cap
+from custom_components.simrenew.hub_options import HubOptions
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import (

@@ -15,12 +15,13 @@ from hypothesis import event, given, strategies as st
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.simrenew.card_config import HubOptions, parse_time_of_day
 from custom_components.simrenew.card_form_data import nest_data
 from custom_components.simrenew.const import DOMAIN, SUBENTRY_CARD
+from custom_components.simrenew.hub_options import HubOptions
 from custom_components.simrenew.model import MAX_REMINDER_DAYS
 from custom_components.simrenew.plan_form import name_error
 from custom_components.simrenew.plans import COMMON_PERIODS, MAX_PLANS, period_choice, plan_key
+from custom_components.simrenew.stored_values import parse_time_of_day
 from homeassistant.components.repairs import repairs_flow_manager
 from homeassistant.config_entries import SOURCE_RECONFIGURE, SOURCE_USER
 from homeassistant.core import HomeAssistant

@@ -12,9 +12,9 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
 from custom_components.simrenew.action_inputs import MAX_NOTE_LENGTH
-from custom_components.simrenew.card_config import has_hidden_characters
 from custom_components.simrenew.const import DOMAIN
 from custom_components.simrenew.diagnostics import async_get_config_entry_diagnostics
+from custom_components.simrenew.hidden_characters import has_hidden_characters
 from custom_components.simrenew.history import RECEIPTS_SHOWN, Receipt, RenewalFigures
 from custom_components.simrenew.receipts import CARD_EVENTS
 from homeassistant.core import HomeAssistant

@@ -7,9 +7,9 @@ from hypothesis import given, strategies as st
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.simrenew.card_config import has_hidden_characters
 from custom_components.simrenew.card_form_data import nest_data
 from custom_components.simrenew.const import DOMAIN
+from custom_components.simrenew.hidden_characters import has_hidden_characters
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 

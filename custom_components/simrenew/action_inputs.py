@@ -9,8 +9,8 @@ from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import ServiceCall
 from homeassistant.helpers import config_validation as cv
 
-from .card_config import has_hidden_characters
 from .changes import MAX_SNOOZE_DAYS, invalid_input
+from .hidden_characters import has_hidden_characters
 from .receipts import HISTORY_KINDS
 from .validation import vol
 

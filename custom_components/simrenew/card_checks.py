@@ -11,7 +11,6 @@ from yarl import URL
 
 from homeassistant.util import dt as dt_util, slugify
 
-from .card_config import has_hidden_characters, parse_iso_date
 from .card_numbers import check_phone_numbers
 from .carrier_zone import (
     AUTOMATIC_ZONE,
@@ -36,6 +35,7 @@ from .const import (
     CONF_SECOND_PHONE_NUMBER,
     CONF_TIME_ZONE,
 )
+from .hidden_characters import has_hidden_characters
 from .model import (
     DEFAULT_TIME_ZONE,
     MAX_DAYS,
@@ -48,6 +48,7 @@ from .model import (
 )
 from .plan_form import PeriodNamer, check_plans
 from .plans import plain_name
+from .stored_values import parse_iso_date
 from .zones import async_canonical_zone_name, async_get_zone
 
 # Longer names and carriers are pasted text, not labels; they also make unwieldy entity ids.

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .card_config import normalize_phone_number, same_phone_number
 from .const import CONF_PHONE_NUMBER, CONF_SECOND_PHONE_NUMBER
+from .phone_number_format import normalize_phone_number, same_phone_number
 
 
 def _taken(number: str, others: list[Mapping[str, Any]]) -> bool:

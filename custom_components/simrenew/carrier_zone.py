@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .card_config import normalize_phone_number
+from .phone_number_format import normalize_phone_number
 
 # A form's answer that asks for the zone to be worked out from the card's number and type.
 AUTOMATIC_ZONE = "auto"

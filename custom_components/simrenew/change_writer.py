@@ -19,11 +19,12 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.generated.currencies import ACTIVE_CURRENCIES
 from homeassistant.util import dt as dt_util
 
-from .card_config import CardConfig, HubOptions
+from .card_config import CardConfig
 from .card_view import CardView
 from .change_checks import ChangeRefusedError
 from .change_rules import mark_confirmed, plan_renewal
 from .const import DOMAIN
+from .hub_options import HubOptions
 from .ledger import Ledger
 from .model import local_today
 from .notifications import ReminderNotifier

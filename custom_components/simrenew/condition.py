@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, Unpack, cast, override
 
 from homeassistant.const import CONF_OPTIONS, CONF_TARGET
@@ -40,10 +40,23 @@ def _options_schema(options: dict[Any, Any]) -> vol.Schema:
     )
 
 
+type CardCheck = Callable[[CardView, Mapping[str, Any]], bool]
+
+
 class _CardCondition(Condition):
-    """Tests the targeted cards' current state: any of them, or all of them."""
+    """Tests the targeted cards' current state with its check: any of them, or all of them.
+
+    Each condition passes its check as a class keyword: `holds` tells, from one card and the
+    condition's options, whether the condition holds for that card.
+    """
 
     _schema: ClassVar[vol.Schema] = _options_schema({})
+    _holds: ClassVar[CardCheck]
+
+    def __init_subclass__(cls, *, holds: CardCheck, **kwargs: object) -> None:
+        """Keep the condition's check."""
+        super().__init_subclass__(**kwargs)
+        cls._holds = holds
 
     @override
     @classmethod
@@ -57,16 +70,14 @@ class _CardCondition(Condition):
         self._target = config.target
         self._options: dict[str, Any] = config.options or {}
 
-    def holds(self, card: CardView) -> bool:
-        """Return whether the condition holds for one card."""
-        raise NotImplementedError
-
     def _check(self) -> bool:
         """Return whether any (or all) of the targeted cards pass; never true for no card."""
         cards = card_views(self._hass, targeted_cards(self._hass, self._target))
         if not cards:
             return False
-        passed = (self.holds(card) for card in cards)
+        # Read from the class: a function kept on it would be bound to the condition.
+        holds = type(self)._holds
+        passed = (holds(card, self._options) for card in cards)
         return all(passed) if self._options.get(OPTION_BEHAVIOR) == BEHAVIOR_ALL else any(passed)
 
     def _async_check(self, **kwargs: Unpack[ConditionCheckParams]) -> bool:
@@ -82,44 +93,44 @@ class _CardCondition(Condition):
         return check
 
 
-class IsDueCondition(_CardCondition):
+def _is_due(card: CardView, options: Mapping[str, Any]) -> bool:
+    """Return whether the card is past its first reminder day."""
+    return card.state.status is not CardStatus.ACTIVE
+
+
+def _in_grace(card: CardView, options: Mapping[str, Any]) -> bool:
+    """Return whether the card is in its grace period."""
+    return card.state.status is CardStatus.GRACE_PERIOD
+
+
+def _awaiting_confirmation(card: CardView, options: Mapping[str, Any]) -> bool:
+    """Return whether the card's last renewal is unconfirmed."""
+    return card.unconfirmed
+
+
+def _days_left_below(card: CardView, options: Mapping[str, Any]) -> bool:
+    """Return whether the days until the deadline are below the number."""
+    return card.state.days_until_deadline < int(options[OPTION_DAYS])
+
+
+class IsDueCondition(_CardCondition, holds=_is_due):
     """The card needs renewing: its reminders have begun, as the renewal due sensor shows."""
 
-    @override
-    def holds(self, card: CardView) -> bool:
-        """Return whether the card is past its first reminder day."""
-        return card.state.status is not CardStatus.ACTIVE
 
-
-class InGraceCondition(_CardCondition):
+class InGraceCondition(_CardCondition, holds=_in_grace):
     """The card is past its deadline but a renewal still saves the number."""
 
-    @override
-    def holds(self, card: CardView) -> bool:
-        """Return whether the card is in its grace period."""
-        return card.state.status is CardStatus.GRACE_PERIOD
 
-
-class AwaitingConfirmationCondition(_CardCondition):
+class AwaitingConfirmationCondition(_CardCondition, holds=_awaiting_confirmation):
     """A renewal was recorded without the carrier's date and waits to be confirmed."""
 
-    @override
-    def holds(self, card: CardView) -> bool:
-        """Return whether the card's last renewal is unconfirmed."""
-        return card.unconfirmed
 
-
-class DaysLeftBelowCondition(_CardCondition):
+class DaysLeftBelowCondition(_CardCondition, holds=_days_left_below):
     """Fewer days are left until the card's deadline than the number given."""
 
     _schema = _options_schema(
         {vol.Required(OPTION_DAYS): vol.All(vol.Coerce(int), vol.Range(min=0, max=MAX_DAYS))}
     )
-
-    @override
-    def holds(self, card: CardView) -> bool:
-        """Return whether the days until the deadline are below the number."""
-        return card.state.days_until_deadline < int(self._options[OPTION_DAYS])
 
 
 CONDITIONS: dict[str, type[Condition]] = {

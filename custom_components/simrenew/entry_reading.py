@@ -6,8 +6,9 @@ from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 
-from .card_config import CardConfig, HubOptions
+from .card_config import CardConfig
 from .const import SUBENTRY_CARD
+from .hub_options import HubOptions
 from .message_sources import MessageSources
 from .notifications import ReminderNotifier
 from .zones import loaded_zone

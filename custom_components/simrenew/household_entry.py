@@ -8,9 +8,9 @@ from typing import Any
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 
-from .card_config import HubOptions
 from .card_form_data import new_card_suggestions
 from .const import CONF_REMINDER_DAYS, CONF_REMINDER_TIME, DEFAULT_REMINDER_TIME, SUBENTRY_CARD
+from .hub_options import HubOptions
 from .model import DEFAULT_REMINDER_DAYS
 from .spoken_dates import written_days
 from .texts import SelectorTexts

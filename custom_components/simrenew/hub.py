@@ -11,7 +11,7 @@ from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 
-from .card_config import CardConfig, HubOptions
+from .card_config import CardConfig
 from .card_events import event_fields
 from .card_refresh import CardRefresh
 from .card_view import CardView
@@ -22,6 +22,7 @@ from .device_models import DeviceModels
 from .devices import registered_device_ids
 from .entry_reading import apply_options, read_cards
 from .entry_sync import async_entry_updated, start_household
+from .hub_options import HubOptions
 from .lapsed_issues import LAPSED_PREFIX, async_sync_unreadable_issues
 from .ledger import Ledger
 from .message_sources import MessageSources

@@ -7,6 +7,9 @@ them, with or without AI agents.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any, ClassVar
+
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import config_validation as cv, intent
@@ -31,14 +34,30 @@ DEFAULT_DUE_DAYS = 14
 MAX_DUE_DAYS = 400
 
 
+type IntentAnswer = Callable[[intent.Intent, dict[str, Any]], Awaitable[list[Said]]]
+
+
 class _CardIntent(intent.IntentHandler):
-    """An intent about the household's cards, answered in the language it was asked in."""
+    """An intent about the household's cards, answered in the language it was asked in.
+
+    Each intent passes its answer as a class keyword: `answer` returns what to say, from the
+    intent and its validated slots, or raises a refusal.
+    """
+
+    _answer: ClassVar[IntentAnswer]
+
+    def __init_subclass__(cls, *, answer: IntentAnswer, **kwargs: object) -> None:
+        """Keep the function that answers the intent."""
+        super().__init_subclass__(**kwargs)
+        cls._answer = answer
 
     async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
         """Answer, or say in words why not."""
         response = intent_obj.create_response()
+        # Read from the class: a function kept on it would be bound to the handler.
+        answer = type(self)._answer
         try:
-            said = await self.async_answer(intent_obj)
+            said = await answer(intent_obj, self.async_validate_slots(intent_obj.slots))
         except HomeAssistantError as err:
             text = await async_refusal(intent_obj.hass, err, intent_obj.language)
             response.async_set_error(intent.IntentResponseErrorCode.NO_VALID_TARGETS, text)
@@ -46,18 +65,15 @@ class _CardIntent(intent.IntentHandler):
         response.async_set_speech(await async_say(intent_obj.hass, intent_obj.language, said))
         return response
 
-    async def async_answer(self, intent_obj: intent.Intent) -> list[Said]:
-        """Return what to say."""
-        raise NotImplementedError
+
+async def _card_expiry(intent_obj: intent.Intent, slots: dict[str, Any]) -> list[Said]:
+    """Say when the card named must be renewed."""
+    cards = exposed_cards(intent_obj.hass, intent_obj.assistant)
+    _, view = find_card(cards, str(slots["card"]["value"]))
+    return card_answer(view, intent_obj.language)
 
 
-def _card_name(intent_obj: intent.Intent, handler: intent.IntentHandler) -> str:
-    """Return the card's name as said."""
-    slots = handler.async_validate_slots(intent_obj.slots)
-    return str(slots["card"]["value"])
-
-
-class CardExpiryHandler(_CardIntent):
+class CardExpiryHandler(_CardIntent, answer=_card_expiry):
     """When does a card expire: its deadline, days left, grace and confirmation."""
 
     intent_type = INTENT_CARD_EXPIRY
@@ -68,14 +84,27 @@ class CardExpiryHandler(_CardIntent):
         """Name the card."""
         return {vol.Required("card"): cv.string}
 
-    async def async_answer(self, intent_obj: intent.Intent) -> list[Said]:
-        """Say when the card named must be renewed."""
-        cards = exposed_cards(intent_obj.hass, intent_obj.assistant)
-        _, view = find_card(cards, _card_name(intent_obj, self))
-        return card_answer(view, intent_obj.language)
+
+async def _cards_due(intent_obj: intent.Intent, slots: dict[str, Any]) -> list[Said]:
+    """Say which cards are due, soonest first."""
+    cards = exposed_cards(intent_obj.hass, intent_obj.assistant)
+    if not cards:
+        find_card(cards, "")
+    if "days" in slots:
+        days = int(slots["days"]["value"])
+    else:
+        days = (
+            max(
+                (max(hub.options.reminder_days, default=0) for hub, _ in cards),
+                default=DEFAULT_DUE_DAYS,
+            )
+            or DEFAULT_DUE_DAYS
+        )
+    views: list[CardView] = [view for _, view in cards]
+    return due_answer(views, days, intent_obj.language)
 
 
-class CardsDueHandler(_CardIntent):
+class CardsDueHandler(_CardIntent, answer=_cards_due):
     """Which cards are due within some days (by default the household's first reminder)."""
 
     intent_type = INTENT_CARDS_DUE
@@ -86,27 +115,17 @@ class CardsDueHandler(_CardIntent):
         """Optionally, the days."""
         return {vol.Optional("days"): vol.All(vol.Coerce(int), vol.Range(0, MAX_DUE_DAYS))}
 
-    async def async_answer(self, intent_obj: intent.Intent) -> list[Said]:
-        """Say which cards are due, soonest first."""
-        slots = self.async_validate_slots(intent_obj.slots)
-        cards = exposed_cards(intent_obj.hass, intent_obj.assistant)
-        if not cards:
-            find_card(cards, "")
-        if "days" in slots:
-            days = int(slots["days"]["value"])
-        else:
-            days = (
-                max(
-                    (max(hub.options.reminder_days, default=0) for hub, _ in cards),
-                    default=DEFAULT_DUE_DAYS,
-                )
-                or DEFAULT_DUE_DAYS
-            )
-        views: list[CardView] = [view for _, view in cards]
-        return due_answer(views, days, intent_obj.language)
+
+async def _record_renewal(intent_obj: intent.Intent, slots: dict[str, Any]) -> list[Said]:
+    """Record the renewal and say what it changed."""
+    cards = exposed_cards(intent_obj.hass, intent_obj.assistant)
+    hub, view = find_card(cards, str(slots["card"]["value"]))
+    old, new = await async_record_renewal(intent_obj.hass, hub, view, intent_obj.context, {})
+    now = current_view(hub, view.card_id) or view
+    return [renewed_answer(view.config.name, old, new, intent_obj.language, now.state.today)]
 
 
-class RecordRenewalHandler(_CardIntent):
+class RecordRenewalHandler(_CardIntent, answer=_record_renewal):
     """Record "I renewed Mum's card": the default plan, today, unconfirmed."""
 
     intent_type = INTENT_RECORD_RENEWAL
@@ -116,14 +135,6 @@ class RecordRenewalHandler(_CardIntent):
     def slot_schema(self) -> dict[vol.Marker, object]:
         """Name the card."""
         return {vol.Required("card"): cv.string}
-
-    async def async_answer(self, intent_obj: intent.Intent) -> list[Said]:
-        """Record the renewal and say what it changed."""
-        cards = exposed_cards(intent_obj.hass, intent_obj.assistant)
-        hub, view = find_card(cards, _card_name(intent_obj, self))
-        old, new = await async_record_renewal(intent_obj.hass, hub, view, intent_obj.context, {})
-        now = current_view(hub, view.card_id) or view
-        return [renewed_answer(view.config.name, old, new, intent_obj.language, now.state.today)]
 
 
 def async_setup_intents(hass: HomeAssistant) -> None:

@@ -18,7 +18,6 @@ from homeassistant.helpers.selector import (
 )
 
 from .card_checks import parse_reminder_days
-from .card_config import parse_time_of_day
 from .card_fields import ReminderTimeSelector, reminder_days_selector
 from .const import (
     CONF_MESSAGE_SOURCES,
@@ -35,6 +34,7 @@ from .model import DEFAULT_REMINDER_DAYS
 from .phones import phone_names
 from .reminder_times import async_card_times
 from .speaker_form import SPEAKER_FIELDS, read_speaker_fields, speaker_suggestions
+from .stored_values import parse_time_of_day
 from .validation import vol
 
 # Where a message's text can be: a phone's last notification, or text an SMS gateway writes.

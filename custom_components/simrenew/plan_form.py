@@ -21,8 +21,8 @@ from homeassistant.helpers.selector import (
     TextSelector,
 )
 
-from .card_config import has_hidden_characters
 from .const import CONF_RENEWAL_COST, CONF_RENEWAL_PERIOD, CONF_RENEWAL_PERIOD_UNIT
+from .hidden_characters import has_hidden_characters
 from .model import Period
 from .plans import (
     COMMON_PERIODS,

@@ -11,7 +11,6 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.selector import DateSelector
 
-from .card_config import parse_iso_date
 from .const import CONF_EXPIRY_DATE
 from .hub import SimRenewConfigEntry, SimRenewHub
 from .lapsed_forms import CONF_PLAN, async_plan_schema, card_placeholders, renewal_preview
@@ -19,6 +18,7 @@ from .lapsed_issues import async_sync_lapsed_issue
 from .model import CardStatus
 from .renewal import Renewal
 from .rule_issues import RULE_PREFIX, LearnedRuleFlow
+from .stored_values import parse_iso_date
 
 if TYPE_CHECKING:
     # Named from 2026.9 on; annotations are never evaluated, so older releases load this file.

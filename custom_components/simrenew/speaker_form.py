@@ -8,10 +8,10 @@ from typing import Any
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.selector import EntitySelector, EntitySelectorConfig
 
-from .card_config import parse_time_of_day
 from .card_fields import ReminderTimeSelector
 from .entity_choice import chosen_entity_ids
 from .quiet_hours import DEFAULT_QUIET_END, DEFAULT_QUIET_START
+from .stored_values import parse_time_of_day
 from .validation import vol
 
 CONF_SPEAKERS = "speakers"

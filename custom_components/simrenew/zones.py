@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.util import dt as dt_util
 
-from .card_config import is_zone_name
 from .const import CONF_TIME_ZONE, SUBENTRY_CARD
 from .model import DEFAULT_TIME_ZONE
+from .zone_names import is_zone_name
 
 # Reading a zone file is blocking I/O. Every zone a card can name was loaded here first, by the
 # card form or when the hub starts; holding them keeps later lookups free of file reads.
