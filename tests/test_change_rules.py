@@ -15,6 +15,7 @@ from custom_components.simrenew.change_checks import ChangeRefusedError
 from custom_components.simrenew.change_rules import (
     correction,
     moved_expiry,
+    plan_confirmation,
     plan_renewal,
     renewal_fields,
     rolled_renewals,
@@ -256,3 +257,30 @@ def test_a_self_renewing_card_records_one_unconfirmed_renewal_per_period() -> No
     assert all(e["confirmed"] is False and e["channel"] == "auto_renew" for e in entries)
     fields = renewal_fields(card, record_with(expiry="2026-08-31"), entries, "2026-11-23")
     assert (fields["expiry"], fields["anchor_day"]) == ("2026-11-30", 31)
+
+
+@given(stated=st.none() | days, waiting=st.booleans(), pending_only=st.booleans())
+def test_a_confirmation_corrects_only_a_different_date_and_refuses_when_nothing_waits(
+    stated: date | None, waiting: bool, pending_only: bool
+) -> None:
+    """The carrier's same date records nothing; another is a correction; a press needs a wait."""
+    card = config()
+    record = record_with()
+    if waiting:
+        record["reminders"]["confirm"] = {"renewal": AT, "due": "2026-11-23", "fired": False}
+    refused: ChangeRefusedError | None = None
+    try:
+        entry = plan_confirmation(
+            card, record, stated, today=TODAY, at=AT, source="message", pending_only=pending_only
+        )
+    except ChangeRefusedError as err:
+        refused = err
+    if refused is not None:
+        assert refused.key in {"nothing_to_confirm", "expiry_out_of_range"}
+        assert refused.key != "nothing_to_confirm" or (pending_only and not waiting)
+        return
+    assert not (pending_only and not waiting)
+    if stated is None or stated == card.expiry_date:
+        assert entry is None
+    else:
+        assert entry == correction(AT, "message", "2026-12-01", stated.isoformat())

@@ -173,6 +173,29 @@ def rolled_renewals(config: CardConfig, today: date, at: str) -> list[HistoryEnt
     return entries
 
 
+def plan_confirmation(
+    config: CardConfig,
+    record: CardRecord,
+    expiry: date | None,
+    *,
+    today: date,
+    at: str,
+    source: str,
+    pending_only: bool = False,
+) -> HistoryEntry | None:
+    """Return the correction a confirmation records, if the carrier's date differs; or none.
+
+    With `pending_only`, a card with nothing waiting is refused: a button press that confirms
+    nothing would read as a confirmation that happened. What waits is settled by the write.
+    """
+    if pending_only and record["reminders"].get("confirm") is None:
+        raise ChangeRefusedError("nothing_to_confirm", name=config.name)
+    if expiry is None or expiry == config.expiry_date:
+        return None
+    check_expiry(expiry, today)
+    return correction(at, source, config.expiry_date.isoformat(), expiry.isoformat())
+
+
 def moved_expiry(new_expiry: str, anchor_day: int | None = None) -> dict[str, Any]:
     """Return the record fields of a card's new expiry and the monthly plan's day it keeps.
 

@@ -13,9 +13,8 @@ from typing import Any
 
 from homeassistant.util import dt as dt_util
 
-from .change_checks import check_expiry
-from .change_rules import correction, moved_expiry, renewal_fields, rolled_renewals
-from .change_writer import ChangeWriter, invalid_input, refusals_translated
+from .change_rules import moved_expiry, plan_confirmation, renewal_fields, rolled_renewals
+from .change_writer import ChangeWriter, refusals_translated
 from .const import EVENT_CONFIRMED
 from .records import HistoryEntry
 from .renewal import Renewal
@@ -82,13 +81,18 @@ async def async_confirm(
     corrections: list[tuple[str, HistoryEntry]] = []
     for card_id in card_ids:
         config, today = writer.current(card_id)
-        if pending_only and writer.records[card_id]["reminders"].get("confirm") is None:
-            raise invalid_input("nothing_to_confirm", name=config.name)
-        if expiry is not None and expiry != config.expiry_date:
-            with refusals_translated():
-                check_expiry(expiry, today)
-            old = config.expiry_date.isoformat()
-            corrections.append((card_id, correction(at, source, old, expiry.isoformat())))
+        with refusals_translated():
+            entry = plan_confirmation(
+                config,
+                writer.records[card_id],
+                expiry,
+                today=today,
+                at=at,
+                source=source,
+                pending_only=pending_only,
+            )
+        if entry is not None:
+            corrections.append((card_id, entry))
     fields = {card_id: moved_expiry(entry["new_expiry"]) for card_id, entry in corrections}
     confirmed = await writer.async_write_settling([*notes, *corrections], card_ids, fields)
     writer.refresh()
