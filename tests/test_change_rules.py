@@ -16,6 +16,7 @@ from custom_components.simrenew.change_rules import (
     correction,
     moved_expiry,
     plan_confirmation,
+    plan_correction,
     plan_renewal,
     renewal_fields,
     rolled_renewals,
@@ -284,3 +285,28 @@ def test_a_confirmation_corrects_only_a_different_date_and_refuses_when_nothing_
         assert entry is None
     else:
         assert entry == correction(AT, "message", "2026-12-01", stated.isoformat())
+
+
+@given(
+    expiry=st.dates(min_value=date(2020, 1, 1), max_value=date(2050, 12, 31)),
+    anchor=st.none() | st.integers(min_value=29, max_value=31),
+    reference=st.none() | st.text(max_size=8),
+)
+def test_an_expiry_set_by_hand_is_refused_by_name_or_recorded_from_the_card_s_own(
+    expiry: date, anchor: int | None, reference: str | None
+) -> None:
+    """A plausible date is recorded from the card's expiry, with no monthly day kept past it."""
+    card = config(anchor_day=anchor)
+    if not date(2025, 11, 22) <= expiry <= date(2046, 11, 22):
+        with pytest.raises(ChangeRefusedError) as refused:
+            plan_correction(card, expiry, today=TODAY, at=AT, source="action")
+        assert refused.value.key == "expiry_out_of_range"
+        return
+    entry, fields = plan_correction(
+        card, expiry, today=TODAY, at=AT, source="action", reference=reference
+    )
+    expected = correction(AT, "action", "2026-12-01", expiry.isoformat())
+    if reference:
+        expected["reference"] = reference
+    assert entry == expected
+    assert fields == {"expiry": expiry.isoformat(), "anchor_day": None}

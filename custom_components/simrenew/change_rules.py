@@ -35,6 +35,26 @@ def correction(at: str, source: str, old_expiry: str, new_expiry: str) -> Histor
     }
 
 
+def plan_correction(
+    config: CardConfig,
+    expiry: date,
+    *,
+    today: date,
+    at: str,
+    source: str,
+    reference: str | None = None,
+) -> tuple[HistoryEntry, dict[str, Any]]:
+    """Return the correction an expiry set by hand records, and the record fields it moves.
+
+    A date set by hand is the carrier's own day, so no monthly plan's day is kept past it.
+    """
+    check_expiry(expiry, today)
+    entry = correction(at, source, config.expiry_date.isoformat(), expiry.isoformat())
+    if reference:
+        entry["reference"] = reference
+    return entry, moved_expiry(expiry.isoformat())
+
+
 def later_day(recorded: str | None, day: str) -> str:
     """Return the later of a recorded day (if any) and `day`, both ISO dates."""
     return day if recorded is None or day > recorded else recorded

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from homeassistant.generated.currencies import ACTIVE_CURRENCIES
 from homeassistant.util import dt as dt_util
 
-from .change_checks import activity_reach, check_day, check_expiry, check_money
-from .change_rules import correction, later_day, moved_expiry
+from .change_checks import activity_reach, check_day, check_money
+from .change_rules import later_day, plan_correction
 from .change_writer import ChangeWriter, invalid_input, refusals_translated
 from .const import EVENT_CONFIRMED
 from .records import BalanceRecord, HistoryEntry
@@ -32,15 +33,14 @@ async def async_set_expiry(
     """Record a correction of the expiry date of every card, or of none."""
     at = dt_util.utcnow().isoformat()
     planned: list[tuple[str, HistoryEntry]] = []
+    fields: dict[str, dict[str, Any]] = {}
     for card_id in card_ids:
         config, today = writer.current(card_id)
         with refusals_translated():
-            check_expiry(expiry, today)
-        entry = correction(at, source, config.expiry_date.isoformat(), expiry.isoformat())
-        if reference:
-            entry["reference"] = reference
+            entry, fields[card_id] = plan_correction(
+                config, expiry, today=today, at=at, source=source, reference=reference
+            )
         planned.append((card_id, entry))
-    fields = {card_id: moved_expiry(expiry.isoformat()) for card_id in card_ids}
     # The date a user enters is the one the carrier shows: that settles a pending check.
     confirmed = await writer.async_write_settling(planned, card_ids, fields)
     writer.refresh()
