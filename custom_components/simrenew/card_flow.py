@@ -27,7 +27,11 @@ from .plan_form import (
 )
 from .plans import stored_period, stored_plans
 from .product_steps import ProductSteps, async_stored_product
-from .reconfigure_expiry import async_correct_expiry, shown_expiry, with_stored_expiry
+from .reconfigure_expiry import (
+    async_correct_expiry,
+    async_shown_expiry,
+    with_stored_expiry,
+)
 from .validation import vol
 from .zone_labels import async_zone_names, card_schema_with_zones
 
@@ -88,7 +92,7 @@ class CardSubentryFlow(
         """Change a card; the form shows what is stored, with the household's expiry."""
         subentry = self._get_reconfigure_subentry()
         if self._shown_expiry is None:
-            self._shown_expiry = shown_expiry(self._get_entry(), subentry)
+            self._shown_expiry = await async_shown_expiry(self.hass, self._get_entry(), subentry)
             # The card's product stays its own; its page, as stored, needs no new warning.
             self._product = await async_stored_product(self.hass, subentry.data)
             self._product.accepted_url = subentry.data.get(CONF_RENEWAL_URL)

@@ -8,7 +8,13 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
-from .const import CONF_NOTES, CONF_PHONE_NUMBER, CONF_SECOND_PHONE_NUMBER
+from .const import (
+    CONF_ANCHOR_DAY,
+    CONF_EXPIRY_DATE,
+    CONF_NOTES,
+    CONF_PHONE_NUMBER,
+    CONF_SECOND_PHONE_NUMBER,
+)
 from .hub import SimRenewConfigEntry
 from .plans import described_plans
 
@@ -34,7 +40,16 @@ async def async_get_config_entry_diagnostics(
         "options": dict(entry.options),
         "cards": {
             card_id: {
-                "data": async_redact_data(dict(entry.subentries[card_id].data), TO_REDACT),
+                # The expiry and the monthly day in force are the history's: the settings
+                # keep the ones the card was added with, which would mislead here.
+                "data": async_redact_data(
+                    {
+                        **entry.subentries[card_id].data,
+                        CONF_EXPIRY_DATE: view.config.expiry_date.isoformat(),
+                        CONF_ANCHOR_DAY: view.config.anchor_day,
+                    },
+                    TO_REDACT,
+                ),
                 "deadline": view.state.deadline.isoformat(),
                 "days_until_expiry": view.state.days_until_expiry,
                 "status": view.state.status,

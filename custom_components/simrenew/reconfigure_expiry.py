@@ -1,8 +1,9 @@
 """The expiry in a card's Reconfigure form: shown as the household has it, changed as it records.
 
-A card's expiry lives in the household's history. The form shows the running household's
-expiry, and an expiry the user changed is recorded as the household's correction before the
-other settings are saved; those never carry an expiry of their own.
+A card's expiry lives in the household's history. The form shows the household's expiry
+(read from its file while it is not running), and an expiry the user changed is recorded as
+the household's correction before the other settings are saved; those never carry an expiry
+of their own.
 """
 
 from __future__ import annotations
@@ -12,9 +13,13 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, cast
 
 from homeassistant.config_entries import ConfigEntry, ConfigEntryState, ConfigSubentry
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers.storage import Store
 
-from .const import CONF_ANCHOR_DAY, CONF_EXPIRY_DATE
+from .const import CONF_ANCHOR_DAY, CONF_EXPIRY_DATE, DOMAIN
+from .history_file import is_day
+from .store import STORAGE_MINOR_VERSION, STORAGE_VERSION
 
 if TYPE_CHECKING:
     from .hub import SimRenewConfigEntry
@@ -34,13 +39,41 @@ def _running(entry: ConfigEntry) -> SimRenewConfigEntry | None:
     return cast("SimRenewConfigEntry", entry)
 
 
-def shown_expiry(entry: ConfigEntry, subentry: ConfigSubentry) -> str | None:
-    """Return the expiry the form shows: the running household's, else the card's stored one."""
+async def async_shown_expiry(
+    hass: HomeAssistant, entry: ConfigEntry, subentry: ConfigSubentry
+) -> str | None:
+    """Return the expiry the form shows: the household's, from its history file if it is off.
+
+    Only a file that cannot be read leaves the card's stored one, the expiry it was added with.
+    """
     if (running := _running(entry)) is not None and (
         config := running.runtime_data.configs.get(subentry.subentry_id)
     ) is not None:
         return config.expiry_date.isoformat()
-    return subentry.data.get(CONF_EXPIRY_DATE)
+    # Read only: a form neither migrates nor writes the household's file.
+    store: Store[dict[str, Any]] = Store(
+        hass,
+        STORAGE_VERSION,
+        f"{DOMAIN}.{entry.entry_id}",
+        minor_version=STORAGE_MINOR_VERSION,
+        read_only=True,
+    )
+    try:
+        content = await store.async_load()
+    except HomeAssistantError, NotImplementedError, OSError, ValueError:
+        content = None
+    recorded = _recorded_expiry(content, subentry.subentry_id)
+    return recorded or subentry.data.get(CONF_EXPIRY_DATE)
+
+
+def _recorded_expiry(content: object, card_id: str) -> str | None:
+    """Return the expiry a history file holds for a card, if it holds a readable one."""
+    if not isinstance(content, dict):
+        return None
+    cards = content.get("cards")
+    record = cards.get(card_id) if isinstance(cards, dict) else None
+    expiry = record.get("expiry") if isinstance(record, dict) else None
+    return expiry if is_day(expiry) else None
 
 
 async def async_correct_expiry(entry: ConfigEntry, card_id: str, typed: str) -> str | None:
