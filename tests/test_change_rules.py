@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from hypothesis import given, strategies as st
+from hypothesis import example, given, strategies as st
 import pytest
 
 from custom_components.simrenew.card_config import CardConfig
@@ -22,7 +23,8 @@ from custom_components.simrenew.change_rules import (
     rolled_renewals,
     standing_expiry,
 )
-from custom_components.simrenew.expiry_adoption import adopt_expiry
+from custom_components.simrenew.expiry_adoption import adopt_anchor_day, adopt_expiry
+from custom_components.simrenew.model import add_months
 from custom_components.simrenew.records import CardRecord, HistoryEntry, empty_record
 from custom_components.simrenew.renewal import Renewal
 from custom_components.simrenew.undo_rules import plan_undo, undo_fields
@@ -189,7 +191,7 @@ def test_undo_restores_the_expiry_and_what_waited_before_the_renewal(
     last, undo = plan_undo(card.name, record, renewed, TODAY, AT)
     assert last is renewal
     record["history"].remove(last)
-    fields = undo_fields(record, last, undo)
+    fields = undo_fields(card, record, last, undo)
     assert fields["expiry"] == before["expiry"] == undo["new_expiry"]
     assert fields["last_activity"] == before["last_activity"]
     assert fields["reminders"]["confirm"] is None
@@ -213,7 +215,7 @@ def test_an_old_file_adopts_its_expiry_from_the_settings_or_the_history_it_follo
     ]
     record = record_with(*history)
     del record["expiry"]
-    adoption = adopt_expiry(record, stored.isoformat(), anchor, AT)
+    adoption = adopt_expiry(record, config(expiry_date=stored.isoformat(), anchor_day=anchor), AT)
     last = history[-1]["new_expiry"] if history else stored.isoformat()
     assert adoption.fields["expiry"] in {stored.isoformat(), last}
     if adoption.entry is not None:
@@ -225,7 +227,7 @@ def test_an_old_file_adopts_its_expiry_from_the_settings_or_the_history_it_follo
     # Settings moved elsewhere without a record: that move is recorded, and it counts.
     elsewhere = (date.fromisoformat(last) + timedelta(days=400)).isoformat()
     if history and elsewhere not in {e["old_expiry"] for e in history}:
-        moved = adopt_expiry(record, elsewhere, anchor, AT)
+        moved = adopt_expiry(record, config(expiry_date=elsewhere, anchor_day=anchor), AT)
         assert moved.fields == {"expiry": elsewhere, "anchor_day": anchor}
         assert moved.entry == correction(AT, "reconfigure", last, elsewhere)
 
@@ -310,3 +312,57 @@ def test_an_expiry_set_by_hand_is_refused_by_name_or_recorded_from_the_card_s_ow
         expected["reference"] = reference
     assert entry == expected
     assert fields == {"expiry": expiry.isoformat(), "anchor_day": None}
+
+
+MONTHLY = {"renewal_period": 1, "renewal_period_unit": "months", "renewal_mode": "extend_expiry"}
+
+
+@given(
+    start=st.builds(
+        lambda month, day: add_months(date(2026, 12, 1), month, day),
+        st.integers(min_value=0, max_value=24),
+        st.integers(min_value=28, max_value=31),
+    ).filter(lambda day: day >= TODAY)
+    | st.sampled_from([date(2027, 1, 31), date(2028, 1, 30)]),
+    steps=st.lists(st.sampled_from(["renew", "renew", "undo", "correct"]), max_size=8),
+)
+@example(start=date(2027, 1, 31), steps=["renew", "renew", "undo", "renew"])
+def test_the_monthly_day_survives_undos_and_is_worked_out_again_from_the_history(
+    start: date, steps: list[str]
+) -> None:
+    """A monthly card keeps its day through renewals and undos; a lost day is found again.
+
+    After each step the next renewal lands where the card's own rule says; an undo leaves the
+    card exactly as before its renewal; and a record whose day was set aside gets the same day
+    back from its settings and history.
+    """
+    added = config(**MONTHLY, expiry_date=start.isoformat())
+    record = empty_record("2026-01-01", start.isoformat())
+    before: list[tuple[str, int | None]] = []
+    for n, step in enumerate(steps):
+        at = f"2026-11-22T04:{n:02d}:00+00:00"
+        card = dataclasses.replace(
+            added,
+            expiry_date=date.fromisoformat(record["expiry"]),
+            anchor_day=record["anchor_day"],
+        )
+        if step == "renew":
+            source = Renewal(source="button", confirmed=True)
+            entry = plan_renewal(card, TODAY, source, today=TODAY, at=at, currencies=CURRENCIES)
+            day = card.anchor_day or card.expiry_date.day
+            assert date.fromisoformat(entry["new_expiry"]).day in {day, 28, 29, 30}
+            before.append((record["expiry"], record["anchor_day"]))
+            record["history"].append(entry)
+            record.update(renewal_fields(card, record, [entry], "2026-11-23"))  # type: ignore[typeddict-item]
+        elif step == "undo" and before:
+            last, undo = plan_undo(card.name, record, card.expiry_date, TODAY, at)
+            record["history"].remove(last)
+            record.update(undo_fields(card, record, last, undo))  # type: ignore[typeddict-item]
+            record["history"].append(undo)
+            assert (record["expiry"], record["anchor_day"]) == before.pop()
+        elif step == "correct":
+            moved = (card.expiry_date + timedelta(days=3)).isoformat()
+            record["history"].append(correction(at, "action", record["expiry"], moved))
+            record.update(moved_expiry(moved))  # type: ignore[typeddict-item]
+            before.clear()
+        assert adopt_anchor_day(record, added) == record["anchor_day"]

@@ -6,6 +6,7 @@ writes what these return in one write, and announces it.
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Collection, Sequence
 from datetime import date, timedelta
 from typing import Any
@@ -72,6 +73,36 @@ def keeps_day_of_month(config: CardConfig, entry: HistoryEntry) -> bool:
         and period.unit is PeriodUnit.MONTHS
         and (entry["source"] == "auto_renew" or config.renewal_mode is RenewalMode.EXTEND_EXPIRY)
     )
+
+
+def anchor_after(
+    config: CardConfig, entries: Sequence[HistoryEntry], anchor: int | None
+) -> int | None:
+    """Return the monthly plan's day a card keeps after `entries`, from `anchor` before them.
+
+    Worked out as each change worked it out: a monthly renewal keeps the day, any other
+    renewal and a correction let it go. An undo's renewal is gone from the history, so the day
+    before it is the one already reached.
+    """
+    for entry in entries:
+        if entry["kind"] == "renewal":
+            anchor = _kept_day(entry, anchor) if keeps_day_of_month(config, entry) else None
+        elif entry["kind"] == "correction":
+            anchor = None
+    return anchor
+
+
+def _kept_day(renewal: HistoryEntry, anchor: int | None) -> int:
+    """Return the day a monthly renewal kept: as worked out, unless where it landed says else.
+
+    The renewal landed on the day kept, or on the month's end before it; a day elsewhere is
+    the one that was kept then (by settings since changed, say).
+    """
+    day = anchor or date.fromisoformat(renewal["old_expiry"]).day
+    landed = date.fromisoformat(renewal["new_expiry"])
+    if landed.day != min(day, calendar.monthrange(landed.year, landed.month)[1]):
+        return landed.day
+    return day
 
 
 def mark_confirmed(history: list[HistoryEntry]) -> list[HistoryEntry]:

@@ -15,7 +15,7 @@ from homeassistant.util import dt as dt_util
 from .card_config import CardConfig
 from .const import LOGGER
 from .devices import register_card_devices
-from .expiry_adoption import adopt_expiry
+from .expiry_adoption import adopt_anchor_day, adopt_expiry
 from .model import local_today
 from .records import HistoryEntry, empty_record
 
@@ -32,11 +32,14 @@ def adopt_recorded_expiries(hub: SimRenewHub, now: datetime) -> list[tuple[str, 
     written: list[tuple[str, HistoryEntry]] = []
     for card_id, config in hub.configs.items():
         record = hub.records.get(card_id)
-        if record is None or "expiry" in record:
+        if record is None or ("anchor_day" in record and "expiry" in record):
             continue
-        adoption = adopt_expiry(
-            record, config.expiry_date.isoformat(), config.anchor_day, now.isoformat()
-        )
+        if "expiry" in record:
+            # Only the monthly day was set aside, damaged: the expiry stands.
+            record["anchor_day"] = adopt_anchor_day(record, config)
+            hub.configs[card_id] = hub.ledger.with_recorded_expiry(card_id, config)
+            continue
+        adoption = adopt_expiry(record, config, now.isoformat())
         if adoption.completed:
             LOGGER.warning("Completing an interrupted expiry change of card %s", card_id)
         if adoption.entry is not None:
@@ -101,7 +104,11 @@ def start_household(hub: SimRenewHub, now: datetime) -> bool:
         today = local_today(now, config.time_zone).isoformat()
         records[card_id] = empty_record(today, config.expiry_date.isoformat(), config.anchor_day)
     register_card_devices(hub.hass, hub.entry.entry_id, hub.configs, hub.device_models)
-    adopted = [card_id for card_id in hub.configs if "expiry" not in records[card_id]]
+    adopted = [
+        card_id
+        for card_id in hub.configs
+        if "expiry" not in records[card_id] or "anchor_day" not in records[card_id]
+    ]
     adopt_recorded_expiries(hub, now)
     return bool(missing or removed or adopted)
 

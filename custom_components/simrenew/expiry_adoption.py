@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .change_rules import correction
+from .card_config import CardConfig
+from .change_rules import anchor_after, correction, moved_expiry
 from .records import CardRecord, HistoryEntry
 
 
@@ -26,26 +27,60 @@ class Adoption:
     completed: bool = False
 
 
-def expiry_chain(history: list[HistoryEntry]) -> set[str]:
-    """Return every expiry the card's renewals and corrections moved from, newest run back."""
-    chain: set[str] = set()
+def _linked(entry: HistoryEntry) -> set[str]:
+    """Return the expiries the changes before `entry` may have led to.
+
+    An undo's renewal is gone from the history: the change before the undo led to the expiry
+    it took back or, undone too, to the one it restored.
+    """
+    linked = {entry.get("old_expiry", entry["new_expiry"])}
+    if entry["kind"] == "undo":
+        linked.add(entry["new_expiry"])
+    return linked
+
+
+def entries_since(history: list[HistoryEntry], stored: str | None = None) -> list[HistoryEntry]:
+    """Return the last run of linked changes of the expiry, in order, back to `stored` if met."""
+    run: list[HistoryEntry] = []
+    linked: set[str] = set()
     for entry in reversed(history):
         if "new_expiry" not in entry:
             continue
-        if chain and entry["new_expiry"] not in chain:
+        if run and entry["new_expiry"] not in linked:
             break
-        chain.add(entry.get("old_expiry", entry["new_expiry"]))
-    return chain
+        run.append(entry)
+        linked |= _linked(entry)
+        if entry.get("old_expiry") == stored:
+            break
+    return run[::-1]
 
 
-def adopt_expiry(record: CardRecord, stored: str, anchor_day: int | None, at: str) -> Adoption:
-    """Return where the card's expiry stands, from its settings' `stored` expiry and its history."""
+def expiry_chain(history: list[HistoryEntry]) -> set[str]:
+    """Return every expiry the card's last run of linked changes moved from."""
+    return set().union(*(_linked(entry) for entry in entries_since(history)))
+
+
+def adopt_expiry(record: CardRecord, config: CardConfig, at: str) -> Adoption:
+    """Return where the card's expiry stands, from its settings' expiry and its history."""
     history = record["history"]
+    stored, anchor_day = config.expiry_date.isoformat(), config.anchor_day
     last = next((entry for entry in reversed(history) if "new_expiry" in entry), None)
     settings = {"expiry": stored, "anchor_day": anchor_day}
     if last is None or last["new_expiry"] == stored:
         return Adoption(settings)
     if stored in expiry_chain(history):
-        # Settings are saved a moment after the history: they may lag several changes.
-        return Adoption({"expiry": last["new_expiry"], "anchor_day": None}, completed=True)
+        # Settings are saved a moment after the history: they may lag several changes, and the
+        # monthly day is the one those changes kept.
+        anchor = anchor_after(config, entries_since(history, stored), anchor_day)
+        return Adoption(moved_expiry(last["new_expiry"], anchor), completed=True)
     return Adoption(settings, correction(at, "reconfigure", last["new_expiry"], stored))
+
+
+def adopt_anchor_day(record: CardRecord, config: CardConfig) -> int | None:
+    """Return the monthly day of a record whose expiry stands but whose day was set aside.
+
+    It is worked out again from the settings' day, through the changes recorded since.
+    """
+    since = entries_since(record["history"], config.expiry_date.isoformat())
+    anchor = anchor_after(config, since, config.anchor_day)
+    return moved_expiry(record["expiry"], anchor)["anchor_day"]  # type: ignore[no-any-return]

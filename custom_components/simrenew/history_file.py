@@ -8,10 +8,14 @@ from datetime import date, datetime
 import re
 from typing import Any, Final
 
-# Version 1 files date a card with no renewals 1970-01-01. The latest day leaves room to add
-# an activity interval or a time zone offset to any stored day without leaving the calendar.
-EARLIEST_DAY: Final = date(1970, 1, 1)
-LATEST_DAY: Final = date(2999, 12, 31)
+from .model import SAFE_FIRST_DAY, SAFE_LAST_DAY
+
+# The days a card's settings may hold (model.py), since a record takes its expiry from them.
+# Version 1 files date a card with no renewals 1970-01-01, well inside. The latest day leaves
+# room to add an activity interval or a time zone offset to any stored day without leaving
+# the calendar.
+EARLIEST_DAY: Final = SAFE_FIRST_DAY
+LATEST_DAY: Final = SAFE_LAST_DAY
 MAX_AMOUNT: Final = 1_000_000
 
 _CURRENCY: Final = re.compile(r"[A-Z]{3}")
@@ -169,7 +173,8 @@ def is_anchor_day(value: object) -> bool:
     return value is None or (type(value) is int and 1 <= value <= 31)
 
 
-# Fields a record may lack; a bad one is dropped, and the hub adopts the card's expiry again.
+# Fields a record may lack. A bad expiry is the history's last again; a bad day is dropped,
+# and the hub works it out again.
 OPTIONAL_RECORD_FIELDS: Final[dict[str, Check]] = {
     "expiry": is_day,
     "anchor_day": is_anchor_day,
@@ -241,6 +246,14 @@ def check_record(record: dict[str, Any], *, added_default: date) -> tuple[dict[s
         if key in record and not check(record[key]):
             del checked[key]
             problems += 1
+    if "expiry" in record and "expiry" not in checked:
+        # Every change writes the expiry it led to in its entry: the last one is the card's.
+        # (The card's settings keep the expiry it was added with, long gone by now.) The
+        # monthly day goes with it, to be worked out again.
+        checked.pop("anchor_day", None)
+        moved = [entry["new_expiry"] for entry in checked["history"] if "new_expiry" in entry]
+        if moved:
+            checked["expiry"] = moved[-1]
     checked["reminders"], reset = check_reminders(record.get("reminders"))
     problems += reset
     if not is_day(record.get("added")):

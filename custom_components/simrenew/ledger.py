@@ -112,10 +112,11 @@ class Ledger:
     def with_recorded_expiry(self, card_id: str, config: CardConfig) -> CardConfig:
         """Return the card's settings with the expiry its history holds, the one that counts.
 
-        A card whose record has none yet (not adopted, or never started) keeps its settings'.
+        A card whose record has none yet (not adopted, or never started), or only half of it
+        (its monthly day set aside), keeps its settings' until they are adopted.
         """
         record = self.records.get(card_id)
-        if record is None or "expiry" not in record:
+        if record is None or "expiry" not in record or "anchor_day" not in record:
             return config
         expiry = date.fromisoformat(record["expiry"])
         anchor_day = record.get("anchor_day")

@@ -13,6 +13,7 @@ from typing import Any
 
 from homeassistant.util import dt as dt_util
 
+from .card_config import CardConfig
 from .change_rules import moved_expiry, plan_confirmation, renewal_fields, rolled_renewals
 from .change_writer import ChangeWriter, refusals_translated
 from .const import EVENT_CONFIRMED
@@ -108,8 +109,10 @@ async def async_undo(writer: ChangeWriter, card_ids: list[str]) -> Moved:
     """Undo every card's last renewal, or none; the undoing is itself recorded."""
     at = dt_util.utcnow().isoformat()
     planned: list[tuple[str, HistoryEntry, HistoryEntry]] = []
+    configs: dict[str, CardConfig] = {}
     for card_id in card_ids:
         config, today = writer.current(card_id)
+        configs[card_id] = config
         with refusals_translated():
             last, undo = plan_undo(
                 config.name, writer.records[card_id], config.expiry_date, today, at
@@ -123,7 +126,7 @@ async def async_undo(writer: ChangeWriter, card_ids: list[str]) -> Moved:
         positions.append(record["history"].index(last))
         record["history"].remove(last)
         ledger.forget_figures(card_id)
-        fields[card_id] = undo_fields(record, last, undo)
+        fields[card_id] = undo_fields(configs[card_id], record, last, undo)
     undos = [(card_id, undo) for card_id, _, undo in planned]
     try:
         await writer.async_write(undos, fields)

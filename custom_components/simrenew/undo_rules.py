@@ -8,8 +8,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from .card_config import CardConfig
 from .change_checks import ChangeRefusedError, check_expiry
-from .change_rules import moved_expiry
+from .change_rules import keeps_day_of_month, moved_expiry
 from .records import CardRecord, ConfirmRecord, HistoryEntry, ReminderRecord
 
 
@@ -73,7 +74,9 @@ def still_waiting(
     return {**confirm, "renewal": earlier["at"]}
 
 
-def undo_fields(record: CardRecord, undone: HistoryEntry, undo: HistoryEntry) -> dict[str, Any]:
+def undo_fields(
+    config: CardConfig, record: CardRecord, undone: HistoryEntry, undo: HistoryEntry
+) -> dict[str, Any]:
     """Return what a card's record holds once `undone` is out of its history and undone.
 
     `record`'s history no longer holds `undone`.
@@ -91,5 +94,16 @@ def undo_fields(record: CardRecord, undone: HistoryEntry, undo: HistoryEntry) ->
     return {
         "reminders": reminders,
         "last_activity": max(uses, default=None),
-        **moved_expiry(undo["new_expiry"]),
+        **moved_expiry(undo["new_expiry"], restored_anchor(config, record, undone)),
     }
+
+
+def restored_anchor(config: CardConfig, record: CardRecord, undone: HistoryEntry) -> int | None:
+    """Return the monthly plan's day in force before the renewal `undone`.
+
+    A monthly renewal kept the day it found, so it is still the record's (or, left out as the
+    expiry's own, the day the renewal landed on). Any other renewal let the day go.
+    """
+    if not keeps_day_of_month(config, undone):
+        return None
+    return record.get("anchor_day") or date.fromisoformat(undone["new_expiry"]).day
