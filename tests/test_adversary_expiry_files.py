@@ -1183,11 +1183,6 @@ async def read_message(hass: HomeAssistant, text: str) -> dict[str, Any]:
     return dict(answer)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="message_outcomes.decide refuses any stated date after card.latest (today plus the "
-    "longest plan, message_reader.card_facts) as not_understood, even the recorded expiry itself",
-)
 async def test_a_message_stating_the_ledger_expiry_changes_nothing(
     hass: HomeAssistant, hass_storage: dict[str, Any]
 ) -> None:
@@ -1245,12 +1240,6 @@ async def test_assist_says_the_ledger_expiry(
     assert speech == "Mum's CMHK expires on 30 May 2027, in 189 days."
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an extend-expiry card renewed early records expiry + 180 days; the carrier's message "
-    "stating that date is past today + 180 days (card.latest) and is refused as not_understood, "
-    "so the renewal is never confirmed by it",
-)
 async def test_a_message_confirms_an_early_renewal_of_an_extend_expiry_card(
     hass: HomeAssistant, hass_storage: dict[str, Any]
 ) -> None:

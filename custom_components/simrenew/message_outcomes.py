@@ -64,7 +64,7 @@ class CardFacts:
     # may confirm it, or one forged notification could be confirmed by the next.
     waiting_on_message: bool = False
     today: date
-    # The latest expiry a renewal of the card could give from today.
+    # The latest expiry a renewal of the card could give, from today or its expiry if later.
     latest: date
 
 
@@ -81,9 +81,9 @@ class Decision:
     amount_currency: str | None = None
 
 
-def latest_expiry(today: date, plan_ends: Sequence[date]) -> date:
-    """Return the latest expiry a message may set: today plus the card's longest plan."""
-    return max(plan_ends, default=today + LONGEST_WITHOUT_PLANS)
+def latest_expiry(start: date, plan_ends: Sequence[date]) -> date:
+    """Return the latest expiry a message may set: the card's longest plan from `start`."""
+    return max(plan_ends, default=start + LONGEST_WITHOUT_PLANS)
 
 
 def matching_card(

@@ -53,7 +53,10 @@ def check_message(text: str, sender: str | None) -> None:
 def card_facts(hub: SimRenewHub, card_id: str, config: CardConfig, today: date) -> CardFacts:
     """Return what a message about one card is checked against, as recorded now."""
     standing = hub.ledger.standing_expiry(card_id)
-    plan_ends = [plan.period.after(today) for plan in config.plans]
+    # A card renewed early by adding to its expiry reaches past today's plans: its expiry is
+    # the day a renewal starts from, if later than today.
+    start = max(today, config.expiry_date)
+    plan_ends = [plan.period.after(start) for plan in config.plans]
     return CardFacts(
         card_id=card_id,
         numbers=tuple(
@@ -70,7 +73,7 @@ def card_facts(hub: SimRenewHub, card_id: str, config: CardConfig, today: date) 
             for entry in hub.records[card_id]["history"]
         ),
         today=today,
-        latest=latest_expiry(today, plan_ends),
+        latest=latest_expiry(start, plan_ends),
     )
 
 
