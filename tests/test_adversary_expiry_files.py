@@ -1605,12 +1605,6 @@ async def test_the_to_do_list_is_empty_when_only_the_settings_are_due(
     assert hass.states.get("todo.sim_renew_renewals").state == "0"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="shown_expiry gives the raw 'someday', so any valid date typed differs and goes to "
-    "async_correct_expiry; ChangeWriter.current cannot read the card and refuses card_unreadable: "
-    "Reconfigure cannot mend the card, and its repair says to delete it (losing its history)",
-)
 async def test_reconfigure_mends_a_card_whose_stored_expiry_is_unreadable(
     hass: HomeAssistant, hass_storage: dict[str, Any]
 ) -> None:

@@ -86,7 +86,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: SimRenewConfigEntry) -> 
             hass, [live] if (live := hub.live_hub()) else [], message
         ),
         ledger.seen_messages,
-        lambda: entry.async_create_task(hass, ledger.async_save(), "simrenew save sources"),
+        lambda: entry.async_create_task(hass, ledger.async_save_in_turn(), "simrenew save sources"),
     )
     hub.message_sources.follow(hub.options.message_sources)
     entry.async_on_unload(async_listen_for_taps(hass, hub))

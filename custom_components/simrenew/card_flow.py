@@ -30,6 +30,7 @@ from .product_steps import ProductSteps, async_stored_product
 from .reconfigure_expiry import (
     async_correct_expiry,
     async_shown_expiry,
+    mends_card,
     with_stored_expiry,
 )
 from .validation import vol
@@ -168,6 +169,7 @@ class CardSubentryFlow(
         shown is none, and a renewal recorded while the form was open stays.
         """
         card_id = self._get_reconfigure_subentry().subentry_id
+        mended = mends_card(self._get_entry(), card_id)
         if data.get(CONF_EXPIRY_DATE) != self._shown_expiry:
             typed = cast(str, data[CONF_EXPIRY_DATE])
             if (error := await async_correct_expiry(self._get_entry(), card_id, typed)) is not None:
@@ -180,6 +182,6 @@ class CardSubentryFlow(
             self._get_entry(),
             subentry,
             title=data[CONF_NAME],
-            data=with_stored_expiry(data, subentry.data),
+            data=with_stored_expiry(data, subentry.data, mended=mended),
         )
         return self.async_abort(reason="reconfigure_successful")

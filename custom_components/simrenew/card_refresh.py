@@ -147,7 +147,7 @@ class CardRefresh:
                 wakes.append(wake)
         if records_changed:
             hub.entry.async_create_task(
-                hub.hass, hub.ledger.async_save(), "simrenew save reminders"
+                hub.hass, hub.ledger.async_save_in_turn(), "simrenew save reminders"
             )
         return wakes
 

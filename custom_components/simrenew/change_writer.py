@@ -129,7 +129,12 @@ class ChangeWriter:
         fields: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> None:
         """Write entries and record fields in one write: all of it reaches the disk, or none."""
-        await self.host.ledger.async_append(entries, fields)
+        try:
+            await self.host.ledger.async_append(entries, fields)
+        except BaseException:
+            # A refresh while the write ran may have shown what memory held then.
+            self.refresh()
+            raise
 
     async def async_write_settling(
         self,
@@ -160,6 +165,7 @@ class ChangeWriter:
         except BaseException:
             for entry in flipped:
                 entry["confirmed"] = False
+            self.refresh()
             raise
         for card_id in settled:
             # What the card's notification asked is answered; a card with nothing waiting

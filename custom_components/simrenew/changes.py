@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from functools import partial
 
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.util import dt as dt_util
 
 from .change_writer import ChangeHost, ChangeWriter, invalid_input
@@ -104,5 +104,12 @@ class CardChanges:
             await async_roll_forward(self.writer, card_id)
         except ServiceValidationError:
             LOGGER.warning("Card %s could not roll forward; it was removed", card_id)
+        except (HomeAssistantError, OSError) as err:
+            # Nothing was recorded; the next refresh, at the latest the next day, tries again.
+            LOGGER.warning(
+                "Card %s could not roll forward; its history was not written (%s)",
+                card_id,
+                type(err).__name__,
+            )
         finally:
             self._rolling.discard(card_id)

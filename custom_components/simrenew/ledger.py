@@ -13,11 +13,12 @@ from datetime import date, datetime
 from typing import Any, cast
 
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.util.hass_dict import HassKey
 
 from .card_config import CardConfig
 from .change_rules import standing_expiry
-from .const import DOMAIN
+from .const import DOMAIN, LOGGER
 from .history import RenewalFigures
 from .records import CardRecord, HistoryEntry, StoreData
 from .store import SimRenewStore
@@ -51,6 +52,19 @@ class Ledger:
         if not self.removed:
             data = {**self._extra, "cards": self.records}
             await self.store.async_save(cast(StoreData, data))
+
+    async def async_save_in_turn(self) -> None:
+        """Write the file once no change is being written.
+
+        A change's entries are in memory while its own write runs; written by anyone else
+        then, they would reach the disk even if that write failed and memory took them back.
+        """
+        async with self.lock:
+            try:
+                await self.async_save()
+            except (HomeAssistantError, OSError) as err:
+                # Only what was sent or seen: memory keeps it, and the next write takes it.
+                LOGGER.warning("The history could not be written (%s)", type(err).__name__)
 
     async def async_append(
         self,

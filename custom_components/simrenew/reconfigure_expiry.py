@@ -17,12 +17,14 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.storage import Store
 
+from .card_config import CardConfig
 from .const import CONF_ANCHOR_DAY, CONF_EXPIRY_DATE, DOMAIN
 from .history_file import is_day
 from .store import STORAGE_MINOR_VERSION, STORAGE_VERSION
+from .zones import loaded_zone
 
 if TYPE_CHECKING:
-    from .hub import SimRenewConfigEntry
+    from .hub import SimRenewConfigEntry, SimRenewHub
 
 # A changed expiry waits for the household: only it can record the correction.
 NOT_RUNNING = "household_not_running"
@@ -46,10 +48,12 @@ async def async_shown_expiry(
 
     Only a file that cannot be read leaves the card's stored one, the expiry it was added with.
     """
-    if (running := _running(entry)) is not None and (
-        config := running.runtime_data.configs.get(subentry.subentry_id)
-    ) is not None:
-        return config.expiry_date.isoformat()
+    if (running := _running(entry)) is not None:
+        # The history's, also for a card whose settings cannot be read.
+        record = running.runtime_data.records.get(subentry.subentry_id)
+        if (recorded := _recorded_expiry({"cards": {"card": record}}, "card")) is not None:
+            return recorded
+        return subentry.data.get(CONF_EXPIRY_DATE)
     # Read only: a form neither migrates nor writes the household's file.
     store: Store[dict[str, Any]] = Store(
         hass,
@@ -84,18 +88,71 @@ async def async_correct_expiry(entry: ConfigEntry, card_id: str, typed: str) -> 
     if (running := _running(entry)) is None:
         return NOT_RUNNING
     hub = running.runtime_data
+    if card_id in hub.unreadable:
+        try:
+            return await _async_release_expiry(hub, card_id)
+        except HomeAssistantError, OSError:
+            return NOT_RECORDED
     try:
         await hub.changes.async_set_expiry([card_id], date.fromisoformat(typed), "reconfigure")
     except ServiceValidationError as err:
         return err.translation_key if err.translation_key in CORRECTION_ERRORS else NOT_RECORDED
+    except HomeAssistantError, OSError:
+        # The history could not be written: nothing changed, and the form says so.
+        return NOT_RECORDED
     return None
 
 
-def with_stored_expiry(data: Mapping[str, Any], stored: Mapping[str, Any]) -> dict[str, Any]:
+async def _async_release_expiry(hub: SimRenewHub, card_id: str) -> str | None:
+    """Let the settings of a card being mended name its expiry; return the form's error, if any.
+
+    A card whose settings cannot be read has no household to record a correction for it. Its
+    record gives up its expiry instead: the reload the mended settings bring adopts the typed
+    one, recording the correction there, as for a file written before 2.3.
+    """
+    async with hub.ledger.lock:
+        if hub.ledger.removed:
+            return "card_removed"
+        if (record := hub.records.get(card_id)) is None:
+            return None  # Never readable, so never recorded: the reload starts its history.
+        kept = {key: record[key] for key in ("expiry", "anchor_day") if key in record}
+        for key in kept:
+            del record[key]
+        try:
+            await hub.ledger.async_save()
+        except BaseException:
+            # Not on disk: the record keeps its expiry, and the form says it was not recorded.
+            record.update(kept)  # type: ignore[typeddict-item]
+            raise
+    return None
+
+
+def mends_card(entry: ConfigEntry, card_id: str) -> bool:
+    """Return whether the card's stored settings cannot be read, so the form's mend them."""
+    if (running := _running(entry)) is not None:
+        return card_id in running.runtime_data.unreadable
+    subentry = entry.subentries.get(card_id)
+    if subentry is None:
+        return False
+    try:
+        # Without the disk: a zone not loaded reads as unreadable, and then the form saves
+        # only the expiry it showed, the household's.
+        CardConfig.from_data(subentry.data, loaded_zone)
+    except KeyError, TypeError, ValueError:
+        return True
+    return False
+
+
+def with_stored_expiry(
+    data: Mapping[str, Any], stored: Mapping[str, Any], *, mended: bool = False
+) -> dict[str, Any]:
     """Return the form's data with the expiry and the monthly plan's day the card has stored.
 
-    A renewal or correction recorded meanwhile wrote them: the form's copy is older.
+    The settings keep the expiry the card was added with; the history holds the one in force.
+    Settings being `mended` (unreadable until now) take the form's.
     """
+    if mended:
+        return dict(data)
     kept = {key: value for key, value in data.items() if key != CONF_ANCHOR_DAY}
     for key in (CONF_EXPIRY_DATE, CONF_ANCHOR_DAY):
         if key in stored:

@@ -134,14 +134,17 @@ async def async_snooze(writer: ChangeWriter, card_ids: list[str], days: int) -> 
         writer.current(card_id)
     host = writer.host
     now = dt_util.utcnow()
+    snoozed: dict[str, dict[str, Any]] = {}
     for card_id in card_ids:
         if (view := host.cards.get(card_id)) is None:
             continue
         at = snooze_until(
             view, days, host.reminder_days(view.config), host.options.reminder_time, now
         )
-        record = writer.records[card_id]
-        record["reminders"] = {**record["reminders"], "snoozed_until": at.isoformat()}
-    await host.ledger.async_save()
+        snoozed[card_id] = {
+            "reminders": {**writer.records[card_id]["reminders"], "snoozed_until": at.isoformat()}
+        }
+    # Written like any change: a failed write leaves the reminders as they were.
+    await writer.async_write([], snoozed)
     writer.refresh()
     return dt_util.now().date() + timedelta(days=days)

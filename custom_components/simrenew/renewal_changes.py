@@ -134,6 +134,7 @@ async def async_undo(writer: ChangeWriter, card_ids: list[str]) -> Moved:
         for (card_id, last, _), position in zip(planned, positions, strict=True):
             writer.records[card_id]["history"].insert(position, last)
             ledger.forget_figures(card_id)
+        writer.refresh()
         raise
     for card_id, _, _ in planned:
         # What the renewal's notification said no longer holds.
