@@ -13,6 +13,7 @@ from datetime import date
 import json
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
@@ -1624,6 +1625,93 @@ async def test_reconfigure_mends_a_card_whose_stored_expiry_is_unreadable(
     assert MUM in entry.runtime_data.configs
     assert expiry_of(entry, MUM) == LEDGER_EXPIRY
     assert hass.states.get(DATE).state == LEDGER_EXPIRY
+
+
+async def test_reconfigure_mends_an_unreadable_card_with_another_expiry_as_a_correction(
+    hass: HomeAssistant, hass_storage: dict[str, Any]
+) -> None:
+    """Typed unlike the history's: the mended card takes it, and the history says so once."""
+    broken = subentry(MUM, expiry_date="someday")
+    entry = await start(
+        hass, hass_storage, history_file({MUM: record()}), broken, subentry(DAD, **DAD_FIELDS)
+    )
+    result = await reconfigure(hass, entry)
+    assert suggested_expiry(result) == LEDGER_EXPIRY
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], with_changes(**MUM_FORM, expiry_date="2027-08-08")
+    )
+    await hass.async_block_till_done()
+    assert result.get("reason") == "reconfigure_successful", result.get("errors")
+    assert entry.subentries[MUM].data["expiry_date"] == "2027-08-08"
+    assert expiry_of(entry, MUM) == "2027-08-08"
+    assert kinds(entry) == [("renewal", "button"), ("correction", "reconfigure")]
+    last = entry.runtime_data.records[MUM]["history"][-1]
+    assert (last["old_expiry"], last["new_expiry"]) == (LEDGER_EXPIRY, "2027-08-08")
+    assert hass.states.get(DATE).state == "2027-08-08"
+    await restart(hass, entry)
+    assert expiry_of(entry, MUM) == "2027-08-08"
+    assert len(kinds(entry)) == 2
+
+
+async def test_reconfigure_mending_a_card_whose_history_cannot_be_written_changes_nothing(
+    hass: HomeAssistant, hass_storage: dict[str, Any]
+) -> None:
+    """The disk refuses: the form says the expiry was not recorded; the record keeps its own."""
+    broken = subentry(MUM, expiry_date="someday")
+    entry = await start(
+        hass, hass_storage, history_file({MUM: record()}), broken, subentry(DAD, **DAD_FIELDS)
+    )
+    hub = entry.runtime_data
+    result = await reconfigure(hass, entry)
+    with patch.object(hub.ledger.store, "async_save", side_effect=OSError("disk full")):
+        result = await hass.config_entries.subentries.async_configure(
+            result["flow_id"], with_changes(**MUM_FORM, expiry_date="2027-08-08")
+        )
+    assert result["errors"] == form_errors(expiry_date="expiry_not_recorded")
+    assert hub.records[MUM]["expiry"] == LEDGER_EXPIRY
+    assert entry.subentries[MUM].data["expiry_date"] == "someday"
+
+
+async def test_reconfigure_mends_an_unreadable_card_that_never_had_a_history(
+    hass: HomeAssistant, hass_storage: dict[str, Any]
+) -> None:
+    """Unreadable since it was added: the mended card starts its history with the typed date."""
+    broken = subentry(MUM, expiry_date="someday")
+    entry = await start(hass, hass_storage, None, broken, subentry(DAD, **DAD_FIELDS))
+    assert MUM not in entry.runtime_data.records
+    result = await reconfigure(hass, entry)
+    assert suggested_expiry(result) == "someday"
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], with_changes(**MUM_FORM, expiry_date="2027-08-08")
+    )
+    await hass.async_block_till_done()
+    assert result.get("reason") == "reconfigure_successful", result.get("errors")
+    assert expiry_of(entry, MUM) == "2027-08-08"
+    assert kinds(entry) == []
+
+
+async def test_reconfigure_mends_an_unreadable_card_while_the_household_is_off(
+    hass: HomeAssistant, hass_storage: dict[str, Any]
+) -> None:
+    """Off, the form shows the file's expiry; saved as shown, the card is readable again."""
+    broken = subentry(MUM, expiry_date="someday")
+    entry = await start(
+        hass, hass_storage, history_file({MUM: record()}), broken, subentry(DAD, **DAD_FIELDS)
+    )
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    result = await reconfigure(hass, entry)
+    assert suggested_expiry(result) == LEDGER_EXPIRY
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], with_changes(**MUM_FORM, expiry_date=LEDGER_EXPIRY)
+    )
+    await hass.async_block_till_done()
+    assert result.get("reason") == "reconfigure_successful", result.get("errors")
+    assert entry.subentries[MUM].data["expiry_date"] == LEDGER_EXPIRY
+    await restart(hass, entry)
+    assert MUM in entry.runtime_data.configs
+    assert expiry_of(entry, MUM) == LEDGER_EXPIRY
+    assert kinds(entry) == [("renewal", "button")]
 
 
 async def restart(hass: HomeAssistant, entry: MockConfigEntry) -> None:

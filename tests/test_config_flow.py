@@ -787,6 +787,7 @@ async def test_reconfigure_shows_the_household_expiry_and_keeps_it_when_left_as_
     (subentry_id,) = mock_entry.subentries
     hub = mock_entry.runtime_data
     # The household's expiry is the one its history gives, not the card's own copy.
+    hub.records[subentry_id]["expiry"] = "2027-01-01"
     hub.configs[subentry_id] = dataclasses.replace(
         hub.configs[subentry_id], expiry_date=date(2027, 1, 1)
     )
