@@ -1714,6 +1714,24 @@ async def test_reconfigure_mends_an_unreadable_card_while_the_household_is_off(
     assert kinds(entry) == [("renewal", "button")]
 
 
+@pytest.mark.parametrize("stored", [None, {"version": 9, "minor_version": 1, "key": KEY}])
+async def test_reconfigure_with_the_household_off_and_no_readable_file_shows_the_settings(
+    hass: HomeAssistant, hass_storage: dict[str, Any], stored: dict[str, Any] | None
+) -> None:
+    """No file, or one of a newer release: the form shows the settings' expiry, and writes none."""
+    entry = await start(hass, hass_storage, history_file({MUM: record()}))
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    hass_storage.pop(KEY)
+    if stored is not None:
+        hass_storage[KEY] = {**stored, "data": {"cards": {MUM: record()}}}
+    result = await reconfigure(hass, entry)
+    assert suggested_expiry(result) == ADDED_EXPIRY
+    assert hass_storage.get(KEY) == (
+        None if stored is None else {**stored, "data": {"cards": {MUM: record()}}}
+    )
+
+
 async def restart(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     """Stop the household and start it again with its history read from the file."""
     from custom_components.simrenew.ledger import forget_ledger  # noqa: PLC0415

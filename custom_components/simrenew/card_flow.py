@@ -169,7 +169,7 @@ class CardSubentryFlow(
         shown is none, and a renewal recorded while the form was open stays.
         """
         card_id = self._get_reconfigure_subentry().subentry_id
-        mended = mends_card(self._get_entry(), card_id)
+        mended = mends_card(self._get_entry(), self._get_reconfigure_subentry())
         if data.get(CONF_EXPIRY_DATE) != self._shown_expiry:
             typed = cast(str, data[CONF_EXPIRY_DATE])
             if (error := await async_correct_expiry(self._get_entry(), card_id, typed)) is not None:

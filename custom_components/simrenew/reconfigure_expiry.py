@@ -111,8 +111,6 @@ async def _async_release_expiry(hub: SimRenewHub, card_id: str) -> str | None:
     one, recording the correction there, as for a file written before 2.3.
     """
     async with hub.ledger.lock:
-        if hub.ledger.removed:
-            return "card_removed"
         if (record := hub.records.get(card_id)) is None:
             return None  # Never readable, so never recorded: the reload starts its history.
         kept = {key: record[key] for key in ("expiry", "anchor_day") if key in record}
@@ -127,13 +125,10 @@ async def _async_release_expiry(hub: SimRenewHub, card_id: str) -> str | None:
     return None
 
 
-def mends_card(entry: ConfigEntry, card_id: str) -> bool:
+def mends_card(entry: ConfigEntry, subentry: ConfigSubentry) -> bool:
     """Return whether the card's stored settings cannot be read, so the form's mend them."""
     if (running := _running(entry)) is not None:
-        return card_id in running.runtime_data.unreadable
-    subentry = entry.subentries.get(card_id)
-    if subentry is None:
-        return False
+        return subentry.subentry_id in running.runtime_data.unreadable
     try:
         # Without the disk: a zone not loaded reads as unreadable, and then the form saves
         # only the expiry it showed, the household's.
