@@ -16,6 +16,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 # The harness ships its own custom_components package; importing ours first makes it win.
 import custom_components.simrenew  # noqa: F401
 from custom_components.simrenew.const import DOMAIN, SUBENTRY_CARD
+from custom_components.simrenew.ledger import forget_ledger
 from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
@@ -157,6 +158,15 @@ DAD_CARD: dict[str, Any] = {
     "renewal_period": None,
     "grace_days": 0,
 }
+
+
+async def restart(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Stop the household and start it again, its history read from storage as after a restart."""
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    forget_ledger(hass, entry.entry_id)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
 
 
 async def move_to(hass: HomeAssistant, freezer: FrozenDateTimeFactory, when: str) -> None:

@@ -28,7 +28,7 @@ from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.typing import UNDEFINED
 
-from .conftest import CARD_DATA, HUB_OPTIONS, expiry_of, form_errors, move_to
+from .conftest import CARD_DATA, HUB_OPTIONS, expiry_of, form_errors, move_to, restart
 from .test_config_flow import with_changes
 
 ENTRY_ID = "01JADVERSARYEXPIRYHOUSE00"
@@ -1730,17 +1730,6 @@ async def test_reconfigure_with_the_household_off_and_no_readable_file_shows_the
     assert hass_storage.get(KEY) == (
         None if stored is None else {**stored, "data": {"cards": {MUM: record()}}}
     )
-
-
-async def restart(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """Stop the household and start it again with its history read from the file."""
-    from custom_components.simrenew.ledger import forget_ledger  # noqa: PLC0415
-
-    assert await hass.config_entries.async_unload(entry.entry_id)
-    await hass.async_block_till_done()
-    forget_ledger(hass, entry.entry_id)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
 
 
 @pytest.mark.parametrize("hand_edited", ["1950-06-01", "3500-01-01"])

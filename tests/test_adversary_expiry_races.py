@@ -35,7 +35,15 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 
-from .conftest import DAD_CARD, HUB_OPTIONS, card_subentry, expiry_of, move_to, setup_entry
+from .conftest import (
+    DAD_CARD,
+    HUB_OPTIONS,
+    card_subentry,
+    expiry_of,
+    move_to,
+    restart,
+    setup_entry,
+)
 from .test_config_flow import _start_reconfigure, with_changes
 from .test_reminders import run_until
 
@@ -153,17 +161,6 @@ def assert_disk_matches(hass_storage: dict[str, Any], entry: MockConfigEntry, ca
 async def reload(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     """Reload the household."""
     assert await hass.config_entries.async_reload(entry.entry_id)
-    await hass.async_block_till_done()
-
-
-async def restart(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """Unload the household, forget its ledger, and start it again from storage."""
-    from custom_components.simrenew.ledger import forget_ledger  # noqa: PLC0415
-
-    assert await hass.config_entries.async_unload(entry.entry_id)
-    await hass.async_block_till_done()
-    forget_ledger(hass, entry.entry_id)
-    assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
 
 
