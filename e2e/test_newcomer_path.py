@@ -23,8 +23,9 @@ import yaml
 from custom_components.simrenew.model import add_months
 from custom_components.simrenew.money import written_amount
 from custom_components.simrenew.spoken_dates import spoken_date
+from custom_components.simrenew.zone_labels import zone_key
 
-from .conftest import ROOT, Server, _request, _websocket
+from .conftest import ROOT, Profile, Server, _request, _websocket
 from .ui_texts import Texts
 
 IMAGES = ROOT / "docs" / "images"
@@ -50,6 +51,17 @@ YEARLY_COST = 180
 def today_in(zone: str) -> date:
     """Return today's date on the cards' clock; the server runs in real time."""
     return datetime.now(ZoneInfo(zone)).date()
+
+
+def home_has_reached(day: date, home_zone: str) -> bool:
+    """Return whether the home's calendar has reached a card's day.
+
+    A reminder goes out at the reminder time on the card's day as the home's clock reads it. A
+    home behind its cards' clock (London, for Hong Kong's cards) reaches the card's new day only
+    at its own midnight: from the carrier's midnight to the home's (16:00 to 24:00 in a London
+    winter), no reminder of the card's today has come yet, whatever the reminder time.
+    """
+    return today_in(home_zone) >= day
 
 
 def shown_date(page: Page, day: date) -> str:
@@ -437,25 +449,10 @@ def test_newcomer_path(server: Server, page: Page) -> None:
     # No automation: the day's reminder shows up in Notifications on its own.
     set_reminder_time(server, "00:00:00")
     days_left = (first_expiry - today).days
-    reminder = "last_day_message" if days_left == 0 else "deadline_title"
-    notices = page.locator("notification-drawer, ha-notification-drawer")
-    page.get_by_role("button", name=text.ui("ui.notification_drawer.title")).or_(
-        page.get_by_text(text.ui("ui.notification_drawer.title"), exact=True)
-    ).first.click()
-    title = text.ours("selector.notification.options.deadline_title")
-    expect(notices.get_by_text(title).first).to_be_visible(timeout=30_000)
-    if reminder == "last_day_message":
-        said = text.ours(f"selector.notification.options.{reminder}", name=mum)
-        expect(notices).to_contain_text(said)
-    expect(notices.get_by_role("link", name=OFFICIAL_PAGE)).to_be_visible()
-    # From where the reminder is read, one click reaches the card's page to record the top-up.
-    to_card = notices.get_by_role(
-        "link", name=text.ours("selector.notification.options.open_card", name=mum)
-    )
-    expect(to_card).to_have_attribute("href", re.compile(r"^/config/devices/device/\w+$"))
-    page.wait_for_timeout(800)  # the drawer slides in
-    shot(page, "notification", server)
-    page.keyboard.press("Escape")
+    if not home_has_reached(today, profile.time_zone):
+        expect_reminder_time_said(page, server, text, mum, today, profile)
+    else:
+        see_reminder_in_notifications(page, server, text, mum, days_left)
 
     # The first card's device page shows days left and status, and links to the official page.
     page.goto(f"{server.url}/config/devices/dashboard")
@@ -625,6 +622,57 @@ def test_newcomer_path(server: Server, page: Page) -> None:
         page.goto(f"{server.url}/sim-cards/0")
         expect(page.locator("simrenew-card .name").get_by_text(mum, exact=True)).to_be_visible()
         shot(page, "dashboard", server)
+
+
+def see_reminder_in_notifications(
+    page: Page, server: Server, text: Texts, mum: str, days_left: int
+) -> None:
+    """Open Notifications, find the card's reminder there, and keep its screenshot."""
+    reminder = "last_day_message" if days_left == 0 else "deadline_title"
+    notices = page.locator("notification-drawer, ha-notification-drawer")
+    page.get_by_role("button", name=text.ui("ui.notification_drawer.title")).or_(
+        page.get_by_text(text.ui("ui.notification_drawer.title"), exact=True)
+    ).first.click()
+    title = text.ours("selector.notification.options.deadline_title")
+    expect(notices.get_by_text(title).first).to_be_visible(timeout=30_000)
+    if reminder == "last_day_message":
+        said = text.ours(f"selector.notification.options.{reminder}", name=mum)
+        expect(notices).to_contain_text(said)
+    expect(notices.get_by_role("link", name=OFFICIAL_PAGE)).to_be_visible()
+    # From where the reminder is read, one click reaches the card's page to record the top-up.
+    to_card = notices.get_by_role(
+        "link", name=text.ours("selector.notification.options.open_card", name=mum)
+    )
+    expect(to_card).to_have_attribute("href", re.compile(r"^/config/devices/device/\w+$"))
+    page.wait_for_timeout(800)  # the drawer slides in
+    shot(page, "notification", server)
+    page.keyboard.press("Escape")
+
+
+def expect_reminder_time_said(
+    page: Page, server: Server, text: Texts, mum: str, today: date, profile: Profile
+) -> None:
+    """Before the home's midnight reaches the card's day, the options say when it comes.
+
+    The reminder time 00:00 is then the home's coming midnight; the options list it for the
+    card, in the home's time and on the carrier's clock.
+    """
+    home = ZoneInfo(profile.time_zone)
+    comes = datetime.combine(today, datetime.min.time(), tzinfo=home)
+    page.goto(f"{server.url}/config/integrations/integration/simrenew")
+    page.get_by_role(
+        "button", name=text.ui("ui.panel.config.integrations.config_entry.configure")
+    ).first.click()
+    options = page.locator("dialog-data-entry-flow")
+    said = text.ours(
+        "selector.reminder_time.options.card_time",
+        name=mum,
+        home="00:00",
+        card=comes.astimezone(ZoneInfo(profile.card_time_zone)).strftime("%H:%M"),
+        zone=text.ours(f"selector.time_zone.options.{zone_key(profile.card_time_zone)}"),
+    )
+    expect(options.get_by_text(said)).to_be_visible()
+    page.keyboard.press("Escape")
 
 
 def add_plan(page: Page, text: Texts, card: str, name: str) -> None:
