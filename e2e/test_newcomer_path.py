@@ -257,6 +257,26 @@ def shot(page: Page, name: str, server: Server) -> None:
     page.screenshot(path=str(IMAGES / f"{name}{server.profile.suffix}.png"))
 
 
+def wait_until_still(element: Locator) -> None:
+    """Wait until an element rests: at the same place in two frames in a row."""
+    element.evaluate(
+        """(node) => new Promise((resolve) => {
+             let last = "";
+             const look = () => {
+               const box = node.getBoundingClientRect();
+               const now = [box.x, box.y, box.width, box.height].join();
+               if (now === last) {
+                 resolve(true);
+                 return;
+               }
+               last = now;
+               requestAnimationFrame(look);
+             };
+             requestAnimationFrame(look);
+           })"""
+    )
+
+
 def finish_flow(page: Page, text: Texts) -> None:
     """Close the dialog that follows a created entry or card."""
     page.get_by_text(text.ui("ui.panel.config.integrations.config_flow.finish_skip")).or_(
@@ -644,7 +664,8 @@ def see_reminder_in_notifications(
         "link", name=text.ours("selector.notification.options.open_card", name=mum)
     )
     expect(to_card).to_have_attribute("href", re.compile(r"^/config/devices/device/\w+$"))
-    page.wait_for_timeout(800)  # the drawer slides in
+    # The drawer slides in: pictured once it rests.
+    wait_until_still(notices.get_by_text(title).first)
     shot(page, "notification", server)
     page.keyboard.press("Escape")
 
