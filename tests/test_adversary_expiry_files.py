@@ -80,6 +80,39 @@ def subentry(card_id: str, **changes: Any) -> ConfigSubentryData:
     }
 
 
+async def calendar_events(hass: HomeAssistant) -> list[dict[str, Any]]:
+    """Return the household calendar's events from November 2026 to the end of 2027."""
+    calendar = "calendar.sim_renew_calendar"
+    response = await hass.services.async_call(
+        "calendar",
+        "get_events",
+        {
+            "entity_id": calendar,
+            "start_date_time": "2026-11-01T00:00:00+00:00",
+            "end_date_time": "2027-12-31T00:00:00+00:00",
+        },
+        blocking=True,
+        return_response=True,
+    )
+    assert response is not None
+    events: list[dict[str, Any]] = response[calendar]["events"]
+    return events
+
+
+async def subscribe_to_cards(client: Any) -> list[dict[str, Any]]:
+    """Subscribe to the dashboard card's feed; return the cards of its first message."""
+    await client.send_json({"id": 1, "type": "simrenew/subscribe_cards"})
+    assert (await client.receive_json())["success"]
+    return await next_cards(client)
+
+
+async def next_cards(client: Any) -> list[dict[str, Any]]:
+    """Return the cards of the feed's next message."""
+    message = await client.receive_json()
+    cards: list[dict[str, Any]] = message["event"]["cards"]
+    return cards
+
+
 def record(**fields: Any) -> dict[str, Any]:
     """Return Mum's record as a 2.3 file holds it after the renewal, with `fields` changed."""
     base: dict[str, Any] = {
@@ -206,10 +239,7 @@ async def test_ledger_expiry_in_the_dashboard_feed(
     """The dashboard card's feed shows the history's expiry and days left."""
     await start(hass, hass_storage, history_file({MUM: record()}))
     client = await hass_ws_client(hass)
-    await client.send_json({"id": 1, "type": "simrenew/subscribe_cards"})
-    assert (await client.receive_json())["success"]
-    message = await client.receive_json()
-    (card,) = message["event"]["cards"]
+    (card,) = await subscribe_to_cards(client)
     assert card["expiry_date"] == LEDGER_EXPIRY
     assert card["days_left"] == 189
 
@@ -219,21 +249,9 @@ async def test_ledger_expiry_in_the_calendar_and_to_do(
 ) -> None:
     """The household calendar has the card on the history's deadline, never the settings'."""
     await start(hass, hass_storage, history_file({MUM: record()}))
-    calendar = "calendar.sim_renew_calendar"
-    response = await hass.services.async_call(
-        "calendar",
-        "get_events",
-        {
-            "entity_id": calendar,
-            "start_date_time": "2026-11-01T00:00:00+00:00",
-            "end_date_time": "2027-12-31T00:00:00+00:00",
-        },
-        blocking=True,
-        return_response=True,
-    )
-    assert response is not None
-    starts = {event["start"] for event in response[calendar]["events"]}
-    assert starts, response
+    events = await calendar_events(hass)
+    starts = {event["start"] for event in events}
+    assert starts, events
     assert not any(start.startswith(ADDED_EXPIRY) for start in starts)
     assert any(start.startswith(LEDGER_EXPIRY) or start.startswith("2027-06") for start in starts)
     todo = await hass.services.async_call(
@@ -1292,20 +1310,7 @@ async def test_calendar_events_are_on_the_ledger_days(
 ) -> None:
     """The card's events fall on the history's expiry and grace end, with words to match."""
     await start(hass, hass_storage, history_file({MUM: record()}))
-    calendar = "calendar.sim_renew_calendar"
-    response = await hass.services.async_call(
-        "calendar",
-        "get_events",
-        {
-            "entity_id": calendar,
-            "start_date_time": "2026-11-01T00:00:00+00:00",
-            "end_date_time": "2027-12-31T00:00:00+00:00",
-        },
-        blocking=True,
-        return_response=True,
-    )
-    assert response is not None
-    events = response[calendar]["events"]
+    events = await calendar_events(hass)
     starts = sorted(event["start"][:10] for event in events)
     assert LEDGER_EXPIRY in starts
     text = json.dumps(events)
@@ -1319,15 +1324,12 @@ async def test_the_dashboard_feed_follows_a_correction(
     """A correction recorded while subscribed reaches the feed with the new expiry."""
     await start(hass, hass_storage, history_file({MUM: record()}))
     client = await hass_ws_client(hass)
-    await client.send_json({"id": 1, "type": "simrenew/subscribe_cards"})
-    assert (await client.receive_json())["success"]
-    await client.receive_json()
+    await subscribe_to_cards(client)
     await hass.services.async_call(
         DOMAIN, "set_expiry", {"entity_id": STATUS, "expiry_date": "2027-06-15"}, blocking=True
     )
     await hass.async_block_till_done()
-    message = await client.receive_json()
-    (card,) = message["event"]["cards"]
+    (card,) = await next_cards(client)
     assert card["expiry_date"] == "2027-06-15"
     assert card["days_left"] == 205
 

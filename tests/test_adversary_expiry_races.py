@@ -57,6 +57,16 @@ EVENTS = (
     "simrenew_renewal_undone",
 )
 
+# A self-renewing monthly card that reaches its expiry on 30 November 2026.
+AUTO = {
+    "auto_renew": True,
+    "renewal_period": 1,
+    "renewal_period_unit": "months",
+    "renewal_mode": "extend_expiry",
+    "grace_days": 5,
+    "expiry_date": "2026-11-30",
+}
+
 
 @pytest.fixture(autouse=True)
 def frozen_now(freezer: FrozenDateTimeFactory) -> None:
@@ -537,15 +547,7 @@ async def test_a_failed_roll_forward_is_tried_again_and_every_card_rolls(
     hass_storage: dict[str, Any],
 ) -> None:
     """Two self-renewing cards reach their expiry; the first write fails; both end rolled."""
-    auto = {
-        "auto_renew": True,
-        "renewal_period": 1,
-        "renewal_period_unit": "months",
-        "renewal_mode": "extend_expiry",
-        "grace_days": 5,
-        "expiry_date": "2026-11-30",
-    }
-    entry = await started(hass, auto, {**DAD_CARD, **auto})
+    entry = await started(hass, AUTO, {**DAD_CARD, **AUTO})
     mum, dad = card_named(entry, "Mum's CMHK"), card_named(entry, "Dad's csl")
     store = entry.runtime_data.ledger.store
     real_save = store.async_save
@@ -575,15 +577,7 @@ async def test_a_failed_roll_forward_retries_by_itself(
     hass_storage: dict[str, Any],
 ) -> None:
     """A self-renewing card whose roll could not be written is rolled at its next wake."""
-    auto = {
-        "auto_renew": True,
-        "renewal_period": 1,
-        "renewal_period_unit": "months",
-        "renewal_mode": "extend_expiry",
-        "grace_days": 5,
-        "expiry_date": "2026-11-30",
-    }
-    entry = await started(hass, auto)
+    entry = await started(hass, AUTO)
     card_id = only_card(entry)
     with loop_exceptions(), failing_saves(entry):
         await move_to(hass, freezer, "2026-11-30T16:00:01+00:00")
@@ -599,15 +593,7 @@ async def test_a_failed_roll_forward_is_logged_not_left_unhandled(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """The disk refusing a self-renewal is the hub's to report, not an unretrieved task error."""
-    auto = {
-        "auto_renew": True,
-        "renewal_period": 1,
-        "renewal_period_unit": "months",
-        "renewal_mode": "extend_expiry",
-        "grace_days": 5,
-        "expiry_date": "2026-11-30",
-    }
-    entry = await started(hass, auto)
+    entry = await started(hass, AUTO)
     with loop_exceptions() as caught:
         with failing_saves(entry):
             await move_to(hass, freezer, "2026-11-30T16:00:01+00:00")
@@ -936,15 +922,6 @@ async def test_a_sequence_of_changes_follows_a_simple_model(
 
 
 # --- second round --------------------------------------------------------------------------
-
-AUTO = {
-    "auto_renew": True,
-    "renewal_period": 1,
-    "renewal_period_unit": "months",
-    "renewal_mode": "extend_expiry",
-    "grace_days": 5,
-    "expiry_date": "2026-11-30",
-}
 
 
 async def test_a_cancelled_caller_still_gets_its_change_recorded_whole(
