@@ -7,10 +7,12 @@ first form to the last entity written.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
+from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from hypothesis import event, given, settings
@@ -18,9 +20,10 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
 from custom_components.simrenew.const import DOMAIN, EVENT_REMINDER, SUBENTRY_CARD
+from custom_components.simrenew.hub import SimRenewHub
 from custom_components.simrenew.notifications import notification_id
 from homeassistant.components import persistent_notification
-from homeassistant.config_entries import SOURCE_USER, ConfigEntry, ConfigEntryState
+from homeassistant.config_entries import SOURCE_USER, ConfigEntry, ConfigEntryState, ConfigSubentry
 from homeassistant.const import EVENT_STATE_CHANGED, STATE_UNAVAILABLE
 from homeassistant.core import (
     CALLBACK_TYPE,
@@ -32,7 +35,7 @@ from homeassistant.core import (
 from homeassistant.data_entry_flow import FlowResultType, InvalidData
 from homeassistant.helpers import entity_registry as er
 
-from .conftest import move_to, past_product, setup_entry
+from .conftest import card_subentry, move_to, past_product, setup_entry
 from .fuzzing import FUZZ_SETTINGS, card_input
 from .test_config_flow import FORM_INPUT
 from .test_fuzz_flows import NEW_CARD
@@ -224,6 +227,65 @@ async def test_add_integration_with_a_hub_leaves_the_other_cards_alone(
     assert changes.first_written(hass, mock_entry) == added
     assert changes.unavailable(hass, mock_entry) == []
     assert mock_entry.runtime_data is hub
+
+
+async def test_cards_added_back_to_back_join_the_running_household(
+    hass: HomeAssistant, mock_entry: MockConfigEntry, changes: StateChanges
+) -> None:
+    """Cards added faster than the household takes them in each join it; none reloads it.
+
+    A script or a page adding cards one after the other starts the next before the entry's
+    update for the last has run: the first update to run then reads every card added so far.
+    """
+    await setup_entry(hass, mock_entry)
+    hub = mock_entry.runtime_data
+    changes.seen.clear()
+    names = [f"Spare {number}" for number in range(3)]
+    # A write under way (a reminder's, a renewal's) holds the history while they arrive.
+    async with hub.ledger.lock:
+        for name in names:
+            hass.config_entries.async_add_subentry(
+                mock_entry,
+                ConfigSubentry(
+                    **card_subentry(name=name, expiry_date="2027-03-01", phone_number=None)
+                ),
+            )
+            await asyncio.sleep(0)
+        for _ in range(5):
+            await asyncio.sleep(0)
+    await hass.async_block_till_done()
+
+    assert mock_entry.runtime_data is hub
+    assert changes.unavailable(hass, mock_entry) == []
+    for name in names:
+        card_id = card_named(mock_entry, name)
+        assert card_id in hub.cards
+        assert_every_state_is_real(hass, entities_of(hass, mock_entry, card_id))
+
+
+async def test_a_card_added_while_the_household_starts_joins_it(
+    hass: HomeAssistant, mock_entry: MockConfigEntry
+) -> None:
+    """A card added after the hub read its entry, before it listens for changes, still joins."""
+    start = SimRenewHub.async_start
+
+    async def start_then_add(hub: SimRenewHub) -> None:
+        await start(hub)
+        hass.config_entries.async_add_subentry(
+            mock_entry,
+            ConfigSubentry(
+                **card_subentry(name="Late card", expiry_date="2027-03-01", phone_number=None)
+            ),
+        )
+
+    with patch.object(SimRenewHub, "async_start", start_then_add):
+        await setup_entry(hass, mock_entry)
+    await hass.async_block_till_done()
+    hub = mock_entry.runtime_data
+    late = card_named(mock_entry, "Late card")
+    assert late in hub.cards
+    assert_every_state_is_real(hass, entities_of(hass, mock_entry, late))
+    assert hass.states.get("sensor.late_card_days_until_expiry") is not None
 
 
 async def test_a_card_added_in_place_is_a_whole_card(

@@ -18,6 +18,7 @@ from .card_module import async_offer_card, withdraw_card
 from .card_subscription import async_cards_changed, async_setup_card_subscription
 from .const import DOMAIN
 from .entity_room import ISSUE_ID as ROOM_ISSUE_ID, async_plan_entities
+from .entry_reading import entry_contents
 from .hub import SimRenewConfigEntry, SimRenewHub
 from .intents import async_setup_intents
 from .lapsed_issues import lapsed_issue_id
@@ -106,6 +107,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: SimRenewConfigEntry) -> 
     entry.async_on_unload(hub.async_add_listener(None, lambda: async_cards_changed(hass)))
     await async_offer_card(hass)
     async_cards_changed(hass)
+    if entry_contents(entry) != hub.read_from:
+        # Changed while the hub started, before its update listener was there to hear it.
+        entry.async_create_task(hass, _async_entry_updated(hass, entry), "simrenew entry changed")
     return True
 
 

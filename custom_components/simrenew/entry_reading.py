@@ -45,3 +45,14 @@ def read_cards(entry: ConfigEntry[Any]) -> tuple[dict[str, CardConfig], dict[str
             # that names it: the household's other cards go on.
             unreadable[subentry_id] = subentry.title
     return configs, unreadable
+
+
+def entry_contents(entry: ConfigEntry[Any]) -> tuple[object, ...]:
+    """Return what the hub reads from its entry, to tell whether it changed since."""
+    return (
+        dict(entry.options),
+        {
+            subentry_id: (subentry.subentry_type, subentry.title, dict(subentry.data))
+            for subentry_id, subentry in entry.subentries.items()
+        },
+    )

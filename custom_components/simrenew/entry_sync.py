@@ -115,10 +115,12 @@ def start_household(hub: SimRenewHub, now: datetime) -> bool:
 
 async def async_entry_updated(hub: SimRenewHub) -> bool:
     """Re-read the entry; return False when devices must be rebuilt by a reload."""
-    before = hub.device_layout()
     async with hub.ledger.lock:
         # Read under the lock, so a change committed meanwhile is in memory before the cards
-        # are compared.
+        # are compared; and so is what an update that waited before this one read: cards
+        # added back to back are compared with the cards the hub holds, not with a layout
+        # taken before the last update ran.
+        before = hub.device_layout()
         old_configs, old_options = hub.configs, hub.options
         hub.read_entry()
         added = start_added_cards(hub, old_configs)

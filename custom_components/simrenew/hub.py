@@ -20,7 +20,7 @@ from .changes import CardChanges
 from .const import DOMAIN
 from .device_models import DeviceModels
 from .devices import registered_device_ids
-from .entry_reading import apply_options, read_cards
+from .entry_reading import apply_options, entry_contents, read_cards
 from .entry_sync import async_entry_updated, start_household
 from .hub_options import HubOptions
 from .lapsed_issues import LAPSED_PREFIX, async_sync_unreadable_issues
@@ -85,6 +85,7 @@ class SimRenewHub:
 
     def read_entry(self) -> None:
         """Parse the options and every card subentry of the entry."""
+        self.read_from = entry_contents(self.entry)
         self.options = HubOptions.from_options(self.entry.options)
         apply_options(self.notifier, self.message_sources, self.options)
         settings, self.unreadable = read_cards(self.entry)
