@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from homeassistant.config_entries import ConfigEntry
+from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 
 from .card_config import CardConfig
 from .const import SUBENTRY_CARD
@@ -31,6 +31,17 @@ def apply_options(
         sources.follow(options.message_sources)
 
 
+def read_card(subentry: ConfigSubentry) -> CardConfig | None:
+    """Return a card's settings, or None when they cannot be read (edited by hand, perhaps).
+
+    A zone not loaded yet reads as unreadable: the hub loads every card's zone first.
+    """
+    try:
+        return CardConfig.from_data(subentry.data, loaded_zone)
+    except KeyError, TypeError, ValueError:
+        return None
+
+
 def read_cards(entry: ConfigEntry[Any]) -> tuple[dict[str, CardConfig], dict[str, str]]:
     """Return every readable card's settings, and the title of each card that is not."""
     configs: dict[str, CardConfig] = {}
@@ -38,9 +49,9 @@ def read_cards(entry: ConfigEntry[Any]) -> tuple[dict[str, CardConfig], dict[str
     for subentry_id, subentry in entry.subentries.items():
         if subentry.subentry_type != SUBENTRY_CARD:
             continue
-        try:
-            configs[subentry_id] = CardConfig.from_data(subentry.data, loaded_zone)
-        except KeyError, TypeError, ValueError:
+        if (config := read_card(subentry)) is not None:
+            configs[subentry_id] = config
+        else:
             # A card edited by hand into something unreadable is set aside, with a repair
             # that names it: the household's other cards go on.
             unreadable[subentry_id] = subentry.title

@@ -17,23 +17,24 @@ from .const import LOGGER
 from .devices import register_card_devices
 from .expiry_adoption import adopt_anchor_day, adopt_expiry
 from .model import local_today
-from .records import HistoryEntry, empty_record
+from .records import empty_record, holds_expiry
 
 if TYPE_CHECKING:
     from .hub import SimRenewHub
 
 
-def adopt_recorded_expiries(hub: SimRenewHub, now: datetime) -> list[tuple[str, HistoryEntry]]:
+def adopt_recorded_expiries(hub: SimRenewHub, now: datetime) -> bool:
     """Give every readable card's record its expiry, from its settings if it has none yet.
 
-    Return the corrections written for settings changed without a record. Cards whose record
-    holds an expiry are left alone: it is the one that counts.
+    Return whether any record was given one. Cards whose record holds an expiry are left
+    alone: it is the one that counts.
     """
-    written: list[tuple[str, HistoryEntry]] = []
+    adopted = False
     for card_id, config in hub.configs.items():
         record = hub.records.get(card_id)
-        if record is None or ("anchor_day" in record and "expiry" in record):
+        if record is None or holds_expiry(record):
             continue
+        adopted = True
         if "expiry" in record:
             # Only the monthly day was set aside, damaged: the expiry stands.
             record["anchor_day"] = adopt_anchor_day(record, config)
@@ -45,10 +46,9 @@ def adopt_recorded_expiries(hub: SimRenewHub, now: datetime) -> list[tuple[str, 
         if adoption.entry is not None:
             record["history"].append(adoption.entry)
             hub.ledger.forget_figures(card_id)
-            written.append((card_id, adoption.entry))
         record.update(adoption.fields)  # type: ignore[typeddict-item]
         hub.configs[card_id] = hub.ledger.with_recorded_expiry(card_id, config)
-    return written
+    return adopted
 
 
 def start_added_cards(hub: SimRenewHub, old_configs: dict[str, CardConfig]) -> list[str]:
@@ -104,12 +104,7 @@ def start_household(hub: SimRenewHub, now: datetime) -> bool:
         today = local_today(now, config.time_zone).isoformat()
         records[card_id] = empty_record(today, config.expiry_date.isoformat(), config.anchor_day)
     register_card_devices(hub.hass, hub.entry.entry_id, hub.configs, hub.device_models)
-    adopted = [
-        card_id
-        for card_id in hub.configs
-        if "expiry" not in records[card_id] or "anchor_day" not in records[card_id]
-    ]
-    adopt_recorded_expiries(hub, now)
+    adopted = adopt_recorded_expiries(hub, now)
     return bool(missing or removed or adopted)
 
 

@@ -20,7 +20,7 @@ from .card_config import CardConfig
 from .change_rules import standing_expiry
 from .const import DOMAIN, LOGGER
 from .history import RenewalFigures
-from .records import CardRecord, HistoryEntry, StoreData
+from .records import CardRecord, HistoryEntry, StoreData, holds_expiry
 from .store import SimRenewStore
 
 _ABSENT = object()
@@ -130,7 +130,7 @@ class Ledger:
         (its monthly day set aside), keeps its settings' until they are adopted.
         """
         record = self.records.get(card_id)
-        if record is None or "expiry" not in record or "anchor_day" not in record:
+        if record is None or not holds_expiry(record):
             return config
         expiry = date.fromisoformat(record["expiry"])
         anchor_day = record.get("anchor_day")

@@ -17,11 +17,10 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.storage import Store
 
-from .card_config import CardConfig
 from .const import CONF_ANCHOR_DAY, CONF_EXPIRY_DATE, DOMAIN
+from .entry_reading import read_card
 from .history_file import is_day
 from .store import STORAGE_MINOR_VERSION, STORAGE_VERSION
-from .zones import loaded_zone
 
 if TYPE_CHECKING:
     from .hub import SimRenewConfigEntry, SimRenewHub
@@ -51,9 +50,7 @@ async def async_shown_expiry(
     if (running := _running(entry)) is not None:
         # The history's, also for a card whose settings cannot be read.
         record = running.runtime_data.records.get(subentry.subentry_id)
-        if (recorded := _recorded_expiry({"cards": {"card": record}}, "card")) is not None:
-            return recorded
-        return subentry.data.get(CONF_EXPIRY_DATE)
+        return _record_expiry(record) or subentry.data.get(CONF_EXPIRY_DATE)
     # Read only: a form neither migrates nor writes the household's file.
     store: Store[dict[str, Any]] = Store(
         hass,
@@ -66,16 +63,13 @@ async def async_shown_expiry(
         content = await store.async_load()
     except HomeAssistantError, NotImplementedError, OSError, ValueError:
         content = None
-    recorded = _recorded_expiry(content, subentry.subentry_id)
-    return recorded or subentry.data.get(CONF_EXPIRY_DATE)
+    cards = content.get("cards") if isinstance(content, dict) else None
+    record = cards.get(subentry.subentry_id) if isinstance(cards, dict) else None
+    return _record_expiry(record) or subentry.data.get(CONF_EXPIRY_DATE)
 
 
-def _recorded_expiry(content: object, card_id: str) -> str | None:
-    """Return the expiry a history file holds for a card, if it holds a readable one."""
-    if not isinstance(content, dict):
-        return None
-    cards = content.get("cards")
-    record = cards.get(card_id) if isinstance(cards, dict) else None
+def _record_expiry(record: object) -> str | None:
+    """Return the expiry a card's record holds, if it holds a readable one."""
     expiry = record.get("expiry") if isinstance(record, dict) else None
     return expiry if is_day(expiry) else None
 
@@ -129,13 +123,9 @@ def mends_card(entry: ConfigEntry, subentry: ConfigSubentry) -> bool:
     """Return whether the card's stored settings cannot be read, so the form's mend them."""
     if (running := _running(entry)) is not None:
         return subentry.subentry_id in running.runtime_data.unreadable
-    try:
-        # Without the disk: a zone not loaded reads as unreadable, and then the form saves
-        # only the expiry it showed, the household's.
-        CardConfig.from_data(subentry.data, loaded_zone)
-    except KeyError, TypeError, ValueError:
-        return True
-    return False
+    # Without the disk: a zone not loaded reads as unreadable, and then the form saves only
+    # the expiry it showed, the household's.
+    return read_card(subentry) is None
 
 
 def with_stored_expiry(

@@ -101,6 +101,15 @@ class StoreData(TypedDict):
     cards: dict[str, CardRecord]
 
 
+def holds_expiry(record: CardRecord) -> bool:
+    """Return whether a record holds the card's expiry and monthly day, the ones that count.
+
+    A record without them (written before 2.3, or with one set aside as damaged) takes them
+    from the card's settings once, when the hub adopts them.
+    """
+    return "expiry" in record and "anchor_day" in record
+
+
 def empty_record(
     added: str, expiry: str | None = None, anchor_day: int | None = None
 ) -> CardRecord:
