@@ -277,6 +277,17 @@ def wait_until_still(element: Locator) -> None:
     )
 
 
+def open_options(page: Page, server: Server, text: Texts) -> Locator:
+    """Open the household's options from the integration's page; return their dialog."""
+    page.goto(f"{server.url}/config/integrations/integration/simrenew")
+    page.get_by_role(
+        "button", name=text.ui("ui.panel.config.integrations.config_entry.configure")
+    ).first.click()
+    options = page.locator("dialog-data-entry-flow")
+    expect(options.get_by_text(text.ours("options.step.init.title")).first).to_be_visible()
+    return options
+
+
 def finish_flow(page: Page, text: Texts) -> None:
     """Close the dialog that follows a created entry or card."""
     page.get_by_text(text.ui("ui.panel.config.integrations.config_flow.finish_skip")).or_(
@@ -454,12 +465,7 @@ def test_newcomer_path(server: Server, page: Page) -> None:
     } in [{"start": event["start"], "end": event["end"]} for event in events], events
 
     # The household's reminder options ask for times in hours and minutes, no seconds.
-    page.goto(f"{server.url}/config/integrations/integration/simrenew")
-    page.get_by_role(
-        "button", name=text.ui("ui.panel.config.integrations.config_entry.configure")
-    ).first.click()
-    options = page.locator("dialog-data-entry-flow")
-    expect(options.get_by_text(text.ours("options.step.init.title")).first).to_be_visible()
+    options = open_options(page, server, text)
     # The reminder time and the speakers' quiet hours: hours and minutes each.
     time_input = options.locator("ha-base-time-input")
     expect(time_input).to_have_count(3)
@@ -680,11 +686,7 @@ def expect_reminder_time_said(
     """
     home = ZoneInfo(profile.time_zone)
     comes = datetime.combine(today, datetime.min.time(), tzinfo=home)
-    page.goto(f"{server.url}/config/integrations/integration/simrenew")
-    page.get_by_role(
-        "button", name=text.ui("ui.panel.config.integrations.config_entry.configure")
-    ).first.click()
-    options = page.locator("dialog-data-entry-flow")
+    options = open_options(page, server, text)
     said = text.ours(
         "selector.reminder_time.options.card_time",
         name=mum,

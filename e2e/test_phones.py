@@ -29,6 +29,7 @@ from .test_newcomer_path import (
     entity_id,
     home_has_reached,
     hub_entry_id,
+    open_options,
     set_reminder_time,
     shot,
     today_in,
@@ -110,12 +111,7 @@ def notify_actions(server: Server) -> set[str]:
 
 def choose_phone(page: Page, server: Server, text: Texts) -> None:
     """Open the household's options, pick the phone by its name, save; keep a screenshot."""
-    page.goto(f"{server.url}/config/integrations/integration/simrenew")
-    page.get_by_role(
-        "button", name=text.ui("ui.panel.config.integrations.config_entry.configure")
-    ).first.click()
-    options = page.locator("dialog-data-entry-flow")
-    expect(options.get_by_text(text.ours("options.step.init.title")).first).to_be_visible()
+    options = open_options(page, server, text)
     phones = text.ours("options.step.init.data.phones")
     picker = options.locator("ha-selector-select").filter(has_text=phones)
     listed = page.get_by_role("option", name=PHONE, exact=True)
