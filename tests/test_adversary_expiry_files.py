@@ -80,6 +80,25 @@ def subentry(card_id: str, **changes: Any) -> ConfigSubentryData:
     }
 
 
+def monthly_card(expiry_date: str, **changes: Any) -> ConfigSubentryData:
+    """Return Mum's card renewed by the month from its expiry, added expiring `expiry_date`."""
+    return subentry(
+        MUM,
+        **{
+            "expiry_date": expiry_date,
+            "renewal_period": 1,
+            "renewal_period_unit": "months",
+            "renewal_mode": "extend_expiry",
+            **changes,
+        },
+    )
+
+
+def auto_card(expiry_date: str = "2026-06-30", **changes: Any) -> ConfigSubentryData:
+    """Return a self-renewing monthly card, added expiring 30 June 2026 unless said."""
+    return monthly_card(expiry_date, auto_renew=True, **changes)
+
+
 async def calendar_events(hass: HomeAssistant) -> list[dict[str, Any]]:
     """Return the household calendar's events from November 2026 to the end of 2027."""
     calendar = "calendar.sim_renew_calendar"
@@ -390,14 +409,7 @@ async def test_a_damaged_anchor_day_keeps_the_monthly_day_of_the_settings(
     hass: HomeAssistant, hass_storage: dict[str, Any]
 ) -> None:
     """The spare eSIM renews monthly on the 31st; a damaged anchor must not move it."""
-    monthly = subentry(
-        MUM,
-        expiry_date="2026-11-30",
-        anchor_day=31,
-        renewal_period=1,
-        renewal_period_unit="months",
-        renewal_mode="extend_expiry",
-    )
+    monthly = monthly_card("2026-11-30", anchor_day=31)
     stored = record(
         expiry="2027-02-28",
         anchor_day=32,
@@ -717,13 +729,7 @@ async def test_a_monthly_card_from_the_leap_day_keeps_its_day(
 ) -> None:
     """A plan on the 29th renewed from 29 February 2028 goes to 29 March, then 29 April."""
     freezer.move_to("2028-02-20T04:00:00+00:00")
-    monthly = subentry(
-        MUM,
-        expiry_date="2028-01-29",
-        renewal_period=1,
-        renewal_period_unit="months",
-        renewal_mode="extend_expiry",
-    )
+    monthly = monthly_card("2028-01-29")
     stored = record(
         expiry="2028-02-29",
         history=[{**RENEWAL, "old_expiry": "2028-01-29", "new_expiry": "2028-02-29"}],
@@ -740,13 +746,7 @@ async def test_a_month_end_anchor_in_the_ledger_survives_february(
 ) -> None:
     """Ledger: 29 February 2028 keeping the 31st; the next renewal is 31 March."""
     freezer.move_to("2028-02-20T04:00:00+00:00")
-    monthly = subentry(
-        MUM,
-        expiry_date="2028-01-31",
-        renewal_period=1,
-        renewal_period_unit="months",
-        renewal_mode="extend_expiry",
-    )
+    monthly = monthly_card("2028-01-31")
     stored = record(
         expiry="2028-02-29",
         anchor_day=31,
@@ -764,15 +764,7 @@ async def test_a_self_renewing_card_rolls_from_the_ledger_after_a_long_restart(
 ) -> None:
     """Down for three periods: one unconfirmed renewal each, from the history's expiry."""
     freezer.move_to("2027-01-05T04:00:00+00:00")
-    auto = subentry(
-        MUM,
-        expiry_date="2026-06-30",
-        anchor_day=31,
-        renewal_period=1,
-        renewal_period_unit="months",
-        renewal_mode="extend_expiry",
-        auto_renew=True,
-    )
+    auto = auto_card(anchor_day=31)
     stored = record(
         expiry="2026-09-30",
         anchor_day=31,
@@ -997,14 +989,7 @@ async def test_a_self_renewing_card_from_1970_rolls_to_today(
     hass: HomeAssistant, hass_storage: dict[str, Any]
 ) -> None:
     """Fifty-six years of monthly self-renewals: today's expiry, in one write, no hang."""
-    auto = subentry(
-        MUM,
-        expiry_date="2026-06-30",
-        renewal_period=1,
-        renewal_period_unit="months",
-        renewal_mode="extend_expiry",
-        auto_renew=True,
-    )
+    auto = auto_card()
     entry = await start(hass, hass_storage, history_file({MUM: record(expiry="1970-01-31")}), auto)
     await hass.async_block_till_done()
     assert expiry_of(entry, MUM) == "2026-11-30"
@@ -1017,14 +1002,7 @@ async def test_a_self_renewing_card_rolls_over_the_leap_day_keeping_the_31st(
 ) -> None:
     """From 31 January 2028 after a long stop: 29 February, 31 March, 30 April."""
     freezer.move_to("2028-04-05T04:00:00+00:00")
-    auto = subentry(
-        MUM,
-        expiry_date="2027-12-31",
-        renewal_period=1,
-        renewal_period_unit="months",
-        renewal_mode="extend_expiry",
-        auto_renew=True,
-    )
+    auto = auto_card(expiry_date="2027-12-31")
     stored = record(
         expiry="2028-01-31",
         history=[{**RENEWAL, "old_expiry": "2027-12-31", "new_expiry": "2028-01-31"}],
@@ -1046,14 +1024,7 @@ async def test_a_self_renewing_card_rolls_at_the_card_midnight_not_home_assistan
     """HA in London, card in Hong Kong: it rolls at 16:00 UTC, when Hong Kong's day ends."""
     await hass.config.async_set_time_zone("Europe/London")
     freezer.move_to("2027-03-30T15:00:00+00:00")  # 23:00 on the 30th in Hong Kong
-    auto = subentry(
-        MUM,
-        expiry_date="2027-02-28",
-        renewal_period=1,
-        renewal_period_unit="months",
-        renewal_mode="extend_expiry",
-        auto_renew=True,
-    )
+    auto = auto_card(expiry_date="2027-02-28")
     stored = record(
         expiry="2027-03-30",
         history=[{**RENEWAL, "old_expiry": "2027-02-28", "new_expiry": "2027-03-30"}],
@@ -1078,13 +1049,7 @@ async def test_2_2_completion_keeps_the_month_end_of_a_monthly_card(
 ) -> None:
     """Settings lag at 31 January; the history renewed to 28 February; next is 31 March."""
     freezer.move_to("2027-02-10T04:00:00+00:00")
-    monthly = subentry(
-        MUM,
-        expiry_date="2027-01-31",
-        renewal_period=1,
-        renewal_period_unit="months",
-        renewal_mode="extend_expiry",
-    )
+    monthly = monthly_card("2027-01-31")
     renewal = {
         **RENEWAL,
         "at": "2027-01-30T02:00:00+00:00",
@@ -1104,14 +1069,7 @@ async def test_2_2_adoption_keeps_the_settings_month_end_when_they_agree(
 ) -> None:
     """Settings and history agree on 28 February with the 31st kept: 31 March next."""
     freezer.move_to("2027-02-10T04:00:00+00:00")
-    monthly = subentry(
-        MUM,
-        expiry_date="2027-02-28",
-        anchor_day=31,
-        renewal_period=1,
-        renewal_period_unit="months",
-        renewal_mode="extend_expiry",
-    )
+    monthly = monthly_card("2027-02-28", anchor_day=31)
     renewal = {**RENEWAL, "old_expiry": "2027-01-31", "new_expiry": "2027-02-28"}
     renewal["at"], renewal["date"] = "2027-01-30T02:00:00+00:00", "2027-01-30"
     stored = history_file({MUM: old_record(history=[renewal])}, minor=2)
@@ -1339,21 +1297,6 @@ async def test_the_dashboard_feed_follows_a_correction(
 # ---------------------------------------------------------------------------------------------
 
 
-def auto_card(**changes: Any) -> ConfigSubentryData:
-    """Return a self-renewing monthly card added expiring 30 June 2026."""
-    return subentry(
-        MUM,
-        **{
-            "expiry_date": "2026-06-30",
-            "renewal_period": 1,
-            "renewal_period_unit": "months",
-            "renewal_mode": "extend_expiry",
-            "auto_renew": True,
-            **changes,
-        },
-    )
-
-
 def undone(roll_undone: str) -> dict[str, Any]:
     """Return a record at 31 October 2026 whose undone roll restored `roll_undone`."""
     return record(
@@ -1393,14 +1336,7 @@ async def test_the_ledger_anchor_wins_over_the_settings_anchor(
 ) -> None:
     """Corrected to 28 February with no day kept: the settings' 31st does not come back."""
     freezer.move_to("2027-02-10T04:00:00+00:00")
-    monthly = subentry(
-        MUM,
-        expiry_date="2027-01-31",
-        anchor_day=31,
-        renewal_period=1,
-        renewal_period_unit="months",
-        renewal_mode="extend_expiry",
-    )
+    monthly = monthly_card("2027-01-31", anchor_day=31)
     correction = {
         "kind": "correction",
         "at": "2027-02-01T02:00:00+00:00",
