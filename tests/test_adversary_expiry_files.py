@@ -99,6 +99,22 @@ def auto_card(expiry_date: str = "2026-06-30", **changes: Any) -> ConfigSubentry
     return monthly_card(expiry_date, auto_renew=True, **changes)
 
 
+def october_roll() -> dict[str, Any]:
+    """Return a self-renewal from 30 September to 31 October 2026, waiting for the carrier."""
+    roll = {
+        **RENEWAL,
+        "source": "auto_renew",
+        "channel": "auto_renew",
+        "confirmed": False,
+        "at": "2026-10-01T00:00:00+00:00",
+        "date": "2026-10-01",
+        "old_expiry": "2026-09-30",
+        "new_expiry": "2026-10-31",
+    }
+    roll.pop("amount")
+    return roll
+
+
 async def calendar_events(hass: HomeAssistant) -> list[dict[str, Any]]:
     """Return the household calendar's events from November 2026 to the end of 2027."""
     calendar = "calendar.sim_renew_calendar"
@@ -1689,17 +1705,7 @@ async def test_a_restart_after_several_periods_keeps_the_first_unconfirmed_roll_
 ) -> None:
     """One roll waited before the stop; two more periods pass: the first standing expiry stays."""
     freezer.move_to("2026-12-05T04:00:00+00:00")
-    first = {
-        **RENEWAL,
-        "source": "auto_renew",
-        "channel": "auto_renew",
-        "confirmed": False,
-        "at": "2026-10-01T00:00:00+00:00",
-        "date": "2026-10-01",
-        "old_expiry": "2026-09-30",
-        "new_expiry": "2026-10-31",
-    }
-    first.pop("amount")
+    first = october_roll()
     stored = record(
         expiry="2026-10-31",
         history=[first],
@@ -1808,17 +1814,7 @@ async def test_a_2_2_self_renewing_card_lagging_its_history_rolls_on_without_rep
 ) -> None:
     """Settings at 30 Sep, one roll to 31 Oct recorded, stopped till December: two more rolls."""
     freezer.move_to("2026-12-05T04:00:00+00:00")
-    first = {
-        **RENEWAL,
-        "source": "auto_renew",
-        "channel": "auto_renew",
-        "confirmed": False,
-        "at": "2026-10-01T00:00:00+00:00",
-        "date": "2026-10-01",
-        "old_expiry": "2026-09-30",
-        "new_expiry": "2026-10-31",
-    }
-    first.pop("amount")
+    first = october_roll()
     reminders = {
         "deadline": "2026-09-30",
         "fired": [],
